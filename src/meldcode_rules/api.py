@@ -1,0 +1,101 @@
+"""The public facade: ``evaluate(case) -> Judgement``. Thin on purpose."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from meldcode_rules.case import Case
+from meldcode_rules.combine import judge
+from meldcode_rules.compiler import CompiledRuleset
+from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
+from meldcode_rules.engines import get_engine
+from meldcode_rules.judgement import Judgement
+from meldcode_rules.loader import read_yaml
+from meldcode_rules.registry import compiled_for
+
+
+def parse_case(data: Case | Mapping[str, Any], source: str = "casus") -> Case:
+    """Validate case facts; a CaseError names every wrong field (never the values)."""
+    if isinstance(data, Case):
+        return data
+    if not isinstance(data, Mapping):
+        raise CaseError(["een casus is een object met velden (zie docs/vocabulary.md)"], source)
+    try:
+        return Case.model_validate(dict(data))
+    except ValidationError as error:
+        raise CaseError([_case_problem(e) for e in error.errors()], source) from None
+
+
+def _case_problem(error: Any) -> str:
+    loc = ".".join(str(p) for p in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        parent = error["loc"][:-1]
+        model: Any = Case
+        for part in parent:
+            if isinstance(part, str) and hasattr(model, "model_fields") and part in model.model_fields:
+                model = model.model_fields[part].annotation
+        options = list(getattr(model, "model_fields", {}))
+        hint = nearest(str(error["loc"][-1]), options)
+        return f"`{loc}`: onbekend veld" + (f" (bedoelde u `{hint}`?)" if hint else "")
+    if kind in ("enum", "literal_error"):
+        expected = error.get("ctx", {}).get("expected", "")
+        # The value itself is not repeated: case data is sensitive.
+        return f"`{loc}`: ongeldige waarde; toegestaan: {expected}"
+    return f"`{loc}`: {error['msg']}"
+
+
+def read_case_file(path: Path) -> Case:
+    """Read a case file (YAML or JSON, one object)."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
+    except UnicodeDecodeError:
+        raise CaseError(["het bestand is geen UTF-8-tekst"], source) from None
+    try:
+        data = json.loads(text) if path.suffix == ".json" else read_yaml(text, source)[0]
+    except json.JSONDecodeError as error:
+        raise CaseError([f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"], source) from None
+    except RulesetError as error:
+        raise CaseError([d.render() for d in error.diagnostics], source) from None
+    if not isinstance(data, dict):
+        raise CaseError(["een casus is een YAML- of JSON-object met velden"], source)
+    return parse_case(_dates_as_text(data), source)
+
+
+def _dates_as_text(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _dates_as_text(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_dates_as_text(v) for v in data]
+    return data.isoformat() if isinstance(data, dt.date) else data
+
+
+def evaluate(
+    case: Case | Mapping[str, Any],
+    sector: str | None = None,
+    engine: str | None = None,
+    *,
+    ruleset: CompiledRuleset | None = None,
+) -> Judgement:
+    """Judge one case under the meldcode of ``sector`` (default: the case's own sector).
+
+    ``engine`` is ``"durable"`` (the default where it is installed) or
+    ``"reference"``. ``ruleset`` overrides the built-in rulesets (for checks
+    and tests of edited rulesets). Errors are raised, never turned into a
+    default judgement: in this domain a default can be the wrong answer.
+    """
+    facts = parse_case(case)
+    compiled = ruleset or compiled_for(sector or facts.sector)
+    runner = get_engine(engine)
+    flat = compiled.catalog.flatten(facts)
+    fired = runner.fire(compiled, flat)
+    return judge(compiled, flat, fired, datum=facts.datum or dt.date.today(), engine=runner.name)

@@ -1,0 +1,154 @@
+"""The fact catalog: every fact a rule may test, derived from the case model.
+
+Rules name facts by dotted path (``afweging.acute_onveiligheid``). The
+catalog knows each fact's kind and allowed values, its question, and its
+place in meldcode order. It is built from the pydantic models, never typed
+twice, so a rule can only test what a case file can say.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from meldcode_rules.case import Case, Tri
+
+TRI_VALUES: tuple[str, ...] = ("ja", "nee", "onbekend")
+#: The value a flattened choice fact has when the case file leaves it empty.
+GEEN = "geen"
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    """One testable fact."""
+
+    path: str
+    #: ``tri`` (ja/nee/onbekend), ``keuze`` (one of ``values`` or empty), ``lijst`` (a set of ``values``)
+    kind: Literal["tri", "keuze", "lijst"]
+    values: tuple[str, ...]
+    vraag: str
+    beschrijving: str
+    #: answered later by design: ``onbekend`` is a moment to re-assess, not a gap
+    later_beantwoord: bool
+    #: position in meldcode order (used to sort open questions)
+    volgorde: int
+
+    def key(self, value: str | None = None) -> str:
+        """The flat key the engines see (``.`` is not safe in every engine's keys)."""
+        base = self.path.replace(".", "__")
+        return base if value is None else f"{base}__{value}"
+
+
+class FactCatalog:
+    """All facts of one case model, in meldcode order."""
+
+    def __init__(self, model: type[BaseModel], specs: list[FactSpec]) -> None:
+        self.model = model
+        self._specs = {spec.path: spec for spec in specs}
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._specs
+
+    def __getitem__(self, path: str) -> FactSpec:
+        return self._specs[path]
+
+    def __iter__(self) -> typing.Iterator[FactSpec]:
+        return iter(self._specs.values())
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    @property
+    def paths(self) -> list[str]:
+        return list(self._specs)
+
+    def flatten(self, case: BaseModel) -> dict[str, Any]:
+        """The case as flat atoms: ``{key: "ja"|"nee"|"onbekend"|value|"geen"|bool}``."""
+        flat: dict[str, Any] = {}
+        for spec in self._specs.values():
+            value = _lookup(case, spec.path)
+            if spec.kind == "tri":
+                flat[spec.key()] = value.value if isinstance(value, Enum) else str(value)
+            elif spec.kind == "keuze":
+                flat[spec.key()] = GEEN if value is None else str(value)
+            else:
+                present = set(value or ())
+                for option in spec.values:
+                    flat[spec.key(option)] = option in present
+        return flat
+
+
+def _lookup(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _literal_values(annotation: Any) -> tuple[str, ...] | None:
+    if typing.get_origin(annotation) is Literal:
+        return tuple(str(v) for v in typing.get_args(annotation))
+    return None
+
+
+def _classify(annotation: Any) -> tuple[str, tuple[str, ...]] | None:
+    """Kind and values of a field annotation, or None if it is not a testable fact."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _classify(typing.get_args(annotation)[0])
+    if annotation is Tri:
+        return "tri", TRI_VALUES
+    literal = _literal_values(annotation)
+    if literal is not None:
+        return "keuze", literal
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(options) == 1:
+            inner = _classify(options[0])
+            if inner and inner[0] == "keuze":
+                return inner
+        return None
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        literal = _literal_values(item)
+        if literal is not None:
+            return "lijst", literal
+    return None
+
+
+def _walk(model: type[BaseModel], prefix: str, out: list[FactSpec]) -> None:
+    for name, field in model.model_fields.items():
+        path = f"{prefix}{name}"
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            _walk(annotation, f"{path}.", out)
+            continue
+        kind_values = _classify(annotation)
+        if kind_values is None:
+            continue  # sector, datum: context, not facts a rule tests
+        extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+        kind, values = kind_values
+        out.append(
+            FactSpec(
+                path=path,
+                kind=kind,  # type: ignore[arg-type]
+                values=values,
+                vraag=str(extra.get("vraag", field.description or path)),
+                beschrijving=field.description or "",
+                later_beantwoord=bool(extra.get("later_beantwoord", False)),
+                volgorde=len(out),
+            )
+        )
+
+
+@cache
+def catalog_for(model: type[BaseModel] = Case) -> FactCatalog:
+    """The fact catalog of a case model (the basismodel's, or a sector's extension)."""
+    specs: list[FactSpec] = []
+    _walk(model, "", specs)
+    return FactCatalog(model, specs)

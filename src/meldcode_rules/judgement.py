@@ -1,0 +1,71 @@
+"""The judgement: what a case system reads back (see docs/vocabulary.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from meldcode_rules.ruleset import Besluit, Melden
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Actie(_Out):
+    code: str = Field(description="Stabiele actiecode, bijvoorbeeld `melden_veilig_thuis`.")
+    tekst: str = Field(description="Wat de professional doet.")
+    termijn: str | None = Field(default=None, description="De termijn zoals de regel hem noemt.")
+    deadline: dt.date | None = Field(default=None, description="Uiterste datum (datum + termijn).")
+    regels: list[str] = Field(description="De regels die deze actie vragen.")
+
+
+class OpenVraag(_Out):
+    feit: str = Field(description="Het feit waarvan het antwoord ontbreekt.")
+    vraag: str = Field(description="De vraag om te stellen.")
+    regels: list[str] = Field(description="De regels waarvoor het antwoord uitmaakt.")
+
+
+class Vastlegging(_Out):
+    tekst: str
+    regels: list[str]
+
+
+class Redenering(_Out):
+    regel: str = Field(description="Id van de regel die vuurde.")
+    titel: str
+    bron: str = Field(description="De bron van de regel.")
+    uitleg: str = Field(description="Waarom de regel geldt, in het Nederlands.")
+    ruleset: str
+    locatie: str = Field(description="Bestand en regelnummer van de regel.")
+
+
+class RulesetRef(_Out):
+    id: str
+    versie: str
+    geldig_vanaf: dt.date
+    sha256: str
+
+
+class Judgement(_Out):
+    """Het oordeel over een casus."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Oordeel")
+
+    melden: Melden = Field(
+        description="Moet deze professional nu melden bij Veilig Thuis: `ja`, `nee` of `onbekend`. "
+        "`onbekend` betekent: een antwoord op een open vraag kan een melding nodig maken."
+    )
+    besluit: Besluit = Field(description="Het besluit in stap 5 (of waarom dat er nog niet is).")
+    stap: int = Field(ge=1, le=5, description="De stap van de meldcode waarin de casus is.")
+    acties: list[Actie] = Field(description="Wat nu te doen, meest urgent eerst.")
+    open_vragen: list[OpenVraag] = Field(
+        description="Ontbrekende feiten die `melden` kunnen veranderen, in meldcode-volgorde."
+    )
+    vastleggen: list[Vastlegging] = Field(description="Wat nu in het dossier hoort.")
+    redenering: list[Redenering] = Field(description="Alle regels die vuurden, met bron en uitleg.")
+    ruleset: list[RulesetRef] = Field(description="De gebruikte rulesets, met versie en sha256.")
+    sector: str | None = Field(default=None, description="De sector van de beoordeling.")
+    datum: dt.date = Field(description="De datum van de beoordeling.")
+    engine: str = Field(description="De engine die de regels uitvoerde.")

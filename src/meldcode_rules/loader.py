@@ -1,0 +1,261 @@
+"""Stage 1, parse: YAML text -> ruleset model, keeping file:line:column.
+
+YAML is read with ruamel's round-trip parser, which records the position of
+every key and item. Tags are refused outright, so no ruleset can ask the
+parser to build Python objects. Schema errors from pydantic are mapped back
+to the line a trainer has to fix, all of them at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
+from meldcode_rules.ruleset import CONDITIE_SLEUTELS, RulesetFile
+
+YamlPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where every node of one YAML document stands."""
+
+    file: str
+    positions: dict[YamlPath, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, path: YamlPath) -> Location:
+        """The location of ``path``, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            pos = self.positions.get(path[:end])
+            if pos is not None:
+                return Location(self.file, pos[0], pos[1])
+        return Location(self.file)
+
+
+@dataclass(frozen=True)
+class LoadedRuleset:
+    """A parsed ruleset file: the model, its source map and its content hash."""
+
+    model: RulesetFile
+    source: SourceMap
+    path: Path
+    sha256: str
+
+
+def _plain(
+    node: Any,
+    path: YamlPath,
+    positions: dict[YamlPath, tuple[int, int]],
+    file: str,
+    problems: list[Diagnostic],
+) -> Any:
+    """Convert ruamel nodes to plain data while recording positions (1-based)."""
+    tag = getattr(node, "tag", None)
+    tag_value = getattr(tag, "value", tag) if tag is not None else None
+    if isinstance(tag_value, str) and tag_value.startswith("!"):
+        pos = positions.get(path, (0, 0))
+        problems.append(
+            Diagnostic(
+                "MR002",
+                f"YAML-tag `{tag_value}` is niet toegestaan: een ruleset bevat alleen gegevens",
+                Location(file, *pos),
+            )
+        )
+    if isinstance(node, CommentedMap):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            child = (*path, str(key))
+            line, col = node.lc.key(key)
+            positions[child] = (line + 1, col + 1)
+            out[str(key)] = _plain(value, child, positions, file, problems)
+        return out
+    if isinstance(node, CommentedSeq):
+        items = []
+        for index, value in enumerate(node):
+            child = (*path, index)
+            line, col = node.lc.item(index)
+            positions[child] = (line + 1, col + 1)
+            items.append(_plain(value, child, positions, file, problems))
+        return items
+    if hasattr(node, "value") and not isinstance(node, str | int | float | bool):
+        return node.value  # tagged scalar: already reported above
+    if isinstance(node, str):
+        return str(node)  # ruamel's ScalarString subclasses
+    return node
+
+
+def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
+    """Parse one YAML document safely; raise RulesetError on syntax errors or tags."""
+    yaml = YAML(typ="rt", pure=True)
+    yaml.allow_duplicate_keys = False
+    try:
+        node = yaml.load(text)
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
+        problem = error.problem or "ongeldige YAML"
+        raise RulesetError(
+            [
+                Diagnostic(
+                    "MR001",
+                    f"de YAML is niet te lezen: {problem}",
+                    location,
+                    details=_yaml_hint(problem),
+                )
+            ]
+        ) from None
+    positions: dict[YamlPath, tuple[int, int]] = {(): (1, 1)}
+    problems: list[Diagnostic] = []
+    data = _plain(node, (), positions, file, problems)
+    if problems:
+        raise RulesetError(problems)
+    return data, SourceMap(file, positions)
+
+
+def _yaml_hint(problem: str) -> tuple[str, ...]:
+    if "duplicate key" in problem:
+        return ("elke sleutel mag maar een keer voorkomen in hetzelfde blok",)
+    if "tab" in problem:
+        return ("gebruik spaties om in te springen, geen tabs",)
+    if "mapping values" in problem:
+        return ("staat er een dubbele punt in een tekst? zet de tekst dan tussen aanhalingstekens",)
+    return ()
+
+
+def _walk_loc(data: Any, loc: tuple[Any, ...]) -> YamlPath:
+    """Turn a pydantic error location into a YAML path (skipping union tags)."""
+    path: list[str | int] = []
+    node = data
+    for index, part in enumerate(loc):
+        following = loc[index + 1] if index + 1 < len(loc) else None
+        if part == "feit" and isinstance(node, dict) and isinstance(following, str):
+            continue  # the FeitTest union tag, followed by one of its fields
+        if isinstance(node, dict) and isinstance(part, str):
+            key = _yaml_key(node, part)
+            if key is None:
+                if part in CONDITIE_SLEUTELS:
+                    continue  # a union tag, not a key
+                path.append(part)
+                node = None
+                continue
+            path.append(key)
+            node = node[key]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            path.append(part)
+            node = node[part]
+        else:
+            path.append(part)
+            node = None
+    return tuple(path)
+
+
+def _yaml_key(node: dict[str, Any], part: str) -> str | None:
+    if part in node:
+        return part
+    alias = part.rstrip("_")  # is_ -> is, in_ -> in
+    return alias if alias in node else None
+
+
+def schema_diagnostics(
+    error: ValidationError, data: Any, source: SourceMap, model: type[BaseModel]
+) -> list[Diagnostic]:
+    """One diagnostic per pydantic error, located and with a suggestion."""
+    problems = []
+    for item in error.errors():
+        path = _walk_loc(data, item["loc"])
+        location = source.locate(path)
+        field_name = next((p for p in reversed(path) if isinstance(p, str)), "")
+        suggestion = None
+        kind = item["type"]
+        if kind == "extra_forbidden":
+            parent = _parent_fields(model, path)
+            suggestion = nearest(field_name, parent) if parent else None
+            message = f"onbekend veld `{field_name}`"
+        elif kind == "missing":
+            message = f"veld `{field_name}` ontbreekt" + (
+                " (elke regel noemt zijn bron)" if field_name == "bron" else ""
+            )
+        elif kind == "literal_error":
+            expected = item.get("ctx", {}).get("expected", "")
+            message = f"ongeldige waarde {item.get('input')!r} voor `{field_name}`; toegestaan: {expected}"
+            options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
+            suggestion = nearest(str(item.get("input")), [o for o in options if o])
+        elif kind == "string_pattern_mismatch" and field_name == "termijn":
+            message = (
+                f"ongeldige termijn {item.get('input')!r}: schrijf `direct`, `4 uur`, `5 dagen`, "
+                "`5 werkdagen` of `6 weken`"
+            )
+        else:
+            message = f"`{field_name}`: {item['msg']}" if field_name else item["msg"]
+        code = "MR011" if kind == "missing" and field_name == "bron" else "MR010"
+        problems.append(Diagnostic(code, message, location, suggestion))
+    return problems
+
+
+def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
+    """Field names allowed at the parent of ``path`` (best effort, for suggestions)."""
+    from meldcode_rules import ruleset as fmt
+
+    current: Any = model
+    for part in path[:-1]:
+        if isinstance(part, int):
+            continue
+        if current is None or not hasattr(current, "model_fields"):
+            return []
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+        if current is None and part in ("als", "alle", "een_van", "niet"):
+            current = fmt.FeitTest
+    if current is None or not hasattr(current, "model_fields"):
+        return []
+    return [f.alias or name for name, f in current.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def load_ruleset_file(path: Path) -> LoadedRuleset:
+    """Parse and schema-validate one ruleset file (semantic checks come later)."""
+    raw = path.read_bytes()
+    file = str(path)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RulesetError(
+            [Diagnostic("MR001", f"het bestand is geen UTF-8 ({error.reason})", Location(file))]
+        ) from None
+    data, source = read_yaml(text, file)
+    if not isinstance(data, dict):
+        raise RulesetError(
+            [
+                Diagnostic(
+                    "MR010",
+                    "een ruleset is een YAML-blok met velden (id, titel, regels, ...)",
+                    Location(file, 1, 1),
+                )
+            ]
+        )
+    try:
+        model = RulesetFile.model_validate(data)
+    except ValidationError as error:
+        raise RulesetError(schema_diagnostics(error, data, source, RulesetFile)) from None
+    return LoadedRuleset(model, source, path, hashlib.sha256(raw).hexdigest())
