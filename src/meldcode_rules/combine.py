@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from meldcode_rules.compiler import CompiledRule, CompiledRuleset
 from meldcode_rules.judgement import (
@@ -88,9 +89,86 @@ def _rank(order: tuple[str, ...], value: str) -> int:
     return order.index(value)
 
 
+class _Plan:
+    """What a ruleset contributes to every judgement, prepared once per compiled ruleset.
+
+    Parts of judgements are immutable, so identical parts are built once and shared; a
+    judgement then costs little more than deciding which parts it has.
+    """
+
+    def __init__(self, compiled: CompiledRuleset) -> None:
+        self.compiled = compiled
+        self.reasons = {r.id: _reason(r) for r in compiled.rules}
+        self.rulesets = tuple(
+            RulesetRef(id=i.id, versie=i.versie, geldig_vanaf=i.geldig_vanaf, sha256=i.sha256)
+            for i in compiled.rulesets
+        )
+        self.urgency = {(r.id, a.code): _termijn_uren(a.termijn) for r in compiled.rules for a in r.dan.acties}
+        catalog = compiled.catalog
+        # Per rule: the unknown-able facts that may become open questions (tri facts only,
+        # not those answered later by design), with their flat key.
+        self.questions = {
+            r.id: tuple((f, catalog[f].key()) for f in r.feiten if not catalog[f].later_beantwoord)
+            for r in compiled.rules
+        }
+        self.asked = {
+            r.id: tuple((f, catalog[f].key() if catalog[f].kind == "tri" else None) for f in r.dan.vragen)
+            for r in compiled.rules
+        }
+        self.order = {spec.path: spec.volgorde for spec in catalog}
+        self.vraag = {spec.path: spec.vraag for spec in catalog}
+        self._acties: dict[tuple[Any, ...], Actie] = {}
+        self._vastleggen: dict[tuple[str, tuple[str, ...]], Vastlegging] = {}
+        self._vragen: dict[tuple[str, tuple[str, ...]], OpenVraag] = {}
+
+    def actie(self, code: str, actie: Any, regels: tuple[str, ...], datum: dt.date) -> Actie:
+        key = (code, actie.tekst, actie.termijn, regels, datum)
+        made = self._acties.get(key)
+        if made is None:
+            made = Actie(
+                code=code,
+                tekst=actie.tekst,
+                termijn=actie.termijn,
+                deadline=deadline(datum, actie.termijn),
+                regels=regels,
+            )
+            if len(self._acties) < _CACHE_LIMIT:
+                self._acties[key] = made
+        return made
+
+    def vastlegging(self, tekst: str, regels: tuple[str, ...]) -> Vastlegging:
+        made = self._vastleggen.get((tekst, regels))
+        if made is None:
+            made = Vastlegging(tekst=tekst, regels=regels)
+            if len(self._vastleggen) < _CACHE_LIMIT:
+                self._vastleggen[(tekst, regels)] = made
+        return made
+
+    def open_vraag(self, feit: str, regels: tuple[str, ...]) -> OpenVraag:
+        made = self._vragen.get((feit, regels))
+        if made is None:
+            made = OpenVraag(feit=feit, vraag=self.vraag[feit], regels=regels)
+            if len(self._vragen) < _CACHE_LIMIT:
+                self._vragen[(feit, regels)] = made
+        return made
+
+
+#: Bounds the shared-parts caches (parts depend on datum, so they grow by the day).
+_CACHE_LIMIT = 20_000
+_plans: dict[int, _Plan] = {}
+
+
+def _plan(compiled: CompiledRuleset) -> _Plan:
+    plan = _plans.get(id(compiled))
+    if plan is None or plan.compiled is not compiled:
+        plan = _plans[id(compiled)] = _Plan(compiled)
+    return plan
+
+
 def judge(
     compiled: CompiledRuleset, flat: dict[str, object], fired: Fired, *, datum: dt.date, engine: str
 ) -> Judgement:
+    plan = _plan(compiled)
     rules = [r for r in compiled.rules if r.id in fired.zeker]
     possible = [r for r in compiled.rules if r.id in fired.mogelijk and r.id not in fired.zeker]
 
@@ -98,21 +176,20 @@ def judge(
     besluit = _besluit(rules, melden)
     stappen = [r.dan.stap for r in rules if r.dan.stap is not None]
 
-    redenering = [_reason(r) for r in rules]
+    redenering = [plan.reasons[r.id] for r in rules]
     if safety_net:
         redenering.append(GEEN_REGEL)
-    return Judgement(
+    # Every part is built from validated rulesets and the validated case (and the parts
+    # were validated when first made), so the judgement itself is not validated again.
+    return Judgement.model_construct(
         melden=melden,
         besluit=besluit,
         stap=_stap(stappen),
-        acties=_acties(rules, datum),
-        open_vragen=_open_vragen(compiled, flat, rules, possible, melden),
-        vastleggen=_vastleggen(rules),
-        redenering=redenering,
-        ruleset=[
-            RulesetRef(id=i.id, versie=i.versie, geldig_vanaf=i.geldig_vanaf, sha256=i.sha256)
-            for i in compiled.rulesets
-        ],
+        acties=_acties(rules, datum, plan),
+        open_vragen=_open_vragen(plan, flat, rules, possible, melden),
+        vastleggen=_vastleggen(rules, plan),
+        redenering=tuple(redenering),
+        ruleset=plan.rulesets,
         sector=compiled.sector,
         datum=datum,
         engine=engine,
@@ -146,74 +223,57 @@ def _besluit(rules: list[CompiledRule], melden: Melden) -> Besluit:
     return max([floor, *concluded], key=lambda b: _rank(BESLUIT_ORDE, b))
 
 
-def _acties(rules: list[CompiledRule], datum: dt.date) -> list[Actie]:
-    merged: dict[str, dict[str, object]] = {}
+def _acties(rules: list[CompiledRule], datum: dt.date, plan: _Plan) -> tuple[Actie, ...]:
+    chosen: dict[str, tuple[float, Any, list[str]]] = {}
     for rule in rules:
         for actie in rule.dan.acties:
-            entry = merged.get(actie.code)
+            urgency = plan.urgency[(rule.id, actie.code)]
+            entry = chosen.get(actie.code)
             if entry is None:
-                merged[actie.code] = {"actie": actie, "regels": [rule.id]}
+                chosen[actie.code] = (urgency, actie, [rule.id])
                 continue
-            entry["regels"].append(rule.id)  # type: ignore[union-attr]
-            current = entry["actie"]
+            entry[2].append(rule.id)
             # The most urgent termijn wins; on a tie, the text of the first rule by id.
-            if _termijn_uren(actie.termijn) < _termijn_uren(current.termijn):  # type: ignore[attr-defined]
-                entry["actie"] = actie
-    out = []
-    for code, entry in merged.items():
-        actie = entry["actie"]
-        out.append(
-            Actie(
-                code=code,
-                tekst=actie.tekst,
-                termijn=actie.termijn,  # type: ignore[attr-defined]
-                deadline=deadline(datum, actie.termijn),  # type: ignore[attr-defined]
-                regels=entry["regels"],
-            )
-        )  # type: ignore[arg-type]
-    out.sort(key=lambda a: (_termijn_uren(a.termijn), a.code))
-    return out
+            if urgency < entry[0]:
+                chosen[actie.code] = (urgency, actie, entry[2])
+    ordered = sorted(chosen.items(), key=lambda item: (item[1][0], item[0]))
+    return tuple(plan.actie(code, actie, tuple(regels), datum) for code, (_u, actie, regels) in ordered)
 
 
-def _vastleggen(rules: list[CompiledRule]) -> list[Vastlegging]:
+def _vastleggen(rules: list[CompiledRule], plan: _Plan) -> tuple[Vastlegging, ...]:
     merged: dict[str, list[str]] = {}
     for rule in rules:
         for tekst in rule.dan.vastleggen:
             merged.setdefault(tekst, []).append(rule.id)
-    return [Vastlegging(tekst=t, regels=r) for t, r in merged.items()]
+    return tuple(plan.vastlegging(t, tuple(r)) for t, r in merged.items())
 
 
 def _open_vragen(
-    compiled: CompiledRuleset,
+    plan: _Plan,
     flat: dict[str, object],
     rules: list[CompiledRule],
     possible: list[CompiledRule],
     melden: Melden,
-) -> list[OpenVraag]:
-    catalog = compiled.catalog
+) -> tuple[OpenVraag, ...]:
     wanted: dict[str, list[str]] = {}
-
-    def want(fact: str, rule_id: str) -> None:
-        spec = catalog[fact]
-        if spec.kind == "tri" and flat.get(spec.key()) != "onbekend":
-            return
-        wanted.setdefault(fact, [])
-        if rule_id not in wanted[fact]:
-            wanted[fact].append(rule_id)
-
     if melden != "ja":
         # Answering these could change melden: rules that may fire and would conclude
         # something other than what melden is now.
         for rule in possible:
             if rule.dan.melden is not None and rule.dan.melden != melden:
-                for fact in rule.feiten:
-                    if not catalog[fact].later_beantwoord:
-                        want(fact, rule.id)
+                for fact, key in plan.questions[rule.id]:
+                    if flat[key] == "onbekend":
+                        regels = wanted.setdefault(fact, [])
+                        if rule.id not in regels:
+                            regels.append(rule.id)
     for rule in rules:
-        for fact in rule.dan.vragen:
-            want(fact, rule.id)
-    ordered = sorted(wanted, key=lambda f: catalog[f].volgorde)
-    return [OpenVraag(feit=f, vraag=catalog[f].vraag, regels=wanted[f]) for f in ordered]
+        for fact, key in plan.asked[rule.id]:
+            if key is None or flat[key] == "onbekend":
+                regels = wanted.setdefault(fact, [])
+                if rule.id not in regels:
+                    regels.append(rule.id)
+    ordered = sorted(wanted, key=plan.order.__getitem__)
+    return tuple(plan.open_vraag(f, tuple(wanted[f])) for f in ordered)
 
 
 def _reason(rule: CompiledRule) -> Redenering:

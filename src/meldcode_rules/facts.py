@@ -11,7 +11,6 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass
-from enum import Enum
 from functools import cache
 from typing import Any, Literal
 
@@ -20,6 +19,8 @@ from pydantic import BaseModel
 from meldcode_rules.case import Case, Tri
 
 TRI_VALUES: tuple[str, ...] = ("ja", "nee", "onbekend")
+# Plain strings for the engines; reading Enum.value goes through a slow descriptor.
+_TRI_TEXT: dict[Any, str] = {member: member.value for member in Tri}
 #: The value a flattened choice fact has when the case file leaves it empty.
 GEEN = "geen"
 
@@ -51,6 +52,11 @@ class FactCatalog:
     def __init__(self, model: type[BaseModel], specs: list[FactSpec]) -> None:
         self.model = model
         self._specs = {spec.path: spec for spec in specs}
+        # Precomputed once: flatten() runs for every case and must not rebuild key strings.
+        self._plan = [
+            (spec.kind, tuple(spec.path.split(".")), spec.key(), tuple((v, spec.key(v)) for v in spec.values))
+            for spec in specs
+        ]
 
     def __contains__(self, path: object) -> bool:
         return path in self._specs
@@ -71,23 +77,39 @@ class FactCatalog:
     def flatten(self, case: BaseModel) -> dict[str, Any]:
         """The case as flat atoms: ``{key: "ja"|"nee"|"onbekend"|value|"geen"|bool}``."""
         flat: dict[str, Any] = {}
-        for spec in self._specs.values():
-            value = _lookup(case, spec.path)
-            if spec.kind == "tri":
-                flat[spec.key()] = value.value if isinstance(value, Enum) else str(value)
-            elif spec.kind == "keuze":
-                flat[spec.key()] = GEEN if value is None else str(value)
+        for kind, parts, key, options in self._plan:
+            value: Any = case
+            for part in parts:
+                value = getattr(value, part)
+            if kind == "tri":
+                flat[key] = _TRI_TEXT.get(value) or str(value)
+            elif kind == "keuze":
+                flat[key] = GEEN if value is None else str(value)
             else:
                 present = set(value or ())
-                for option in spec.values:
-                    flat[spec.key(option)] = option in present
+                for option, option_key in options:
+                    flat[option_key] = option in present
         return flat
 
+    def domain(self, key: str) -> tuple[str | bool, ...]:
+        """Every value a flat key can take (finite: this is what makes proofs possible)."""
+        return self._domains[key]
 
-def _lookup(obj: Any, path: str) -> Any:
-    for part in path.split("."):
-        obj = getattr(obj, part)
-    return obj
+    @property
+    def _domains(self) -> dict[str, tuple[str | bool, ...]]:
+        domains = self.__dict__.get("_domain_cache")
+        if domains is None:
+            domains = {}
+            for kind, _parts, key, options in self._plan:
+                if kind == "tri":
+                    domains[key] = TRI_VALUES
+                elif kind == "keuze":
+                    domains[key] = (*(v for v, _ in options), GEEN)
+                else:
+                    for _option, option_key in options:
+                        domains[option_key] = (True, False)
+            self.__dict__["_domain_cache"] = domains
+        return domains
 
 
 def _literal_values(annotation: Any) -> tuple[str, ...] | None:

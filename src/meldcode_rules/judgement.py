@@ -10,6 +10,8 @@ from meldcode_rules.ruleset import Besluit, Melden
 
 
 class _Out(BaseModel):
+    # Immutable all the way down (tuples, frozen models): parts of a judgement are shared
+    # between judgements (see combine.py), so nothing in one may be changed in place.
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
@@ -18,18 +20,18 @@ class Actie(_Out):
     tekst: str = Field(description="Wat de professional doet.")
     termijn: str | None = Field(default=None, description="De termijn zoals de regel hem noemt.")
     deadline: dt.date | None = Field(default=None, description="Uiterste datum (datum + termijn).")
-    regels: list[str] = Field(description="De regels die deze actie vragen.")
+    regels: tuple[str, ...] = Field(description="De regels die deze actie vragen.")
 
 
 class OpenVraag(_Out):
     feit: str = Field(description="Het feit waarvan het antwoord ontbreekt.")
     vraag: str = Field(description="De vraag om te stellen.")
-    regels: list[str] = Field(description="De regels waarvoor het antwoord uitmaakt.")
+    regels: tuple[str, ...] = Field(description="De regels waarvoor het antwoord uitmaakt.")
 
 
 class Vastlegging(_Out):
     tekst: str
-    regels: list[str]
+    regels: tuple[str, ...]
 
 
 class Redenering(_Out):
@@ -59,13 +61,13 @@ class Judgement(_Out):
     )
     besluit: Besluit = Field(description="Het besluit in stap 5 (of waarom dat er nog niet is).")
     stap: int = Field(ge=1, le=5, description="De stap van de meldcode waarin de casus is.")
-    acties: list[Actie] = Field(description="Wat nu te doen, meest urgent eerst.")
-    open_vragen: list[OpenVraag] = Field(
+    acties: tuple[Actie, ...] = Field(description="Wat nu te doen, meest urgent eerst.")
+    open_vragen: tuple[OpenVraag, ...] = Field(
         description="Ontbrekende feiten die `melden` kunnen veranderen, in meldcode-volgorde."
     )
-    vastleggen: list[Vastlegging] = Field(description="Wat nu in het dossier hoort.")
-    redenering: list[Redenering] = Field(description="Alle regels die vuurden, met bron en uitleg.")
-    ruleset: list[RulesetRef] = Field(description="De gebruikte rulesets, met versie en sha256.")
+    vastleggen: tuple[Vastlegging, ...] = Field(description="Wat nu in het dossier hoort.")
+    redenering: tuple[Redenering, ...] = Field(description="Alle regels die vuurden, met bron en uitleg.")
+    ruleset: tuple[RulesetRef, ...] = Field(description="De gebruikte rulesets, met versie en sha256.")
     sector: str | None = Field(default=None, description="De sector van de beoordeling.")
     datum: dt.date = Field(description="De datum van de beoordeling.")
     engine: str = Field(description="De engine die de regels uitvoerde.")
