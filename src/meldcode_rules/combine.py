@@ -120,6 +120,7 @@ class _Plan:
         self._acties: dict[tuple[Any, ...], Actie] = {}
         self._vastleggen: dict[tuple[str, tuple[str, ...]], Vastlegging] = {}
         self._vragen: dict[tuple[str, tuple[str, ...]], OpenVraag] = {}
+        self.skeletons: dict[tuple[frozenset[str], frozenset[str]], _Skeleton] = {}
 
     def actie(self, code: str, actie: Any, regels: tuple[str, ...], datum: dt.date) -> Actie:
         key = (code, actie.tekst, actie.termijn, regels, datum)
@@ -165,30 +166,65 @@ def _plan(compiled: CompiledRuleset) -> _Plan:
     return plan
 
 
+@dataclass(frozen=True)
+class _Skeleton:
+    """Everything a judgement takes from *which* rules fired (not from the case)."""
+
+    melden: Melden
+    besluit: Besluit
+    stap: int
+    redenering: tuple[Redenering, ...]
+    vastleggen: tuple[Vastlegging, ...]
+    acties: tuple[tuple[str, Any, tuple[str, ...]], ...]
+    #: (fact, flat key or None, rule ids): asked if the fact is still onbekend
+    vragen: tuple[tuple[str, str | None, tuple[str, ...]], ...]
+
+
+def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
+    compiled = plan.compiled
+    rules = [r for r in compiled.rules if r.id in fired.zeker]
+    possible = [r for r in compiled.rules if r.id in fired.mogelijk and r.id not in fired.zeker]
+    melden, safety_net = _melden(rules, possible)
+    redenering = [plan.reasons[r.id] for r in rules]
+    if safety_net:
+        redenering.append(GEEN_REGEL)
+    return _Skeleton(
+        melden=melden,
+        besluit=_besluit(rules, melden),
+        stap=_stap([r.dan.stap for r in rules if r.dan.stap is not None]),
+        redenering=tuple(redenering),
+        vastleggen=_vastleggen(rules, plan),
+        acties=_acties(rules, plan),
+        vragen=_vraag_kandidaten(plan, rules, possible, melden),
+    )
+
+
 def judge(
     compiled: CompiledRuleset, flat: dict[str, object], fired: Fired, *, datum: dt.date, engine: str
 ) -> Judgement:
     plan = _plan(compiled)
-    rules = [r for r in compiled.rules if r.id in fired.zeker]
-    possible = [r for r in compiled.rules if r.id in fired.mogelijk and r.id not in fired.zeker]
-
-    melden, safety_net = _melden(rules, possible)
-    besluit = _besluit(rules, melden)
-    stappen = [r.dan.stap for r in rules if r.dan.stap is not None]
-
-    redenering = [plan.reasons[r.id] for r in rules]
-    if safety_net:
-        redenering.append(GEEN_REGEL)
-    # Every part is built from validated rulesets and the validated case (and the parts
-    # were validated when first made), so the judgement itself is not validated again.
+    # The skeleton is a pure function of the fired rules; the same combination recurs
+    # across cases, so it is kept (bounded) rather than rebuilt.
+    key = (fired.zeker, fired.mogelijk)
+    skeleton = plan.skeletons.get(key)
+    if skeleton is None:
+        skeleton = _skeleton(plan, fired)
+        if len(plan.skeletons) < _CACHE_LIMIT:
+            plan.skeletons[key] = skeleton
+    # Parts are built from validated rulesets and the validated case (and were validated
+    # when first made), so the judgement itself is not validated again.
     return Judgement.model_construct(
-        melden=melden,
-        besluit=besluit,
-        stap=_stap(stappen),
-        acties=_acties(rules, datum, plan),
-        open_vragen=_open_vragen(plan, flat, rules, possible, melden),
-        vastleggen=_vastleggen(rules, plan),
-        redenering=tuple(redenering),
+        melden=skeleton.melden,
+        besluit=skeleton.besluit,
+        stap=skeleton.stap,
+        acties=tuple(plan.actie(code, actie, regels, datum) for code, actie, regels in skeleton.acties),
+        open_vragen=tuple(
+            plan.open_vraag(fact, regels)
+            for fact, flat_key, regels in skeleton.vragen
+            if flat_key is None or flat[flat_key] == "onbekend"
+        ),
+        vastleggen=skeleton.vastleggen,
+        redenering=skeleton.redenering,
         ruleset=plan.rulesets,
         sector=compiled.sector,
         datum=datum,
@@ -223,7 +259,7 @@ def _besluit(rules: list[CompiledRule], melden: Melden) -> Besluit:
     return max([floor, *concluded], key=lambda b: _rank(BESLUIT_ORDE, b))
 
 
-def _acties(rules: list[CompiledRule], datum: dt.date, plan: _Plan) -> tuple[Actie, ...]:
+def _acties(rules: list[CompiledRule], plan: _Plan) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
     chosen: dict[str, tuple[float, Any, list[str]]] = {}
     for rule in rules:
         for actie in rule.dan.acties:
@@ -237,7 +273,7 @@ def _acties(rules: list[CompiledRule], datum: dt.date, plan: _Plan) -> tuple[Act
             if urgency < entry[0]:
                 chosen[actie.code] = (urgency, actie, entry[2])
     ordered = sorted(chosen.items(), key=lambda item: (item[1][0], item[0]))
-    return tuple(plan.actie(code, actie, tuple(regels), datum) for code, (_u, actie, regels) in ordered)
+    return tuple((code, actie, tuple(regels)) for code, (_u, actie, regels) in ordered)
 
 
 def _vastleggen(rules: list[CompiledRule], plan: _Plan) -> tuple[Vastlegging, ...]:
@@ -248,32 +284,29 @@ def _vastleggen(rules: list[CompiledRule], plan: _Plan) -> tuple[Vastlegging, ..
     return tuple(plan.vastlegging(t, tuple(r)) for t, r in merged.items())
 
 
-def _open_vragen(
-    plan: _Plan,
-    flat: dict[str, object],
-    rules: list[CompiledRule],
-    possible: list[CompiledRule],
-    melden: Melden,
-) -> tuple[OpenVraag, ...]:
-    wanted: dict[str, list[str]] = {}
+def _vraag_kandidaten(
+    plan: _Plan, rules: list[CompiledRule], possible: list[CompiledRule], melden: Melden
+) -> tuple[tuple[str, str | None, tuple[str, ...]], ...]:
+    """Facts that become open questions when they are still onbekend, in meldcode order."""
+    wanted: dict[str, tuple[str | None, list[str]]] = {}
+
+    def want(fact: str, key: str | None, rule_id: str) -> None:
+        regels = wanted.setdefault(fact, (key, []))[1]
+        if rule_id not in regels:
+            regels.append(rule_id)
+
     if melden != "ja":
         # Answering these could change melden: rules that may fire and would conclude
         # something other than what melden is now.
         for rule in possible:
             if rule.dan.melden is not None and rule.dan.melden != melden:
                 for fact, key in plan.questions[rule.id]:
-                    if flat[key] == "onbekend":
-                        regels = wanted.setdefault(fact, [])
-                        if rule.id not in regels:
-                            regels.append(rule.id)
+                    want(fact, key, rule.id)
     for rule in rules:
         for fact, key in plan.asked[rule.id]:
-            if key is None or flat[key] == "onbekend":
-                regels = wanted.setdefault(fact, [])
-                if rule.id not in regels:
-                    regels.append(rule.id)
+            want(fact, key, rule.id)
     ordered = sorted(wanted, key=plan.order.__getitem__)
-    return tuple(plan.open_vraag(f, tuple(wanted[f])) for f in ordered)
+    return tuple((fact, wanted[fact][0], tuple(wanted[fact][1])) for fact in ordered)
 
 
 def _reason(rule: CompiledRule) -> Redenering:
