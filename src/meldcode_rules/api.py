@@ -60,8 +60,13 @@ def read_case_file(path: Path) -> Case:
         raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
     except UnicodeDecodeError:
         raise CaseError(["het bestand is geen UTF-8-tekst"], source) from None
+    return read_case_text(text, source, as_json=path.suffix == ".json")
+
+
+def read_case_text(text: str, source: str = "casus", *, as_json: bool = False) -> Case:
+    """Read a case from text: JSON when ``as_json``, otherwise YAML (which also reads JSON)."""
     try:
-        data = json.loads(text) if path.suffix == ".json" else read_yaml(text, source)[0]
+        data = json.loads(text) if as_json else read_yaml(text, source)[0]
     except json.JSONDecodeError as error:
         raise CaseError([f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"], source) from None
     except RulesetError as error:

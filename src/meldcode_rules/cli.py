@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 
 from meldcode_rules import __version__
-from meldcode_rules.api import evaluate, read_case_file
+from meldcode_rules.api import evaluate, read_case_file, read_case_text
 from meldcode_rules.diagnostics import MeldcodeError, RulesetError
 from meldcode_rules.engines import ENGINES
 
@@ -41,14 +41,17 @@ def main() -> None:
 
 
 @main.command("evaluate")
-@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
 @click.option("--sector", "-s", help="Sector (standaard: het veld `sector` van de casus, anders het basismodel).")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str) -> None:
-    """Beoordeel een casus (YAML of JSON) en toon het oordeel."""
+    """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
-        case = read_case_file(case_file)
+        if str(case_file) == "-":
+            case = read_case_text(sys.stdin.read(), "standaardinvoer")
+        else:
+            case = read_case_file(case_file)
         oordeel = evaluate(case, sector=sector, engine=engine)
     except MeldcodeError as error:
         report_error(error)
@@ -60,6 +63,11 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
 
         print_judgement(oordeel, Console())
 
+
+# Commands that live in their own modules (one line each; keep this block last).
+from meldcode_rules.commands.batch import batch_command  # noqa: E402
+
+main.add_command(batch_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,43 @@
+"""Many cases in one process: JSON Lines in, JSON Lines out.
+
+For case systems that are not written in Python: starting a process costs
+more than a judgement, so they can stream cases through one process. Each
+non-empty input line gets exactly one output line, in order (blank lines
+are skipped); a line that cannot be
+judged gets an error object naming the problem (never its facts), so the
+caller can never mistake a failed line for a judgement.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+
+from meldcode_rules.api import evaluate, parse_case
+from meldcode_rules.diagnostics import MeldcodeError
+
+
+def judge_lines(
+    lines: Iterable[str], *, sector: str | None = None, engine: str | None = None
+) -> Iterator[tuple[bool, str]]:
+    """Yield ``(ok, json_line)`` for each non-empty input line."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        source = f"regel {number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield False, _error(number, [f"geen geldige JSON (kolom {error.colno})"])
+            continue
+        try:
+            oordeel = evaluate(parse_case(data, source), sector=sector, engine=engine)
+        except MeldcodeError as error:
+            problems = getattr(error, "problems", None) or [str(error)]
+            yield False, _error(number, problems)
+            continue
+        yield True, oordeel.model_dump_json()
+
+
+def _error(number: int, problems: list[str]) -> str:
+    return json.dumps({"regel": number, "fout": problems}, ensure_ascii=False)

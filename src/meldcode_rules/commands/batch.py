@@ -1,0 +1,30 @@
+"""`meldcode-rules batch`: JSON Lines in (stdin), JSON Lines out (stdout)."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from meldcode_rules.batch import judge_lines
+from meldcode_rules.cli import fail
+from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.engines import ENGINES
+
+
+@click.command("batch")
+@click.option("--sector", "-s", help="Sector voor elke casus zonder eigen `sector`.")
+@click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
+def batch_command(sector: str | None, engine: str | None) -> None:
+    """Beoordeel een casus per regel (JSON Lines) van standaardinvoer; een oordeel per regel terug.
+
+    Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}; de exitcode is dan 1.
+    """
+    failed = False
+    try:
+        for ok, line in judge_lines(sys.stdin, sector=sector, engine=engine):
+            failed = failed or not ok
+            click.echo(line)
+    except MeldcodeError as error:  # engine or ruleset trouble: nothing can be judged
+        fail(str(error))
+    sys.exit(1 if failed else 0)
