@@ -11,3 +11,4 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/python -m pytest "$@"
+bash scripts/compat.sh
