@@ -10,5 +10,6 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet -e '.[test]'
 .venv/bin/ruff check src tests benchmarks
-.venv/bin/python -m pytest "$@"
 bash scripts/compat.sh
+# pytest last: its closing line is the suite's verdict.
+.venv/bin/python -m pytest "$@"
