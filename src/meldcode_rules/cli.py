@@ -17,6 +17,7 @@ from rich.console import Console
 from meldcode_rules import __version__
 from meldcode_rules.api import evaluate, read_case_file
 from meldcode_rules.commands.explain import explain_command
+from meldcode_rules.commands.oefen import oefen_command
 from meldcode_rules.commands.render import render_command
 from meldcode_rules.commands.schema import schema_command
 from meldcode_rules.diagnostics import MeldcodeError, RulesetError
@@ -67,6 +68,7 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
 main.add_command(schema_command)
 main.add_command(render_command)
 main.add_command(explain_command)
+main.add_command(oefen_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
