@@ -356,7 +356,7 @@ vertical-align:top;text-align:left;font-size:.92rem}th{background:#1f3a5f;color:
 code{background:#f2f4f7;padding:0 .2rem;border-radius:3px}
 .kader{display:grid;gap:.6rem}.vraag{display:grid;grid-template-columns:22rem 1fr;gap:.6rem;align-items:start}
 .q{background:#eef4ff;border:2px solid #1f3a5f;border-radius:.6rem;padding:.6rem;font-weight:600}
-.takken{display:grid;gap:.4rem}.tak{display:grid;grid-template-columns:7rem 1fr;gap:.4rem}
+.takken{display:grid;gap:.4rem}.tak{display:grid;grid-template-columns:9rem 1fr;gap:.4rem}
 .antw{font-weight:700;padding:.4rem;border-radius:.4rem;background:#f2f4f7;text-align:center}
 .ja{background:#fff4e5}.nee{background:#eaf2ff}
 .eind{border-radius:1.2rem;padding:.4rem .8rem;border:2px solid #667085}
