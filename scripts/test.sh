@@ -9,6 +9,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip >/dev/null
 .venv/bin/python -m pip install --quiet -e '.[test]'
+# The screenshot test (tests/test_screenshot.py) needs a headless browser. Install the Debian
+# package once when it is missing and we are root (CI containers); idempotent and quiet.
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq chromium >/dev/null
+fi
 .venv/bin/ruff check src tests benchmarks
 bash scripts/compat.sh
 # pytest last: its closing line is the suite's verdict.

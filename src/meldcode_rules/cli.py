@@ -16,6 +16,10 @@ from rich.console import Console
 
 from meldcode_rules import __version__
 from meldcode_rules.api import evaluate, read_case_file, read_case_text
+from meldcode_rules.commands.explain import explain_command
+from meldcode_rules.commands.oefen import oefen_command
+from meldcode_rules.commands.render import render_command
+from meldcode_rules.commands.schema import schema_command
 from meldcode_rules.diagnostics import MeldcodeError, RulesetError
 from meldcode_rules.engines import ENGINES
 
@@ -64,7 +68,12 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
         print_judgement(oordeel, Console())
 
 
-# Commands that live in their own modules (one line each; keep this block last).
+main.add_command(schema_command)
+main.add_command(render_command)
+main.add_command(explain_command)
+main.add_command(oefen_command)
+
+# Commands that use fail() from this module are imported after it is defined.
 from meldcode_rules.commands.batch import batch_command  # noqa: E402
 
 main.add_command(batch_command)

@@ -1,0 +1,36 @@
+"""``meldcode-rules oefen``: practise the afwegingsvragen on a case or scenario file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from meldcode_rules.diagnostics import MeldcodeError
+
+
+@click.command("oefen")
+@click.argument("oefenbestand", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--sector", "-s", help="Sector (standaard: die van de casus of het scenariobestand).")
+def oefen_command(oefenbestand: Path, sector: str | None) -> None:
+    """Oefen de afwegingsvragen met een casus of scenariobestand; met feedback en score."""
+    from dataclasses import replace
+
+    from meldcode_rules.cli import report_error
+    from meldcode_rules.oefen import ANTWOORDEN, lees_oefeningen, oefen
+
+    def vraag(tekst: str) -> str:
+        return click.prompt(tekst, type=click.Choice(ANTWOORDEN))
+
+    try:
+        oefeningen = lees_oefeningen(oefenbestand)
+        goed = totaal = 0
+        for oefening in oefeningen:
+            score = oefen(replace(oefening, sector=sector or oefening.sector), vraag, click.echo)
+            goed, totaal = goed + score.goed, totaal + score.totaal
+            click.echo("")
+    except MeldcodeError as error:
+        report_error(error)
+        return
+    if len(oefeningen) > 1:
+        click.echo(f"Totaal: {goed} van {totaal} goed.")

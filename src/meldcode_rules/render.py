@@ -1,0 +1,443 @@
+"""Pictures of a compiled ruleset: the afwegingskader, the steps and a decision table.
+
+Everything is generated from a :class:`CompiledRuleset`, so a picture cannot
+drift from the rules. The *shape* of the afwegingskader (five questions,
+ja/nee, where each branch ends) is the national model and is declared here
+once, in :data:`TAKKEN`; which rules implement each branch is computed from
+the ruleset by evaluating every rule's ``zeker`` expression on the case the
+branch stands for. ``tests/test_render.py`` runs those same cases through
+:func:`meldcode_rules.api.evaluate` and checks they end where the chart says.
+
+Formats: ``mermaid`` (the flowchart alone), ``markdown`` (flowchart, steps
+and table; used for the docs site) and ``html`` (one self-contained page).
+The HTML page draws the flowchart with plain HTML and inline CSS and carries
+the Mermaid source as text: no JavaScript and no network are needed to read it
+(see :func:`html`).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from meldcode_rules.compiler import CompiledRule, CompiledRuleset, evaluate_expr
+from meldcode_rules.ruleset import Alle, BegripRef, Conclusie, Conditie, EenVan, FeitTest, Niet
+
+Format = Literal["mermaid", "markdown", "html"]
+FORMATS: tuple[str, ...] = ("mermaid", "markdown", "html")
+
+# ---------------------------------------------------------------- the afwegingskader
+
+
+@dataclass(frozen=True)
+class Knoop:
+    """A node of the chart: a question (``vraag``) or an end (``einde``)."""
+
+    id: str
+    tekst: str
+    soort: Literal["vraag", "einde"]
+    #: for a question: the fact it asks
+    feit: str | None = None
+
+
+@dataclass(frozen=True)
+class Tak:
+    """One edge: from a question, with an answer, to a node.
+
+    ``gevallen`` are the cases (nested case-file dicts) this edge stands for;
+    an edge that ends in a decision says which ``melden`` and ``besluit`` the
+    engine must reach there; an edge to the next question says the next
+    question is open. ``actie`` is an action code the engine must ask for.
+    """
+
+    van: str
+    antwoord: str
+    naar: str
+    gevallen: tuple[Mapping[str, Any], ...]
+    melden: str | None = None
+    besluit: str | None = None
+    actie: str | None = None
+
+
+def _afweging(**answers: str) -> dict[str, Any]:
+    return {"afweging": dict(answers)}
+
+
+_GEEN_ONVEILIGHEID = {"vermoeden": "ja", "acute_onveiligheid": "nee", "structurele_onveiligheid": "nee"}
+_HULP_LOOPT = {**_GEEN_ONVEILIGHEID, "hulp_mogelijk": "ja", "hulp_aanvaard": "ja"}
+
+KNOPEN: tuple[Knoop, ...] = (
+    Knoop("V1", "1. Is er een vermoeden van huiselijk geweld of kindermishandeling?", "vraag", "afweging.vermoeden"),
+    Knoop("V2", "2. Is er acute of structurele onveiligheid?", "vraag", "afweging.acute_onveiligheid"),
+    Knoop("V3", "3. Kan ik voldoende effectieve hulp bieden of organiseren?", "vraag", "afweging.hulp_mogelijk"),
+    Knoop(
+        "V4", "4. Aanvaarden de betrokkenen de hulp en verbinden zij zich daaraan?", "vraag", "afweging.hulp_aanvaard"
+    ),
+    Knoop("H", "Hulp bieden of organiseren en de veiligheid volgen", "einde"),
+    Knoop("V5", "5. Leidt de hulp tot de noodzakelijke veiligheid?", "vraag", "afweging.hulp_effectief"),
+    Knoop("A1", "Afsluiten en vastleggen", "einde"),
+    Knoop("M1", "Melden bij Veilig Thuis (meldnorm 1)", "einde"),
+    Knoop("M2", "Melden bij Veilig Thuis (meldnorm 2)", "einde"),
+    Knoop("M2B", "Melden bij Veilig Thuis (meldnorm 2)", "einde"),
+    Knoop("M3", "Melden bij Veilig Thuis (meldnorm 3)", "einde"),
+    Knoop("A5", "Afsluiten met afspraken over het volgen van de veiligheid", "einde"),
+)
+
+TAKKEN: tuple[Tak, ...] = (
+    Tak(
+        "V1",
+        "nee",
+        "A1",
+        (_afweging(vermoeden="nee", acute_onveiligheid="nee", structurele_onveiligheid="nee"),),
+        melden="nee",
+        besluit="afsluiten",
+    ),
+    Tak("V1", "ja", "V2", (_afweging(vermoeden="ja"),)),
+    Tak(
+        "V2",
+        "ja",
+        "M1",
+        (
+            _afweging(vermoeden="ja", acute_onveiligheid="ja"),
+            _afweging(vermoeden="ja", structurele_onveiligheid="ja"),
+        ),
+        melden="ja",
+        besluit="melden",
+    ),
+    Tak("V2", "nee", "V3", (_afweging(**_GEEN_ONVEILIGHEID),)),
+    Tak("V3", "nee", "M2", (_afweging(**_GEEN_ONVEILIGHEID, hulp_mogelijk="nee"),), melden="ja", besluit="melden"),
+    Tak("V3", "ja", "V4", (_afweging(**_GEEN_ONVEILIGHEID, hulp_mogelijk="ja"),)),
+    Tak(
+        "V4",
+        "nee",
+        "M2B",
+        (_afweging(**_GEEN_ONVEILIGHEID, hulp_mogelijk="ja", hulp_aanvaard="nee"),),
+        melden="ja",
+        besluit="melden",
+    ),
+    Tak("V4", "ja", "H", (_afweging(**_HULP_LOOPT),), melden="nee", besluit="hulp_bieden_of_organiseren"),
+    Tak("H", "na de afgesproken termijn", "V5", (_afweging(**_HULP_LOOPT),), actie="herbeoordelen"),
+    Tak("V5", "nee", "M3", (_afweging(**_HULP_LOOPT, hulp_effectief="nee"),), melden="ja", besluit="melden"),
+    Tak("V5", "ja", "A5", (_afweging(**_HULP_LOOPT, hulp_effectief="ja"),), melden="nee", besluit="afsluiten"),
+)
+
+
+def knoop(knoop_id: str) -> Knoop:
+    return next(k for k in KNOPEN if k.id == knoop_id)
+
+
+@dataclass(frozen=True)
+class GetekendeTak:
+    """An edge with the rules of this ruleset that implement it."""
+
+    tak: Tak
+    regels: tuple[str, ...]
+
+
+def _flat(ruleset: CompiledRuleset, case: Mapping[str, Any]) -> dict[str, Any]:
+    from meldcode_rules.api import parse_case
+
+    return ruleset.catalog.flatten(parse_case(case))
+
+
+def _implements(rule: CompiledRule, tak: Tak) -> bool:
+    if tak.melden is not None or tak.besluit is not None:
+        # the rules that conclude what this branch ends in (not the ones it overrules)
+        return (rule.dan.melden is not None and rule.dan.melden == tak.melden) or (
+            rule.dan.besluit is not None and rule.dan.besluit == tak.besluit
+        )
+    if tak.actie is not None:
+        return any(a.code == tak.actie for a in rule.dan.acties)
+    return False
+
+
+def takken(ruleset: CompiledRuleset) -> list[GetekendeTak]:
+    """Every edge of the afwegingskader, with the rules that certainly fire on its cases."""
+    out = []
+    for tak in TAKKEN:
+        ids: dict[str, None] = {}
+        for case in tak.gevallen:
+            flat = _flat(ruleset, case)
+            for rule in ruleset.rules:
+                if _implements(rule, tak) and evaluate_expr(rule.zeker, flat):
+                    ids[rule.id] = None
+        out.append(GetekendeTak(tak, tuple(ids)))
+    return out
+
+
+# ---------------------------------------------------------------- readable Dutch
+
+
+def conditie_tekst(cond: Conditie) -> str:
+    """A condition in readable Dutch (``begrip`` references are kept by name)."""
+    if isinstance(cond, FeitTest):
+        op, value = cond.operator()
+        if isinstance(value, list):
+            value = ", ".join(value)
+        woorden = {
+            "is": "is",
+            "is_niet": "is niet",
+            "in": "is een van",
+            "bevat": "bevat",
+            "bevat_een_van": "bevat een van",
+        }
+        return f"{cond.feit} {woorden[op]} {value}"
+    if isinstance(cond, BegripRef):
+        return f"begrip {cond.begrip}"
+    if isinstance(cond, Niet):
+        return f"niet ({conditie_tekst(cond.niet)})"
+    if isinstance(cond, Alle):
+        return _join(cond.alle, " en ")
+    if isinstance(cond, EenVan):
+        return _join(cond.een_van, " of ")
+    raise TypeError(type(cond))
+
+
+def _join(items: Iterable[Conditie], word: str) -> str:
+    parts = []
+    for item in items:
+        text = conditie_tekst(item)
+        parts.append(f"({text})" if isinstance(item, Alle | EenVan) else text)
+    return word.join(parts)
+
+
+def conclusie_tekst(dan: Conclusie) -> str:
+    parts = []
+    if dan.melden is not None:
+        parts.append(f"melden: {dan.melden}")
+    if dan.besluit is not None:
+        parts.append(f"besluit: {dan.besluit}")
+    if dan.stap is not None:
+        parts.append(f"stap {dan.stap}")
+    for actie in dan.acties:
+        parts.append(f"actie {actie.code}" + (f" ({actie.termijn})" if actie.termijn else ""))
+    if dan.vragen:
+        parts.append("vraag naar " + ", ".join(dan.vragen))
+    if dan.vastleggen and not parts:
+        parts.append("vastleggen")
+    return "; ".join(parts)
+
+
+# ---------------------------------------------------------------- steps
+
+STAPPEN: dict[int, str] = {
+    1: "Signalen in kaart brengen",
+    2: "Collegiale consultatie en zo nodig Veilig Thuis of een deskundige raadplegen",
+    3: "Gesprek met de cliënt",
+    4: "Wegen met het afwegingskader",
+    5: "Beslissen: hulp bieden of organiseren en/of melden",
+}
+
+
+@dataclass
+class Stap:
+    nummer: int
+    titel: str
+    regels: list[CompiledRule] = field(default_factory=list)
+
+
+def stappen(ruleset: CompiledRuleset) -> tuple[list[Stap], list[CompiledRule]]:
+    """The rules per step, and the rules that apply whatever the step (with something to record)."""
+    per = [Stap(n, titel) for n, titel in STAPPEN.items()]
+    overig = []
+    for rule in ruleset.rules:
+        if rule.dan.stap is not None:
+            per[rule.dan.stap - 1].regels.append(rule)
+        elif rule.dan.vastleggen or rule.dan.acties:
+            overig.append(rule)
+    return per, overig
+
+
+# ---------------------------------------------------------------- mermaid
+
+
+def _mermaid_label(text: str) -> str:
+    return html_lib.escape(text, quote=False).replace('"', "#quot;")
+
+
+def mermaid(ruleset: CompiledRuleset) -> str:
+    """The afwegingskader as a Mermaid flowchart, edges annotated with rule ids."""
+    lines = ["flowchart TD"]
+    for k in KNOPEN:
+        label = _mermaid_label(k.tekst)
+        lines.append(f'    {k.id}{{"{label}"}}' if k.soort == "vraag" else f'    {k.id}(["{label}"])')
+    for getekend in takken(ruleset):
+        tak = getekend.tak
+        parts = [tak.antwoord, *getekend.regels]
+        if not getekend.regels and (tak.melden or tak.besluit or tak.actie):
+            parts.append("⚠ geen regel")
+        label = "<br/>".join(_mermaid_label(p) for p in parts)
+        lines.append(f'    {tak.van} -->|"{label}"| {tak.naar}')
+    lines.append("    classDef melden fill:#fde2e1,stroke:#b42318")
+    lines.append("    classDef afsluiten fill:#e3f4e8,stroke:#1e7a3c")
+    lines.append("    class M1,M2,M2B,M3 melden")
+    lines.append("    class A1,A5,H afsluiten")
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- markdown
+
+
+def _md(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _titel(ruleset: CompiledRuleset) -> str:
+    return f"Ruleset {ruleset.id}" + (f" (sector {ruleset.sector})" if ruleset.sector else "")
+
+
+def _versies(ruleset: CompiledRuleset) -> str:
+    return ", ".join(f"{r.id} {r.versie} (geldig vanaf {r.geldig_vanaf.isoformat()})" for r in ruleset.rulesets)
+
+
+def markdown(ruleset: CompiledRuleset) -> str:
+    """Flowchart, branch table, steps and the decision table, as Markdown."""
+    out = [
+        f"# {_titel(ruleset)}",
+        "",
+        f"Gegenereerd uit de gecompileerde ruleset: {_versies(ruleset)}.",
+        "",
+        "## Afwegingskader",
+        "",
+        "```mermaid",
+        mermaid(ruleset).rstrip("\n"),
+        "```",
+        "",
+        "| Vraag | Antwoord | Dan | Regels |",
+        "|---|---|---|---|",
+    ]
+    for getekend in takken(ruleset):
+        tak = getekend.tak
+        regels = ", ".join(f"`{r}`" for r in getekend.regels) or "-"
+        out.append(f"| {_md(knoop(tak.van).tekst)} | {tak.antwoord} | {_md(knoop(tak.naar).tekst)} | {regels} |")
+    out += ["", "## Stappen en wat u vastlegt", ""]
+    per, overig = stappen(ruleset)
+    for stap in per:
+        out += [f"### Stap {stap.nummer}: {stap.titel}", ""]
+        out += _md_regels(stap.regels) or ["Geen regel in deze ruleset.", ""]
+    if overig:
+        out += ["### Wanneer van toepassing", ""]
+        out += _md_regels(overig)
+    out += ["## Beslistabel", "", "| Regel | Als | Dan | Bron |", "|---|---|---|---|"]
+    for rule in ruleset.rules:
+        out.append(
+            f"| `{rule.id}`<br/>{_md(rule.titel)}<br/><small>{_md(_locatie(rule))}</small> "
+            f"| {_md(conditie_tekst(rule.als))} | {_md(conclusie_tekst(rule.dan))} | {_md(rule.bron)} |"
+        )
+    return "\n".join(out) + "\n"
+
+
+def _locatie(rule: CompiledRule) -> str:
+    return f"{rule.ruleset}: {rule.location}"
+
+
+def _md_regels(rules: list[CompiledRule]) -> list[str]:
+    out = []
+    for rule in rules:
+        out.append(f"- **{_md(rule.titel)}** (`{rule.id}`)")
+        for actie in rule.dan.acties:
+            termijn = f" (termijn: {actie.termijn})" if actie.termijn else ""
+            out.append(f"    - Doen: {_md(actie.tekst)}{termijn}")
+        for tekst in rule.dan.vastleggen:
+            out.append(f"    - Vastleggen: {_md(tekst)}")
+    return [*out, ""] if out else []
+
+
+# ---------------------------------------------------------------- html
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:72rem;color:#1d2939;
+line-height:1.45;padding:0 1rem}
+h1{color:#1f3a5f}h2{border-bottom:2px solid #1f3a5f;padding-bottom:.2rem;margin-top:2.2rem}
+table{border-collapse:collapse;width:100%;margin:1rem 0}th,td{border:1px solid #d0d5dd;padding:.4rem .5rem;
+vertical-align:top;text-align:left;font-size:.92rem}th{background:#1f3a5f;color:#fff}
+code{background:#f2f4f7;padding:0 .2rem;border-radius:3px}
+.kader{display:grid;gap:.6rem}.vraag{display:grid;grid-template-columns:22rem 1fr;gap:.6rem;align-items:start}
+.q{background:#eef4ff;border:2px solid #1f3a5f;border-radius:.6rem;padding:.6rem;font-weight:600}
+.takken{display:grid;gap:.4rem}.tak{display:grid;grid-template-columns:9rem 1fr;gap:.4rem}
+.antw{font-weight:700;padding:.4rem;border-radius:.4rem;background:#f2f4f7;text-align:center}
+.ja{background:#fff4e5}.nee{background:#eaf2ff}
+.eind{border-radius:1.2rem;padding:.4rem .8rem;border:2px solid #667085}
+.melden{background:#fde2e1;border-color:#b42318}.afsluiten{background:#e3f4e8;border-color:#1e7a3c}
+.volgende{background:#fff;border-style:dashed}
+.regels{font-size:.85rem;color:#475467}details{margin:1rem 0}pre{background:#f2f4f7;padding:.8rem;overflow:auto}
+"""
+
+
+def _e(text: str) -> str:
+    return html_lib.escape(" ".join(text.split()))
+
+
+def _eind_klasse(k: Knoop) -> str:
+    if k.soort == "vraag":
+        return "volgende"
+    return "melden" if k.id.startswith("M") else "afsluiten"
+
+
+def html(ruleset: CompiledRuleset) -> str:
+    """One self-contained page (inline CSS, no scripts, no network).
+
+    The flowchart is drawn with HTML and CSS rather than Mermaid's JavaScript:
+    ``mermaid.min.js`` is an npm package (this project installs from PyPI and
+    Debian only), about 3 MB, and a page that needs a script to show the
+    afwegingskader is blank where scripts are blocked. The Mermaid source is
+    included for whoever wants to paste it into an editor.
+    """
+    getekend = takken(ruleset)
+    kader = []
+    for k in KNOPEN:
+        eigen = [g for g in getekend if g.tak.van == k.id]
+        if not eigen:
+            continue
+        rows = []
+        for g in eigen:
+            doel = knoop(g.tak.naar)
+            regels = ", ".join(f"<code>{_e(r)}</code>" for r in g.regels)
+            rows.append(
+                f'<div class="tak"><div class="antw {_e(g.tak.antwoord)}">{_e(g.tak.antwoord)}</div>'
+                f'<div class="eind {_eind_klasse(doel)}">{"→ " if doel.soort == "vraag" else ""}{_e(doel.tekst)}'
+                + (f'<div class="regels">regels: {regels}</div>' if regels else "")
+                + "</div></div>"
+            )
+        kader.append(
+            f'<div class="vraag"><div class="q">{_e(k.tekst)}</div><div class="takken">{"".join(rows)}</div></div>'
+        )
+    per, overig = stappen(ruleset)
+    stap_html = []
+    for stap in [*per, Stap(0, "Wanneer van toepassing", overig)]:
+        if not stap.regels:
+            continue
+        kop = f"Stap {stap.nummer}: {stap.titel}" if stap.nummer else stap.titel
+        items = []
+        for rule in stap.regels:
+            sub = [
+                f"<li>Doen: {_e(a.tekst)}" + (f" (termijn: {_e(a.termijn)})" if a.termijn else "") + "</li>"
+                for a in rule.dan.acties
+            ]
+            sub += [f"<li>Vastleggen: {_e(t)}</li>" for t in rule.dan.vastleggen]
+            items.append(
+                f"<li><strong>{_e(rule.titel)}</strong> (<code>{_e(rule.id)}</code>)<ul>{''.join(sub)}</ul></li>"
+            )
+        stap_html.append(f"<h3>{_e(kop)}</h3><ul>{''.join(items)}</ul>")
+    rijen = "".join(
+        f"<tr><td><code>{_e(r.id)}</code><br>{_e(r.titel)}<br><small>{_e(_locatie(r))}</small></td>"
+        f"<td>{_e(conditie_tekst(r.als))}</td><td>{_e(conclusie_tekst(r.dan))}</td><td>{_e(r.bron)}</td></tr>"
+        for r in ruleset.rules
+    )
+    return (
+        '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
+        f"<title>{_e(_titel(ruleset))}</title><style>{_CSS}</style></head><body>"
+        f"<h1>{_e(_titel(ruleset))}</h1><p>Gegenereerd uit de gecompileerde ruleset: {_e(_versies(ruleset))}.</p>"
+        f'<h2>Afwegingskader</h2><div class="kader">{"".join(kader)}</div>'
+        "<details><summary>Mermaid-bron van dit schema</summary>"
+        f"<pre>{html_lib.escape(mermaid(ruleset))}</pre></details>"
+        f"<h2>Stappen en wat u vastlegt</h2>{''.join(stap_html)}"
+        f"<h2>Beslistabel</h2><table><thead><tr><th>Regel</th><th>Als</th><th>Dan</th><th>Bron</th></tr></thead>"
+        f"<tbody>{rijen}</tbody></table></body></html>\n"
+    )
+
+
+def render(ruleset: CompiledRuleset, fmt: Format) -> str:
+    return {"mermaid": mermaid, "markdown": markdown, "html": html}[fmt](ruleset)

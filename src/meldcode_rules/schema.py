@@ -1,0 +1,90 @@
+"""JSON Schemas for editors, generated from the pydantic models.
+
+The schemas ship in the package (``meldcode_rules/_schemas``) and in
+``schemas/`` at the repository root, where the ``# yaml-language-server:
+$schema=`` line of the built-in rulesets points. A test checks that the
+shipped files equal what :func:`generate` returns, so they cannot drift.
+
+Adding a schema is one line in :data:`MODELS`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from meldcode_rules.case import Case
+from meldcode_rules.facts import catalog_for
+from meldcode_rules.judgement import Judgement
+from meldcode_rules.ruleset import RulesetFile
+
+SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def _ruleset_extras(schema: dict[str, Any]) -> None:
+    """Make fact names an enum and action codes completable (editors offer both)."""
+    from meldcode_rules.registry import builtin_ruleset_dir, load_all
+
+    defs = schema.get("$defs", {})
+    catalog = catalog_for()
+    feit = defs["FeitTest"]["properties"]["feit"]
+    feit["enum"] = catalog.paths
+    feit.pop("type", None)
+    defs["FeitTest"]["properties"]["is"]["anyOf"][0]["examples"] = ["ja", "nee", "onbekend"]
+    codes = sorted({a.code for loaded in load_all([builtin_ruleset_dir()]) for a in loaded.model.acties})
+    # `examples`, not `enum`: a sector ruleset may introduce its own codes (checked by the compiler).
+    defs["Actie"]["properties"]["code"]["examples"] = codes
+    verwachting = defs["Verwachting"]["properties"]["acties"]
+    verwachting["items"] = {"type": "string", "examples": codes}
+    vragen = defs["Conclusie"]["properties"]["vragen"]
+    vragen["items"] = {"enum": catalog.paths}
+
+
+#: name -> (model, post-processing). One line per schema.
+MODELS: dict[str, tuple[type[BaseModel], Callable[[dict[str, Any]], None] | None]] = {
+    "ruleset": (RulesetFile, _ruleset_extras),
+    "case": (Case, None),
+    "judgement": (Judgement, None),
+}
+
+
+def generate() -> dict[str, dict[str, Any]]:
+    """Every schema, by name (``ruleset``, ``case``, ``judgement``)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, (model, extra) in MODELS.items():
+        schema = model.model_json_schema(by_alias=True)
+        if extra is not None:
+            extra(schema)
+        out[name] = {"$schema": SCHEMA_DRAFT, "$id": f"{name}.schema.json", **schema}
+    return out
+
+
+def file_name(name: str) -> str:
+    return f"{name}.schema.json"
+
+
+def dumps(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def write(directory: Path) -> list[Path]:
+    """Write every schema to ``directory``; returns the files written."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in generate().items():
+        path = directory / file_name(name)
+        path.write_text(dumps(schema), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def shipped_dir() -> Path:
+    """Where the shipped schemas are: in the wheel, or ``schemas/`` in a source tree."""
+    packaged = Path(__file__).parent / "_schemas"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "schemas"
