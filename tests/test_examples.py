@@ -200,3 +200,15 @@ def test_json_example_reads_like_a_case_system_sends_it() -> None:
     assert True in raw["afweging"].values() and None in raw["stappen"].values()
     # The dict a case system posts and the file the CLI reads give the same judgement.
     assert evaluate(raw, engine="reference") == _judge(path, "reference")
+
+
+def test_examples_index_lists_every_example_with_its_outcome() -> None:
+    index = (EXAMPLES / "README.md").read_text(encoding="utf-8")
+    rows = dict(
+        (m[1], (m[2], m[3]))
+        for m in re.finditer(r"^\| `([^`]+)` \| .* \| (\w+) \| (\w+) \|$", index, flags=re.MULTILINE)
+    )
+    assert sorted(rows) == sorted(p.name for p in EXAMPLE_FILES)
+    for path in EXAMPLE_FILES:
+        oordeel = _judge(path, "reference")
+        assert rows[path.name] == (oordeel.melden, oordeel.besluit), path.name
