@@ -36,7 +36,7 @@ def test_structured_rules_match_the_judgement() -> None:
     u = uitleg({"afweging": {"vermoeden": "nee", "acute_onveiligheid": "nee", "structurele_onveiligheid": "nee"}})
     assert [r.regel for r in u.regels] == [r.regel for r in u.oordeel.redenering]
     geen = next(r for r in u.regels if r.regel == "afweging1-geen-vermoeden")
-    assert geen.voorwaarde == "afweging.vermoeden is nee"
+    assert geen.voorwaarde == "afweging.vermoeden is nee en niet (begrip meldnorm_1)"
     assert geen.conclusie.startswith("melden: nee; besluit: afsluiten")
 
 
