@@ -60,7 +60,7 @@ def deadline(datum: dt.date, termijn: str | None) -> dt.date | None:
             if day.weekday() < 5:
                 n -= 1
         return day
-    return datum + dt.timedelta(days=n * (7 if unit.startswith("week") else 1))
+    return datum + dt.timedelta(days=n * (7 if unit in ("week", "weken") else 1))
 
 
 def _termijn_uren(termijn: str | None) -> float:
