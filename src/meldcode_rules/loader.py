@@ -9,6 +9,7 @@ to the line a trainer has to fix, all of them at once.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,6 +114,8 @@ def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         mark = error.problem_mark or error.context_mark
         location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = error.problem or "ongeldige YAML"
+        # ruamel repeats both values of a duplicate key; in a case file those are case data.
+        problem = re.sub(r'\s+with value ".*', "", problem, flags=re.DOTALL)
         raise RulesetError(
             [
                 Diagnostic(
