@@ -379,3 +379,19 @@ def test_case_file_with_a_tag_is_refused(tmp_path: Path) -> None:
     assert_clean_failure(code, output)
     assert "MR002" in output
     assert not marker.exists()
+
+
+def test_case_file_with_a_duplicate_key_names_the_key_not_the_values(tmp_path: Path) -> None:
+    path = write(tmp_path, f"afweging:\n  vermoeden: ja\nnotitie: {SECRET}-1\nnotitie: {SECRET}-2\n", "casus.yaml")
+    code, output = run(str(path))
+    assert_clean_failure(code, output)
+    assert "notitie" in output
+    assert SECRET not in output
+
+
+def test_duplicate_key_in_a_ruleset(tmp_path: Path) -> None:
+    text = VALID.replace("    titel: Regel een\n", "    titel: Regel een\n    titel: Regel twee\n")
+    problem = only(problems(write(tmp_path, text)), "MR001")
+    assert "titel" in problem.message
+    assert problem.location.line == line_of(text, "titel: Regel twee")
+    assert any("een keer" in d for d in problem.details)
