@@ -205,3 +205,36 @@ def test_a_ruleset_testing_more_keys_than_durable_holds_is_refused_clearly() -> 
     assert str(MAX_KEYS + 1) in message
     # The reference engine has no such limit.
     assert get_engine("reference").fire(compiled, flat).zeker == {f"zz-breed-{MAX_KEYS + 1}"}
+
+
+TWIN = """\
+id: basismodel
+titel: Proef
+versie: "1"
+geldig_vanaf: 2024-01-01
+bron: test
+regels:
+  - id: {rule_id}
+    titel: Proef
+    bron: test
+    uitleg: Dezelfde voorwaarde, een andere regel.
+    als: {{feit: afweging.acute_onveiligheid, is: ja}}
+    dan:
+      melden: {melden}
+"""
+
+
+def test_an_edited_ruleset_with_the_same_conditions_is_not_confused_with_the_first(tmp_path: Path) -> None:
+    # A trainer renames a rule and changes its conclusion, and the edited ruleset is
+    # evaluated in the same process (a check run, a service that reloads rulesets).
+    compiled = []
+    for name, rule_id, melden in (("eerst", "regel-a", "ja"), ("daarna", "regel-b", "onbekend")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "basismodel.yaml").write_text(TWIN.format(rule_id=rule_id, melden=melden), encoding="utf-8")
+        compiled.append(compile_from([folder]))
+    case = {"afweging": {"acute_onveiligheid": "ja"}}
+    for ruleset, rule_id, melden in zip(compiled, ("regel-a", "regel-b"), ("ja", "onbekend"), strict=True):
+        oordeel = evaluate(case, engine="durable", ruleset=ruleset)
+        assert [r.regel for r in oordeel.redenering] == [rule_id]
+        assert oordeel.melden == melden
