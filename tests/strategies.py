@@ -56,7 +56,8 @@ def canonical_cases(draw: st.DrawFn, fixed: Canonical | None = None) -> Canonica
     return canon
 
 
-def _set(out: dict[str, Any], path: str, value: Any) -> None:
+def set_path(out: dict[str, Any], path: str, value: Any) -> None:
+    """Set a dotted ``path`` in a nested case dict."""
     *parents, leaf = path.split(".")
     for part in parents:
         out = out.setdefault(part, {})
@@ -76,15 +77,15 @@ def written(draw: st.DrawFn, canon: Canonical) -> dict[str, Any]:
         }[value]
         chosen = draw(spelling)
         if chosen != "<missing>":
-            _set(out, path, chosen)
+            set_path(out, path, chosen)
     for path in KEUZE:
         if canon[path] is not None or draw(st.booleans()):
-            _set(out, path, canon[path])
+            set_path(out, path, canon[path])
     for path in LIJST:
         if canon[path] or draw(st.booleans()):
-            _set(out, path, list(canon[path]))
+            set_path(out, path, list(canon[path]))
     if canon["datum"] is not None:
-        _set(out, "datum", canon["datum"].isoformat())
+        set_path(out, "datum", canon["datum"].isoformat())
     return out
 
 
@@ -92,11 +93,11 @@ def to_case_dict(canon: Canonical) -> dict[str, Any]:
     """``canon`` in the plainest spelling (``ja``/``nee``/``onbekend``, every field present)."""
     out: dict[str, Any] = {}
     for path in (*TRI, *KEUZE):
-        _set(out, path, canon[path])
+        set_path(out, path, canon[path])
     for path in LIJST:
-        _set(out, path, list(canon[path]))
+        set_path(out, path, list(canon[path]))
     if canon["datum"] is not None:
-        _set(out, "datum", canon["datum"].isoformat())
+        set_path(out, "datum", canon["datum"].isoformat())
     return out
 
 

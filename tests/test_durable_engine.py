@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from strategies import CATALOG, KEUZE, LIJST, TRI, comparable
+from strategies import CATALOG, KEUZE, LIJST, TRI, comparable, set_path
 
 pytest.importorskip("durable")
 
@@ -34,22 +34,13 @@ def random_cases(count: int, seed: int) -> list[dict[str, Any]]:
     for _ in range(count):
         case: dict[str, Any] = {"datum": "2026-03-02"}
         for path in TRI:
-            value = rng.choice(["ja", "nee", "onbekend", None, "-"])
+            value = rng.choice(["ja", "nee", "onbekend", True, False, None, "-"])
             if value != "-":
-                *parents, leaf = path.split(".")
-                node = case
-                for part in parents:
-                    node = node.setdefault(part, {})
-                node[leaf] = value
-        for path, values in {**KEUZE, **LIJST}.items():
-            *parents, leaf = path.split(".")
-            node = case
-            for part in parents:
-                node = node.setdefault(part, {})
-            if path in LIJST:
-                node[leaf] = rng.sample(values, rng.randint(0, 3))
-            else:
-                node[leaf] = rng.choice([None, *values])
+                set_path(case, path, value)
+        for path, values in KEUZE.items():
+            set_path(case, path, rng.choice([None, *values]))
+        for path, values in LIJST.items():
+            set_path(case, path, rng.sample(values, rng.randint(0, 3)))
         cases.append(case)
     return cases
 
