@@ -79,9 +79,10 @@ class CaseError(MeldcodeError):
 def nearest(word: str, options: Iterable[str]) -> str | None:
     """The closest valid spelling of ``word``, for 'bedoelde u ...?' suggestions."""
     options = list(options)
+    # A trainer often types only the last part of a dotted fact name: an exact last part
+    # beats a similar-looking other name (`vermoeden` -> `afweging.vermoeden`, not `vormen`).
+    tail = [o for o in options if o != word and o.rsplit(".", 1)[-1] == word.rsplit(".", 1)[-1]]
+    if tail:
+        return tail[0]
     matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if matches:
-        return matches[0]
-    # A trainer often types only the last part of a dotted fact name.
-    tail = [o for o in options if o.rsplit(".", 1)[-1] == word.rsplit(".", 1)[-1]]
-    return tail[0] if tail else None
+    return matches[0] if matches else None

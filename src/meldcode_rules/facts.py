@@ -91,6 +91,9 @@ class FactCatalog:
                     flat[option_key] = option in present
         return flat
 
+    def has_domain(self, key: str) -> bool:
+        return key in self._domains
+
     def domain(self, key: str) -> tuple[str | bool, ...]:
         """Every value a flat key can take (finite: this is what makes proofs possible)."""
         return self._domains[key]

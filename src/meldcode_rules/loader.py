@@ -9,13 +9,14 @@ to the line a trainer has to fix, all of them at once.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet
 from ruamel.yaml.error import MarkedYAMLError
 
 from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
@@ -50,6 +51,14 @@ class LoadedRuleset:
     sha256: str
 
 
+_YAML_TAG_PREFIX = "tag:yaml.org,2002:"
+
+
+def _tag_problem(what: str, positions: dict[YamlPath, tuple[int, int]], path: YamlPath, file: str) -> Diagnostic:
+    pos = positions.get(path, (0, 0))
+    return Diagnostic("MR002", f"{what} is niet toegestaan: een ruleset bevat alleen gegevens", Location(file, *pos))
+
+
 def _plain(
     node: Any,
     path: YamlPath,
@@ -60,29 +69,25 @@ def _plain(
     """Convert ruamel nodes to plain data while recording positions (1-based)."""
     tag = getattr(node, "tag", None)
     tag_value = getattr(tag, "value", tag) if tag is not None else None
-    if isinstance(tag_value, str) and tag_value.startswith("!"):
-        pos = positions.get(path, (0, 0))
-        problems.append(
-            Diagnostic(
-                "MR002",
-                f"YAML-tag `{tag_value}` is niet toegestaan: een ruleset bevat alleen gegevens",
-                Location(file, *pos),
-            )
-        )
+    if isinstance(tag_value, str) and tag_value:
+        # Every explicit tag is refused, local (`!x`) and standard (`!!python/...`, which
+        # ruamel reports as `tag:yaml.org,2002:python/...`): a ruleset holds only data.
+        shown = tag_value.replace(_YAML_TAG_PREFIX, "!!", 1)
+        problems.append(_tag_problem(f"YAML-tag `{shown}`", positions, path, file))
+    elif isinstance(node, bytes | CommentedSet):
+        problems.append(_tag_problem("YAML-tag `!!binary` of `!!set`", positions, path, file))
     if isinstance(node, CommentedMap):
         out: dict[str, Any] = {}
         for key, value in node.items():
             child = (*path, str(key))
-            line, col = node.lc.key(key)
-            positions[child] = (line + 1, col + 1)
+            _record(positions, child, (node.lc.data or {}).get(key))
             out[str(key)] = _plain(value, child, positions, file, problems)
         return out
     if isinstance(node, CommentedSeq):
         items = []
         for index, value in enumerate(node):
             child = (*path, index)
-            line, col = node.lc.item(index)
-            positions[child] = (line + 1, col + 1)
+            _record(positions, child, (node.lc.data or {}).get(index))
             items.append(_plain(value, child, positions, file, problems))
         return items
     if hasattr(node, "value") and not isinstance(node, str | int | float | bool):
@@ -90,6 +95,13 @@ def _plain(
     if isinstance(node, str):
         return str(node)  # ruamel's ScalarString subclasses
     return node
+
+
+def _record(positions: dict[YamlPath, tuple[int, int]], path: YamlPath, mark: Any) -> None:
+    # ruamel keeps no position for the items of some tagged collections (`!!python/...`);
+    # such a node is reported by its tag, and locate() falls back to its parent.
+    if mark:
+        positions[path] = (mark[0] + 1, mark[1] + 1)
 
 
 def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
@@ -102,6 +114,8 @@ def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         mark = error.problem_mark or error.context_mark
         location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
         problem = error.problem or "ongeldige YAML"
+        # ruamel repeats both values of a duplicate key; in a case file those are case data.
+        problem = re.sub(r'\s+with value ".*', "", problem, flags=re.DOTALL)
         raise RulesetError(
             [
                 Diagnostic(

@@ -99,9 +99,10 @@ class _Program:
                 "Gebruik `--engine reference`."
             )
         self.keys = tuple(sorted(keys))
-        digest = hashlib.sha256(
-            json.dumps({k: v["all"] for k, v in definitions.items()}, sort_keys=True).encode()
-        ).hexdigest()
+        # A registered program records the rule ids of the ruleset that registered it: two
+        # rulesets with the same conditions but other rule ids must not share one program.
+        identity = [{k: v["all"] for k, v in definitions.items()}, [r.id for r in compiled.rules]]
+        digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
         self.name = f"mr_{compiled.id}_{digest[:16]}"
         self.empty = not definitions
         self.handle: Any = None

@@ -27,6 +27,8 @@ MAX_BOXES = 4096
 def _boxes(expr: Expr, catalog: FactCatalog) -> list[Box] | None:
     """``expr`` as boxes (the case must lie in one of them), or None if too large."""
     if isinstance(expr, Lit):
+        if not catalog.has_domain(expr.key):
+            return None  # a key outside the catalog: evaluated exactly, as a tree
         domain = frozenset(catalog.domain(expr.key))
         allowed = frozenset({expr.value}) if expr.equal else domain - {expr.value}
         return [{expr.key: allowed}]
