@@ -48,7 +48,7 @@ def main() -> None:
 def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str) -> None:
     """Beoordeel een casus (YAML of JSON) en toon het oordeel."""
     try:
-        case = read_case_file(case_file)
+        case = read_case_file(case_file, sector)
         oordeel = evaluate(case, sector=sector, engine=engine)
     except MeldcodeError as error:
         report_error(error)
