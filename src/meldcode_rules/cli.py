@@ -16,6 +16,7 @@ from rich.console import Console
 
 from meldcode_rules import __version__
 from meldcode_rules.api import evaluate, read_case_file
+from meldcode_rules.commands.test import test_command
 from meldcode_rules.diagnostics import MeldcodeError, RulesetError
 from meldcode_rules.engines import ENGINES
 
@@ -60,6 +61,8 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
 
         print_judgement(oordeel, Console())
 
+
+main.add_command(test_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
