@@ -16,6 +16,7 @@ from rich.console import Console
 
 from meldcode_rules import __version__
 from meldcode_rules.api import evaluate, read_case_file
+from meldcode_rules.commands.sectors import sectors_command
 from meldcode_rules.commands.test import test_command
 from meldcode_rules.diagnostics import MeldcodeError, RulesetError
 from meldcode_rules.engines import ENGINES
@@ -63,6 +64,7 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
 
 
 main.add_command(test_command)
+main.add_command(sectors_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

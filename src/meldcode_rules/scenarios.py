@@ -164,16 +164,19 @@ def _load_file(path: Path, problems: list[Diagnostic]) -> list[LoadedScenario]:
         )
         return []
     try:
-        model = ScenarioFile.model_validate(data)
+        ScenarioFile.model_validate(data)
     except ValidationError as error:
         problems.extend(
             Diagnostic("MR050", d.message, d.location, d.suggestion)
             for d in schema_diagnostics(error, data, source, ScenarioFile)
         )
+    sector = data.get("sector")
+    items = data.get("scenarios")
+    if not isinstance(items, list) or not (sector is None or isinstance(sector, str)):
         return []
     try:
-        compiled = compiled_for(model.sector)
-        case_model = case_model_for(model.sector)
+        compiled = compiled_for(sector)
+        case_model = case_model_for(sector)
     except RulesetError as error:
         problems.extend(error.diagnostics)
         return []
@@ -183,7 +186,13 @@ def _load_file(path: Path, problems: list[Diagnostic]) -> list[LoadedScenario]:
 
     out: list[LoadedScenario] = []
     names: dict[str, Location] = {}
-    for index, scenario in enumerate(model.scenarios):
+    for index, item in enumerate(items):
+        try:
+            # Each scenario on its own, so one broken scenario hides no problem in another
+            # (its schema errors are already reported above, with their lines).
+            scenario = Scenario.model_validate(item)
+        except ValidationError:
+            continue
         path_: YamlPath = ("scenarios", index)
         location = source.locate(path_)
         if scenario.naam in names:
@@ -195,10 +204,10 @@ def _load_file(path: Path, problems: list[Diagnostic]) -> list[LoadedScenario]:
                 )
             )
         names.setdefault(scenario.naam, location)
-        case = _check_case(scenario, model.sector, case_model, source, path_, problems)
+        case = _check_case(scenario, sector, case_model, source, path_, problems)
         _check_expectation(scenario.verwacht, compiled, source, (*path_, "verwacht"), problems)
         if case is not None:
-            out.append(LoadedScenario(scenario, model.sector, location, case))
+            out.append(LoadedScenario(scenario, sector, location, case))
     return out
 
 
