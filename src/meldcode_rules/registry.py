@@ -196,7 +196,12 @@ def case_model_for(sector: str | None) -> type[Case]:
 
 @cache
 def _case_model(name: str) -> type[Case]:
-    sector = get_sector(name)
+    return case_model_of(get_sector(name))
+
+
+def case_model_of(sector: Sector) -> type[Case]:
+    """:class:`Case` plus ``sector.feiten`` under the sector's name (a new model on every call)."""
+    name = sector.name
     if sector.feiten is None:
         return Case
     if name in Case.model_fields:
@@ -220,7 +225,7 @@ def _case_model(name: str) -> type[Case]:
     return model  # type: ignore[return-value]
 
 
-def compile_sector(sector: Sector) -> CompiledRuleset:
+def compile_sector(sector: Sector, case_model: type[Case] | None = None) -> CompiledRuleset:
     """Check and compile the basismodel plus ``sector``'s rulesets.
 
     Refused (RulesetError, every problem with its place): a sector whose ruleset
@@ -266,7 +271,7 @@ def compile_sector(sector: Sector) -> CompiledRuleset:
             )
     if problems:
         raise RulesetError(problems)
-    return check_and_compile(loaded, tops[0].model.id, catalog_for(case_model_for(sector.name)))
+    return check_and_compile(loaded, tops[0].model.id, catalog_for(case_model or case_model_of(sector)))
 
 
 def _extends_basismodel(ruleset_id: str, by_id: dict[str, LoadedRuleset], seen: set[str]) -> bool:
@@ -285,7 +290,7 @@ _lock = threading.RLock()
 def _compiled(sector: str | None) -> CompiledRuleset:
     if sector is None:
         return check_and_compile(load_all([basismodel_file()]), BASISMODEL, catalog_for())
-    return compile_sector(get_sector(sector))
+    return compile_sector(get_sector(sector), case_model_for(sector))
 
 
 def compiled_for(sector: str | None = None) -> CompiledRuleset:
