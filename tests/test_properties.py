@@ -28,6 +28,7 @@ from meldcode_rules.engines import get_engine
 from meldcode_rules.registry import builtin_ruleset_dir, compile_from, compiled_for
 from strategies import (
     ENGINES,
+    KEUZE,
     LIJST,
     OPEN_TRI,
     Canonical,
@@ -275,7 +276,7 @@ def test_unknowns_exhaustively_over_every_afweging_answer() -> None:
     import itertools
 
     base: Canonical = {path: "onbekend" for path in OPEN_TRI}
-    base.update({path: None for path in ("stappen.gesprek_overgeslagen_reden", "melding.niet_besproken_reden")})
+    base.update({path: None for path in KEUZE})
     base.update({path: () for path in LIJST})
     base["datum"] = None
     results: dict[tuple[str, ...], str] = {}

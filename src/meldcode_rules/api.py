@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from meldcode_rules.case import Case
 from meldcode_rules.combine import judge
@@ -17,27 +17,36 @@ from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judgement import Judgement
 from meldcode_rules.loader import read_yaml
-from meldcode_rules.registry import compiled_for
+from meldcode_rules.registry import case_model_for, compiled_for
 
 
-def parse_case(data: Case | Mapping[str, Any], source: str = "casus") -> Case:
-    """Validate case facts; a CaseError names every wrong field (never the values)."""
-    if isinstance(data, Case):
-        return data
-    if not isinstance(data, Mapping):
+def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: type[Case] | None = None) -> Case:
+    """Validate case facts; a CaseError names every wrong field (never the values).
+
+    ``model`` is the case model to validate with (a plugin sector's extends
+    :class:`Case` with its own facts); default: the model of the case's
+    ``sector`` field.
+    """
+    if not isinstance(data, BaseModel | Mapping):
         raise CaseError(["een casus is een object met velden (zie docs/vocabulary.md)"], source)
+    if model is None:
+        sector = data.sector if isinstance(data, Case) else data.get("sector")
+        model = case_model_for(sector) if isinstance(sector, str) else Case
+    if type(data) is model:
+        return data  # type: ignore[return-value]
+    raw = data.model_dump(exclude_defaults=True) if isinstance(data, BaseModel) else dict(data)
     try:
-        return Case.model_validate(dict(data))
+        return model.model_validate(raw)
     except ValidationError as error:
-        raise CaseError([_case_problem(e) for e in error.errors()], source) from None
+        raise CaseError([_case_problem(e, model) for e in error.errors()], source) from None
 
 
-def _case_problem(error: Any) -> str:
+def _case_problem(error: Any, root: type[Case] = Case) -> str:
     loc = ".".join(str(p) for p in error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
         parent = error["loc"][:-1]
-        model: Any = Case
+        model: Any = root
         for part in parent:
             if isinstance(part, str) and hasattr(model, "model_fields") and part in model.model_fields:
                 model = model.model_fields[part].annotation
@@ -51,8 +60,8 @@ def _case_problem(error: Any) -> str:
     return f"`{loc}`: {error['msg']}"
 
 
-def read_case_file(path: Path) -> Case:
-    """Read a case file (YAML or JSON, one object)."""
+def read_case_file(path: Path, sector: str | None = None) -> Case:
+    """Read a case file (YAML or JSON, one object), validated for ``sector`` (default: its own)."""
     source = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -60,10 +69,10 @@ def read_case_file(path: Path) -> Case:
         raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
     except UnicodeDecodeError:
         raise CaseError(["het bestand is geen UTF-8-tekst"], source) from None
-    return read_case_text(text, source, as_json=path.suffix == ".json")
+    return read_case_text(text, source, as_json=path.suffix == ".json", sector=sector)
 
 
-def read_case_text(text: str, source: str = "casus", *, as_json: bool = False) -> Case:
+def read_case_text(text: str, source: str = "casus", *, as_json: bool = False, sector: str | None = None) -> Case:
     """Read a case from text: JSON when ``as_json``, otherwise YAML (which also reads JSON)."""
     try:
         data = json.loads(text) if as_json else read_yaml(text, source)[0]
@@ -73,7 +82,9 @@ def read_case_text(text: str, source: str = "casus", *, as_json: bool = False) -
         raise CaseError([d.render() for d in error.diagnostics], source) from None
     if not isinstance(data, dict):
         raise CaseError(["een casus is een YAML- of JSON-object met velden"], source)
-    return parse_case(_dates_as_text(data), source)
+    sector = sector or data.get("sector")
+    model = case_model_for(sector) if isinstance(sector, str) else Case
+    return parse_case(_dates_as_text(data), source, model=model)
 
 
 def _dates_as_text(data: Any) -> Any:
@@ -98,8 +109,11 @@ def evaluate(
     and tests of edited rulesets). Errors are raised, never turned into a
     default judgement: in this domain a default can be the wrong answer.
     """
-    facts = parse_case(case)
-    compiled = ruleset or compiled_for(sector or facts.sector)
+    if sector is None:
+        sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
+        sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case
+    compiled = ruleset or compiled_for(sector)
+    facts = parse_case(case, model=compiled.catalog.model)  # type: ignore[arg-type]
     runner = get_engine(engine)
     flat = compiled.catalog.flatten(facts)
     fired = runner.fire(compiled, flat)

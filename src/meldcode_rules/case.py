@@ -193,6 +193,84 @@ class Melding(_Part):
     )
 
 
+# ---------------------------------------------------------------- sectorfeiten
+# Feiten die alleen sector-rulesets testen (docs/sectors/). Ontbreekt een antwoord,
+# dan is het `onbekend` (of leeg bij een keuze), net als bij de andere feiten.
+
+Rol = Literal["arts", "andere_professional"]
+Verdachte = Literal["medewerker", "houder", "gastouder", "huisgenoot", "vrijwilliger", "stagiair", "anders"]
+VgvRisico = Literal["geen", "twijfel", "reeel", "vermoeden_uitgevoerd", "vastgesteld"]
+
+
+class Sectorfeiten(_Part):
+    """Feiten voor de plichten van een sector bovenop de vijf stappen (zie docs/sectors/)."""
+
+    rol: Rol | None = Field(
+        default=None,
+        description=(
+            "De rol van de professional: `arts` (de KNMG-meldcode geldt) of `andere_professional`. "
+            "Leeg: niet opgegeven."
+        ),
+        json_schema_extra=vraag("Bent u arts (geldt de KNMG-meldcode voor u)?"),
+    )
+    veilig_thuis_overgeslagen_reden_vastgelegd: TriState = Field(
+        default=Tri.onbekend,
+        description=(
+            "KNMG (artsen): Veilig Thuis is in stap 2 niet geraadpleegd en de reden daarvoor is in het "
+            "dossier vastgelegd."
+        ),
+        json_schema_extra=vraag("Is vastgelegd waarom Veilig Thuis in stap 2 niet is geraadpleegd?"),
+    )
+    mantelzorg_afhankelijken: TriState = Field(
+        default=Tri.onbekend,
+        description="Mantelzorgverleningscheck (KNMG): volwassenen zijn voor hun zorg afhankelijk van de cliënt.",
+        json_schema_extra=vraag("Zijn er volwassenen die voor hun zorg afhankelijk zijn van de cliënt?"),
+    )
+    geweld_in_zorgrelatie: TriState = Field(
+        default=Tri.onbekend,
+        description=(
+            "Er is geweld in de zorgrelatie: geweld door een zorgverlener of medewerker tegen een cliënt "
+            "bij het verlenen van zorg, jeugdhulp of maatschappelijke ondersteuning."
+        ),
+        json_schema_extra=vraag(
+            "Gaat het om geweld in de zorg- of hulprelatie (door een medewerker tegen een cliënt)?"
+        ),
+    )
+    calamiteit: TriState = Field(
+        default=Tri.onbekend,
+        description=(
+            "Er is een calamiteit: een onbedoelde of onverwachte gebeurtenis bij de zorg, hulp of "
+            "ondersteuning die tot de dood of ernstige schade van een cliënt heeft geleid."
+        ),
+        json_schema_extra=vraag("Is er een calamiteit (dood of ernstige schade van een cliënt bij de zorg of hulp)?"),
+    )
+    verdachte: Verdachte | None = Field(
+        default=None,
+        description=(
+            "Wie in de organisatie wordt verdacht (onderwijs, kinderopvang): `medewerker`, `houder`, "
+            "`gastouder`, `huisgenoot` (van de gastouder), `vrijwilliger`, `stagiair` of `anders`. "
+            "Leeg: niet opgegeven."
+        ),
+        json_schema_extra=vraag("Wie wordt verdacht: een medewerker, de houder, een gastouder, ...?"),
+    )
+    redelijk_vermoeden: TriState = Field(
+        default=Tri.onbekend,
+        description=(
+            "Onderwijs en kinderopvang: na overleg met de vertrouwensinspecteur is er een redelijk "
+            "vermoeden van een strafbaar feit door een medewerker (dan volgt aangifte)."
+        ),
+        json_schema_extra=vraag("Is er (na overleg met de vertrouwensinspecteur) een redelijk vermoeden?"),
+    )
+    vgv_risico: VgvRisico | None = Field(
+        default=None,
+        description=(
+            "JGZ-risicocategorie bij vrouwelijke genitale verminking: `geen`, `twijfel`, `reeel`, "
+            "`vermoeden_uitgevoerd` of `vastgesteld`. Leeg: niet ingeschat."
+        ),
+        json_schema_extra=vraag("Welke VGV-risicocategorie (JGZ) geldt?"),
+    )
+
+
 class Case(BaseModel):
     """One case file: the facts as the professional knows them now.
 
@@ -234,4 +312,8 @@ class Case(BaseModel):
             "zedendelict of geweld tegen een kind in de zorg van de organisatie."
         ),
         json_schema_extra=vraag("Wordt een medewerker verdacht van een zedendelict of geweld tegen een kind?"),
+    )
+    sectorfeiten: Sectorfeiten = Field(
+        default_factory=Sectorfeiten,
+        description="Feiten voor de plichten van een sector bovenop de vijf stappen (docs/sectors/).",
     )

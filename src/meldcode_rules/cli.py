@@ -16,26 +16,16 @@ from rich.console import Console
 
 from meldcode_rules import __version__
 from meldcode_rules.api import evaluate, read_case_file, read_case_text
+from meldcode_rules.commands.batch import batch_command
+from meldcode_rules.commands.exits import report_error
 from meldcode_rules.commands.explain import explain_command
 from meldcode_rules.commands.oefen import oefen_command
 from meldcode_rules.commands.render import render_command
 from meldcode_rules.commands.schema import schema_command
-from meldcode_rules.diagnostics import MeldcodeError, RulesetError
+from meldcode_rules.commands.sectors import sectors_command
+from meldcode_rules.commands.test import test_command
+from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES
-
-EXIT_INPUT = 2
-
-
-def fail(message: str) -> None:
-    """Print a one-screen error to stderr and exit with the input-error code."""
-    Console(stderr=True, highlight=False).print(f"[bold red]fout:[/] {message}", markup=True, soft_wrap=True)
-    sys.exit(EXIT_INPUT)
-
-
-def report_error(error: MeldcodeError) -> None:
-    if isinstance(error, RulesetError):
-        fail(error.render())
-    fail(str(error))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -53,9 +43,9 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
     """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
         if str(case_file) == "-":
-            case = read_case_text(sys.stdin.read(), "standaardinvoer")
+            case = read_case_text(sys.stdin.read(), "standaardinvoer", sector=sector)
         else:
-            case = read_case_file(case_file)
+            case = read_case_file(case_file, sector)
         oordeel = evaluate(case, sector=sector, engine=engine)
     except MeldcodeError as error:
         report_error(error)
@@ -72,9 +62,8 @@ main.add_command(schema_command)
 main.add_command(render_command)
 main.add_command(explain_command)
 main.add_command(oefen_command)
-
-# Commands that use fail() from this module are imported after it is defined.
-from meldcode_rules.commands.batch import batch_command  # noqa: E402
+main.add_command(test_command)
+main.add_command(sectors_command)
 
 main.add_command(batch_command)
 

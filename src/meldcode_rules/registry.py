@@ -1,21 +1,37 @@
-"""Where rulesets come from, and which one a sector uses.
+"""Where rulesets come from, and which ones a sector uses.
 
-The built-in rulesets live in ``rulesets/`` of the source tree and ship in
-the wheel as ``meldcode_rules/_rulesets``. Compiled rulesets are cached per
-sector: loading and checking happen once per process, not per case.
+Sectors are found through the entry-point group ``meldcode_rules.sectors``
+(:mod:`meldcode_rules.sectors`); the built-in sectors are declared there too,
+in this project's ``pyproject.toml``. The basismodel is always built in
+(``rulesets/`` in the source tree, ``meldcode_rules/_rulesets`` in the
+wheel). ``compiled_for(sector)`` compiles the basismodel plus that sector's
+rulesets, once per process.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import cache
+from importlib.metadata import entry_points
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from meldcode_rules.case import Case
 from meldcode_rules.compiler import CompiledRuleset, check_and_compile
 from meldcode_rules.diagnostics import Diagnostic, Location, MeldcodeError, RulesetError, nearest
 from meldcode_rules.facts import catalog_for
 from meldcode_rules.loader import LoadedRuleset, load_ruleset_file
+from meldcode_rules.sectors import (
+    BUILTIN_DISTRIBUTION,
+    BUILTIN_SECTORS,
+    ENTRY_POINT_GROUP,
+    Sector,
+    SectorError,
+    _builtin,
+)
 
 BASISMODEL = "basismodel"
 
@@ -31,11 +47,26 @@ class UnknownSector(MeldcodeError):
         self.sector = sector
 
 
+def _source_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
 def builtin_ruleset_dir() -> Path:
     packaged = Path(__file__).parent / "_rulesets"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "rulesets"
+    return _source_root() / "rulesets"
+
+
+def builtin_scenario_dir() -> Path:
+    packaged = Path(__file__).parent / "_scenarios"
+    if packaged.is_dir():
+        return packaged
+    return _source_root() / "scenarios"
+
+
+def basismodel_file() -> Path:
+    return builtin_ruleset_dir() / f"{BASISMODEL}.yaml"
 
 
 def ruleset_files(paths: Iterable[Path]) -> list[Path]:
@@ -65,7 +96,7 @@ def load_all(paths: Iterable[Path]) -> list[LoadedRuleset]:
 
 
 def compile_from(paths: Iterable[Path], sector: str | None = None) -> CompiledRuleset:
-    """Load the rulesets under ``paths`` and compile the one for ``sector``."""
+    """Load the rulesets under ``paths`` and compile the one for ``sector`` (basismodel facts only)."""
     loaded = load_all(paths)
     return check_and_compile(loaded, _top_for(loaded, sector), catalog_for())
 
@@ -79,19 +110,190 @@ def _top_for(loaded: list[LoadedRuleset], sector: str | None) -> str:
     raise UnknownSector(sector, {i.model.sector for i in loaded if i.model.sector})
 
 
-_lock = threading.Lock()
+# ---------------------------------------------------------------- discovery
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The installed sectors, and the packages that could not be used (with why)."""
+
+    sectors: dict[str, Sector]
+    problems: dict[str, str]
 
 
 @cache
-def _compiled_builtin(sector: str | None) -> CompiledRuleset:
-    return compile_from([builtin_ruleset_dir()], sector)
+def discover() -> Discovery:
+    """Every sector declared in the entry-point group, built-in ones included."""
+    found: dict[str, list[Sector]] = {}
+    problems: dict[str, str] = {}
+    seen: set[tuple[str, str, str | None]] = set()
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist.name if ep.dist is not None else None
+        if (ep.name, ep.value, dist) in seen:
+            continue  # the same distribution on sys.path twice
+        seen.add((ep.name, ep.value, dist))
+        try:
+            obj = ep.load()
+            sector = obj if isinstance(obj, Sector) else obj()
+        except Exception as error:  # a plugin that fails to import is reported, never used
+            problems[ep.name] = f"het pakket `{dist}` laadt niet: {type(error).__name__}: {error}"
+            continue
+        if not isinstance(sector, Sector):
+            problems[ep.name] = f"het entry point `{ep.value}` ({dist}) geeft geen Sector"
+            continue
+        if sector.name != ep.name:
+            problems[ep.name] = f"het entry point heet `{ep.name}`, maar de sector `{sector.name}` ({dist})"
+            continue
+        found.setdefault(sector.name, []).append(replace(sector, distributie=dist or sector.distributie))
+    # Running from a source tree whose package metadata predates an entry point: the
+    # built-in descriptors are the same objects the entry points name.
+    for name, _titel, _bron in BUILTIN_SECTORS:
+        if not any(s.distributie == BUILTIN_DISTRIBUTION for s in found.get(name, [])):
+            found.setdefault(name, []).append(_builtin(name))
+    sectors: dict[str, Sector] = {}
+    for name, candidates in found.items():
+        if len(candidates) > 1:
+            # Never let a package quietly replace a sector (it could drop that sector's duties).
+            herkomst = ", ".join(sorted(c.herkomst for c in candidates))
+            problems[name] = f"de sector `{name}` wordt door meer dan één pakket aangeboden ({herkomst})"
+            continue
+        sectors[name] = candidates[0]
+    return Discovery(dict(sorted(sectors.items())), problems)
+
+
+def installed_sectors() -> list[Sector]:
+    return list(discover().sectors.values())
+
+
+def known_sectors() -> list[str]:
+    return list(discover().sectors)
+
+
+def get_sector(name: str) -> Sector:
+    found = discover()
+    if name in found.problems:
+        raise SectorError(f"sector `{name}` is niet bruikbaar: {found.problems[name]}")
+    if name not in found.sectors:
+        raise UnknownSector(name, found.sectors)
+    return found.sectors[name]
+
+
+def refresh() -> None:
+    """Forget what was discovered and compiled (after installing or removing a sector package)."""
+    with _lock:
+        discover.cache_clear()
+        _compiled.cache_clear()
+        _case_model.cache_clear()
+
+
+# ---------------------------------------------------------------- case model and compiling
+
+
+def case_model_for(sector: str | None) -> type[Case]:
+    """The case model of ``sector``: :class:`Case`, plus the plugin's facts under its name."""
+    return Case if sector is None else _case_model(sector)
+
+
+@cache
+def _case_model(name: str) -> type[Case]:
+    return case_model_of(get_sector(name))
+
+
+def case_model_of(sector: Sector) -> type[Case]:
+    """:class:`Case` plus ``sector.feiten`` under the sector's name (a new model on every call)."""
+    name = sector.name
+    if sector.feiten is None:
+        return Case
+    if name in Case.model_fields:
+        raise SectorError(f"sector `{name}`: de naam botst met het casusveld `{name}`; kies een andere naam")
+    # Unknown fields stay an error inside the plugin's facts too.
+    strict = type(
+        sector.feiten.__name__,
+        (sector.feiten,),
+        {"model_config": ConfigDict(**{**sector.feiten.model_config, "extra": "forbid", "frozen": True})},
+    )
+    model: type[BaseModel] = create_model(
+        f"Casus_{name}",
+        __base__=Case,
+        **{
+            name: (
+                strict,
+                Field(default_factory=strict, description=f"Feiten van de sector `{name}` ({sector.titel})."),
+            )
+        },
+    )
+    return model  # type: ignore[return-value]
+
+
+def compile_sector(sector: Sector, case_model: type[Case] | None = None) -> CompiledRuleset:
+    """Check and compile the basismodel plus ``sector``'s rulesets.
+
+    Refused (RulesetError, every problem with its place): a sector whose ruleset
+    does not extend the basismodel (MR041), a ruleset for another sector or none
+    for this one (MR042), and everything the compiler refuses (MR030 a rule or
+    begrip that replaces an existing one, MR040 ``melden: nee`` in an extension).
+    """
+    basis = load_all([basismodel_file()])
+    own = load_all(sector.rulesets)
+    problems: list[Diagnostic] = []
+    tops = [item for item in own if item.model.sector == sector.name]
+    for item in own:
+        if item.model.sector not in (None, sector.name):
+            problems.append(
+                Diagnostic(
+                    "MR042",
+                    f"ruleset `{item.model.id}` hoort bij sector `{item.model.sector}`, maar staat in het pakket "
+                    f"van sector `{sector.name}`",
+                    item.source.locate(("sector",)),
+                )
+            )
+    if len(tops) != 1:
+        where = Location(str(ruleset_files(sector.rulesets)[0])) if sector.rulesets else Location("<sector>")
+        problems.append(
+            Diagnostic(
+                "MR042",
+                f"sector `{sector.name}` heeft {len(tops)} rulesets met `sector: {sector.name}`; verwacht precies één",
+                tops[1].source.locate(("sector",)) if len(tops) > 1 else where,
+            )
+        )
+    loaded = [*basis, *own]
+    by_id = {item.model.id: item for item in loaded}
+    for item in tops:
+        if not _extends_basismodel(item.model.id, by_id, set()):
+            problems.append(
+                Diagnostic(
+                    "MR041",
+                    f"ruleset `{item.model.id}` breidt het basismodel niet uit; een sector kan het basismodel "
+                    "alleen aanvullen, nooit vervangen",
+                    item.source.locate(("breidt_uit",)) if item.model.breidt_uit else item.source.locate(("id",)),
+                    details=("zet `breidt_uit: [basismodel]` bovenaan de ruleset",),
+                )
+            )
+    if problems:
+        raise RulesetError(problems)
+    return check_and_compile(loaded, tops[0].model.id, catalog_for(case_model or case_model_of(sector)))
+
+
+def _extends_basismodel(ruleset_id: str, by_id: dict[str, LoadedRuleset], seen: set[str]) -> bool:
+    if ruleset_id == BASISMODEL:
+        return True
+    if ruleset_id in seen or ruleset_id not in by_id:
+        return False
+    seen.add(ruleset_id)
+    return any(_extends_basismodel(parent, by_id, seen) for parent in by_id[ruleset_id].model.breidt_uit)
+
+
+_lock = threading.RLock()
+
+
+@cache
+def _compiled(sector: str | None) -> CompiledRuleset:
+    if sector is None:
+        return check_and_compile(load_all([basismodel_file()]), BASISMODEL, catalog_for())
+    return compile_sector(get_sector(sector), case_model_for(sector))
 
 
 def compiled_for(sector: str | None = None) -> CompiledRuleset:
     """The compiled ruleset for ``sector`` (None: the basismodel), cached per process."""
     with _lock:
-        return _compiled_builtin(sector)
-
-
-def known_sectors() -> list[str]:
-    return sorted({i.model.sector for i in load_all([builtin_ruleset_dir()]) if i.model.sector})
+        return _compiled(sector)

@@ -17,7 +17,7 @@ from meldcode_rules.engines import ENGINES
 def explain_command(case_file: Path, sector: str | None, engine: str | None) -> None:
     """Leg stap voor stap uit hoe een casus wordt beoordeeld, met regels en bronnen."""
     from meldcode_rules.api import read_case_file
-    from meldcode_rules.cli import report_error
+    from meldcode_rules.commands.exits import report_error
     from meldcode_rules.explain import explain
 
     try:

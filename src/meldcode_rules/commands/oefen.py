@@ -16,7 +16,7 @@ def oefen_command(oefenbestand: Path, sector: str | None) -> None:
     """Oefen de afwegingsvragen met een casus of scenariobestand; met feedback en score."""
     from dataclasses import replace
 
-    from meldcode_rules.cli import report_error
+    from meldcode_rules.commands.exits import report_error
     from meldcode_rules.oefen import ANTWOORDEN, lees_oefeningen, oefen
 
     def vraag(tekst: str) -> str:

@@ -32,7 +32,7 @@ def load_ruleset(sector: str | None, paths: tuple[Path, ...]) -> CompiledRuleset
 @click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Schrijf naar dit bestand.")
 def render_command(sector: str | None, paths: tuple[Path, ...], fmt: render.Format, out: Path | None) -> None:
     """Teken het afwegingskader, de stappen en de beslistabel van een ruleset."""
-    from meldcode_rules.cli import report_error
+    from meldcode_rules.commands.exits import report_error
 
     try:
         text = render.render(load_ruleset(sector, paths), fmt)
