@@ -178,6 +178,8 @@ class _Skeleton:
     acties: tuple[tuple[str, Any, tuple[str, ...]], ...]
     #: (fact, flat key or None, rule ids): asked if the fact is still onbekend
     vragen: tuple[tuple[str, str | None, tuple[str, ...]], ...]
+    #: the judgement with everything but the case-dependent parts filled in
+    template: Judgement
 
 
 def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
@@ -188,14 +190,31 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
     redenering = [plan.reasons[r.id] for r in rules]
     if safety_net:
         redenering.append(GEEN_REGEL)
+    besluit = _besluit(rules, melden)
+    stap = _stap([r.dan.stap for r in rules if r.dan.stap is not None])
+    vastleggen = _vastleggen(rules, plan)
+    template = Judgement.model_construct(
+        melden=melden,
+        besluit=besluit,
+        stap=stap,
+        acties=(),
+        open_vragen=(),
+        vastleggen=vastleggen,
+        redenering=tuple(redenering),
+        ruleset=plan.rulesets,
+        sector=compiled.sector,
+        datum=dt.date.min,
+        engine="",
+    )
     return _Skeleton(
         melden=melden,
-        besluit=_besluit(rules, melden),
-        stap=_stap([r.dan.stap for r in rules if r.dan.stap is not None]),
+        besluit=besluit,
+        stap=stap,
         redenering=tuple(redenering),
-        vastleggen=_vastleggen(rules, plan),
+        vastleggen=vastleggen,
         acties=_acties(rules, plan),
         vragen=_vraag_kandidaten(plan, rules, possible, melden),
+        template=template,
     )
 
 
@@ -211,24 +230,20 @@ def judge(
         skeleton = _skeleton(plan, fired)
         if len(plan.skeletons) < _CACHE_LIMIT:
             plan.skeletons[key] = skeleton
-    # Parts are built from validated rulesets and the validated case (and were validated
-    # when first made), so the judgement itself is not validated again.
-    return Judgement.model_construct(
-        melden=skeleton.melden,
-        besluit=skeleton.besluit,
-        stap=skeleton.stap,
-        acties=tuple(plan.actie(code, actie, regels, datum) for code, actie, regels in skeleton.acties),
-        open_vragen=tuple(
-            plan.open_vraag(fact, regels)
-            for fact, flat_key, regels in skeleton.vragen
-            if flat_key is None or flat[flat_key] == "onbekend"
-        ),
-        vastleggen=skeleton.vastleggen,
-        redenering=skeleton.redenering,
-        ruleset=plan.rulesets,
-        sector=compiled.sector,
-        datum=datum,
-        engine=engine,
+    # The skeleton's judgement is a template (built once); each case only changes the parts
+    # that depend on it. Parts are built from validated rulesets and the validated case
+    # (and were validated when first made), so the copy is not validated again.
+    return skeleton.template.model_copy(
+        update={
+            "acties": tuple(plan.actie(code, actie, regels, datum) for code, actie, regels in skeleton.acties),
+            "open_vragen": tuple(
+                plan.open_vraag(fact, regels)
+                for fact, flat_key, regels in skeleton.vragen
+                if flat_key is None or flat[flat_key] == "onbekend"
+            ),
+            "datum": datum,
+            "engine": engine,
+        }
     )
 
 

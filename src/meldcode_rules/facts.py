@@ -57,6 +57,11 @@ class FactCatalog:
             (spec.kind, tuple(spec.path.split(".")), spec.key(), tuple((v, spec.key(v)) for v in spec.values))
             for spec in specs
         ]
+        # The same, grouped by the sub-model that holds the facts (each read once per case).
+        groups: dict[tuple[str, ...], list[tuple[str, str, str, tuple[tuple[str, str], ...]]]] = {}
+        for kind, parts, key, options in self._plan:
+            groups.setdefault(parts[:-1], []).append((kind, parts[-1], key, options))
+        self._groups = tuple((parent, tuple(facts)) for parent, facts in groups.items())
 
     def __contains__(self, path: object) -> bool:
         return path in self._specs
@@ -77,18 +82,20 @@ class FactCatalog:
     def flatten(self, case: BaseModel) -> dict[str, Any]:
         """The case as flat atoms: ``{key: "ja"|"nee"|"onbekend"|value|"geen"|bool}``."""
         flat: dict[str, Any] = {}
-        for kind, parts, key, options in self._plan:
-            value: Any = case
-            for part in parts:
-                value = getattr(value, part)
-            if kind == "tri":
-                flat[key] = _TRI_TEXT.get(value) or str(value)
-            elif kind == "keuze":
-                flat[key] = GEEN if value is None else str(value)
-            else:
-                present = set(value or ())
-                for option, option_key in options:
-                    flat[option_key] = option in present
+        for parent, facts in self._groups:
+            part: Any = case
+            for name in parent:
+                part = getattr(part, name)
+            values = part.__dict__
+            for kind, name, key, options in facts:
+                value = values[name]
+                if kind == "tri":
+                    flat[key] = _TRI_TEXT[value]
+                elif kind == "keuze":
+                    flat[key] = GEEN if value is None else value
+                else:
+                    for option, option_key in options:
+                        flat[option_key] = option in value
         return flat
 
     def has_domain(self, key: str) -> bool:

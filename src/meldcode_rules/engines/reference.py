@@ -103,9 +103,22 @@ class _Program:
     def __init__(self, compiled: CompiledRuleset) -> None:
         catalog = compiled.catalog
         self.bits: dict[tuple[str, Any], int] = {}
-        self.rules: list[tuple[str, tuple[int, ...] | Expr, tuple[int, ...] | Expr]] = []
+        # Every value of every key gets a bit, so that each flat item has one and a case's
+        # bits are a plain sum (the bits are disjoint, so the sum is their union).
+        for spec in catalog:
+            for key in [spec.key()] if spec.kind != "lijst" else [spec.key(v) for v in spec.values]:
+                for value in catalog.domain(key):
+                    self._bit(key, value)
+        #: rules as bitmask boxes: (id, certain boxes or None when equal to possible, possible boxes)
+        self.masked: list[tuple[str, tuple[int, ...] | None, tuple[int, ...]]] = []
+        #: rules too large for boxes, evaluated as expression trees
+        self.trees: list[tuple[str, Expr, Expr]] = []
         for rule in compiled.rules:
-            self.rules.append((rule.id, self._masks(rule.zeker, catalog), self._masks(rule.mogelijk, catalog)))
+            certain, possible = self._masks(rule.zeker, catalog), self._masks(rule.mogelijk, catalog)
+            if isinstance(certain, tuple) and isinstance(possible, tuple):
+                self.masked.append((rule.id, None if set(certain) == set(possible) else certain, possible))
+            else:
+                self.trees.append((rule.id, rule.zeker, rule.mogelijk))
 
     def _bit(self, key: str, value: Any) -> int:
         bit = self.bits.get((key, value))
@@ -128,11 +141,7 @@ class _Program:
         return tuple(masks)
 
     def case_bits(self, flat: dict[str, Any]) -> int:
-        bits = 0
-        get = self.bits.get
-        for item in flat.items():
-            bits |= get(item, 0)
-        return bits
+        return sum(map(self.bits.__getitem__, flat.items()))
 
 
 class ReferenceEngine:
@@ -154,21 +163,23 @@ class ReferenceEngine:
         mogelijk: list[str] = []
         # The loops are written out: this is the hot path, and a call or generator per
         # test would cost more than the tests themselves.
-        for rule_id, certain, possible in program.rules:
-            if isinstance(possible, tuple):
-                for forbidden in possible:
-                    if not bits & forbidden:
-                        break
-                else:
-                    continue
-            elif not _tree(possible, flat):
+        for rule_id, certain, possible in program.masked:
+            for forbidden in possible:
+                if not bits & forbidden:
+                    break
+            else:
                 continue
             mogelijk.append(rule_id)
-            if isinstance(certain, tuple):
-                for forbidden in certain:
-                    if not bits & forbidden:
-                        zeker.append(rule_id)
-                        break
-            elif _tree(certain, flat):
+            if certain is None:  # the same boxes: possible here means certain
                 zeker.append(rule_id)
+                continue
+            for forbidden in certain:
+                if not bits & forbidden:
+                    zeker.append(rule_id)
+                    break
+        for rule_id, certain_expr, possible_expr in program.trees:
+            if _tree(possible_expr, flat):
+                mogelijk.append(rule_id)
+                if _tree(certain_expr, flat):
+                    zeker.append(rule_id)
         return Fired(frozenset(zeker), frozenset(mogelijk))
