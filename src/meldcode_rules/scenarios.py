@@ -23,6 +23,7 @@ sentences with what was expected and what came out.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,8 @@ class LoadedScenario:
     sector: str | None
     location: Location
     case: Case
+    #: the ruleset the scenario was checked against, and runs against
+    ruleset: CompiledRuleset
 
     @property
     def naam(self) -> str:
@@ -127,7 +130,23 @@ def scenario_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_scenarios(paths: Iterable[Path]) -> list[LoadedScenario]:
+def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> CompiledRuleset:
+    """The compiled ruleset scenarios of ``sector`` run against: installed, or from ``rulesets`` paths."""
+    from meldcode_rules.registry import compiled_for
+
+    if rulesets is None:
+        return compiled_for(sector)
+    return _compiled_from(tuple(Path(p).resolve() for p in rulesets), sector)
+
+
+@functools.cache
+def _compiled_from(rulesets: tuple[Path, ...], sector: str | None) -> CompiledRuleset:
+    from meldcode_rules.registry import compile_from
+
+    return compile_from(list(rulesets), sector)
+
+
+def load_scenarios(paths: Iterable[Path], *, rulesets: Sequence[Path] | None = None) -> list[LoadedScenario]:
     """Load and check scenario files (or directories of them); ScenarioError lists every problem."""
     loaded: list[LoadedScenario] = []
     problems: list[Diagnostic] = []
@@ -135,14 +154,14 @@ def load_scenarios(paths: Iterable[Path]) -> list[LoadedScenario]:
     if not files:
         raise ScenarioError([Diagnostic("MR050", "geen scenariobestanden gevonden (*.yaml)", Location("<paden>"))])
     for file in files:
-        loaded.extend(_load_file(file, problems))
+        loaded.extend(_load_file(file, problems, rulesets))
     if problems:
         raise ScenarioError(problems)
     return loaded
 
 
-def _load_file(path: Path, problems: list[Diagnostic]) -> list[LoadedScenario]:
-    from meldcode_rules.registry import case_model_for, compiled_for
+def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] | None) -> list[LoadedScenario]:
+    from meldcode_rules.registry import case_model_for
 
     file = str(path)
     try:
@@ -175,7 +194,7 @@ def _load_file(path: Path, problems: list[Diagnostic]) -> list[LoadedScenario]:
     if not isinstance(items, list) or not (sector is None or isinstance(sector, str)):
         return []
     try:
-        compiled = compiled_for(sector)
+        compiled = ruleset_for(sector, rulesets)
         case_model = case_model_for(sector)
     except RulesetError as error:
         problems.extend(error.diagnostics)
@@ -207,7 +226,7 @@ def _load_file(path: Path, problems: list[Diagnostic]) -> list[LoadedScenario]:
         case = _check_case(scenario, sector, case_model, source, path_, problems)
         _check_expectation(scenario.verwacht, compiled, source, (*path_, "verwacht"), problems)
         if case is not None:
-            out.append(LoadedScenario(scenario, sector, location, case))
+            out.append(LoadedScenario(scenario, sector, location, case, compiled))
     return out
 
 
@@ -318,7 +337,7 @@ def run_scenarios(loaded: Sequence[LoadedScenario], *, engines: Sequence[str] | 
     for engine in engines or available_engines():
         for item in loaded:
             try:
-                judgement = evaluate(item.case, sector=item.sector, engine=engine)
+                judgement = evaluate(item.case, engine=engine, ruleset=item.ruleset)
             except MeldcodeError as error:
                 results.append(
                     ScenarioResult(
@@ -406,14 +425,12 @@ class RulesetCoverage:
         return 100.0 if not self.rules else 100.0 * (len(self.rules) - len(self.uncovered)) / len(self.rules)
 
 
-def coverage(results: Sequence[ScenarioResult]) -> list[RulesetCoverage]:
+def coverage(results: Sequence[ScenarioResult], *, rulesets: Sequence[Path] | None = None) -> list[RulesetCoverage]:
     """Coverage per ruleset: the rules that fired in some scenario (any engine)."""
-    from meldcode_rules.registry import compiled_for
-
     by_ruleset: dict[str, RulesetCoverage] = {}
     sectors = sorted({r.sector for r in results}, key=lambda s: (s is not None, s or ""))
     for sector in sectors:
-        compiled = compiled_for(sector)
+        compiled = ruleset_for(sector, rulesets)
         for rule in compiled.rules:
             entry = by_ruleset.setdefault(rule.ruleset, RulesetCoverage(rule.ruleset, []))
             if all(r.id != rule.id for r in entry.rules):

@@ -19,7 +19,15 @@ from meldcode_rules.scenarios import available_engines, coverage, load_scenarios
 
 
 @click.command("test")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, exists=True))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option(
+    "--ruleset",
+    "-r",
+    "rulesets",
+    multiple=True,
+    type=click.Path(path_type=Path, exists=True),
+    help="Rulesetbestand of -map om tegen te testen in plaats van de geïnstalleerde (mag vaker).",
+)
 @click.option(
     "--engine",
     "-e",
@@ -36,16 +44,25 @@ from meldcode_rules.scenarios import available_engines, coverage, load_scenarios
     help="Minimale dekking in procenten per geteste ruleset; eronder: exit 1 (zet --coverage aan).",
 )
 def test_command(
-    paths: tuple[Path, ...], engines: tuple[str, ...], show_coverage: bool, min_coverage: float | None
+    paths: tuple[Path, ...],
+    rulesets: tuple[Path, ...],
+    engines: tuple[str, ...],
+    show_coverage: bool,
+    min_coverage: float | None,
 ) -> None:
-    """Voer scenariobestanden uit (YAML) en vergelijk met het verwachte oordeel."""
+    """Voer scenariobestanden uit (YAML) en vergelijk met het verwachte oordeel.
+
+    Zonder PATHS: de meegeleverde scenario's van alle geïnstalleerde sectoren.
+    """
     from meldcode_rules.commands.exits import fail, report_error
 
     out = Console(highlight=False, soft_wrap=True)
     try:
         for engine in engines:
             get_engine(engine)  # an unavailable engine is a usage error, not a failed scenario
-        loaded = load_scenarios(paths)
+        from meldcode_rules.registry import builtin_scenario_dir
+
+        loaded = load_scenarios(paths or [builtin_scenario_dir()], rulesets=list(rulesets) or None)
         results = run_scenarios(loaded, engines=list(engines) or available_engines())
     except EngineUnavailable as error:
         fail(str(error))
@@ -68,7 +85,7 @@ def test_command(
 
     too_low = False
     if show_coverage or min_coverage is not None:
-        for entry in coverage(results):
+        for entry in coverage(results, rulesets=list(rulesets) or None):
             covered = len(entry.rules) - len(entry.uncovered)
             marker = ""
             if min_coverage is not None and entry.under_test and entry.percent < min_coverage:
