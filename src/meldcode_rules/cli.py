@@ -61,5 +61,10 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
         print_judgement(oordeel, Console())
 
 
+from meldcode_rules.commands.check import check_command  # noqa: E402
+
+main.add_command(check_command)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
