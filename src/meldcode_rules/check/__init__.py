@@ -67,9 +67,17 @@ class CheckReport:
 
 
 def run_check(
-    paths: Sequence[Path] | None = None, *, engine_agreement: bool = True, source: Targets | None = None
+    paths: Sequence[Path] | None = None,
+    *,
+    engine_agreement: bool = True,
+    source: Targets | None = None,
+    warnings: bool = True,
 ) -> CheckReport:
-    """Check every ruleset under ``paths`` (default: the built-in rulesets)."""
+    """Check every ruleset under ``paths`` (default: the built-in rulesets).
+
+    ``warnings=False`` skips the stages that can only warn (shadowed rules) and the
+    engine comparison: the mutation self-test uses it to stay fast.
+    """
     start = time.perf_counter()
     found = source if source is not None else targets(paths)
     findings = list(found.findings)
@@ -92,15 +100,17 @@ def run_check(
             return got
 
         checks.append(("dode-regels", dead_rules))
-        checks.append(("overschaduwde-regels", lambda c=compiled, d=dead: check_shadowed(c, d)))
+        if warnings:
+            checks.append(("overschaduwde-regels", lambda c=compiled, d=dead: check_shadowed(c, d)))
         results: dict[str, list[Finding]] = {}
         stages[label] = {}
         for name, run in checks:
             with tracking() as spaces:
                 results[name] = run()
             stages[label][name] = all(spaces)
-        results["engines"] = check_agreement(compiled, engines=engine_agreement)
-        stages[label]["engines"] = False  # always a sample
+        if warnings or engine_agreement:
+            results["engines"] = check_agreement(compiled, engines=engine_agreement)
+            stages[label]["engines"] = False  # always a sample
         for got in results.values():
             findings.extend(got)
     findings = _dedupe(findings)

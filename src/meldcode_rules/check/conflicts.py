@@ -11,12 +11,14 @@ the case worker. What counts:
   the ``nee`` rule fires, records it (has ``vastleggen``, e.g.
   ``afweging1-tegenstrijdig``): the ruleset knows and says so in the dossier.
 
-One finding per ``nee`` rule, with all ``ja`` rules it overlaps.
+One finding per ``nee`` rule, with all ``ja`` rules it overlaps. Also
+``MC302`` (fout): one rule that contradicts itself, ``melden: ja`` with a
+``besluit`` that is not a report (``afsluiten``, ``hulp_bieden_of_organiseren``, ...).
 """
 
 from __future__ import annotations
 
-from meldcode_rules.check.context import besluit_rules, counterexample, space_for
+from meldcode_rules.check.context import besluit_rules, counterexample, ref, space_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import fire, judge
 from meldcode_rules.compiler import CompiledRuleset, expr_keys
@@ -33,7 +35,18 @@ def check_conflicts(compiled: CompiledRuleset) -> list[Finding]:
         if r.dan.melden is None and r.dan.vastleggen and expr_keys(r.zeker) <= space.index.keys()
     ]
     recorded = [(r, space.eval(r.zeker)) for r in recorders]
-    findings: list[Finding] = []
+    findings: list[Finding] = [
+        Finding(
+            code="MC302",
+            message=f"regel `{r.id}` concludeert `melden: ja` met `besluit: {r.dan.besluit}`; dat spreekt "
+            "elkaar tegen (bij melden hoort `besluit: melden` of `melden_en_hulp`)",
+            location=r.location,
+            ruleset=compiled.id,
+            regels=(ref(r),),
+        )
+        for r in rules
+        if r.dan.melden == "ja" and r.dan.besluit is not None and r.dan.besluit not in ("melden", "melden_en_hulp")
+    ]
     for nee in (r for r in rules if r.dan.melden == "nee"):
         overlap = 0
         partners = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from meldcode_rules.check.context import besluit_rules, ref, space_for
 from meldcode_rules.check.findings import Finding
-from meldcode_rules.check.semantics import _union, fire, judge, stap
+from meldcode_rules.check.semantics import RuleSets, _union, fire, judge, stap
 from meldcode_rules.check.space import Space
 from meldcode_rules.compiler import CompiledRule, CompiledRuleset
 
@@ -59,11 +59,10 @@ def _peers(compiled: CompiledRuleset, rule: CompiledRule) -> list[CompiledRule]:
     return list(peers.values())
 
 
-def _parts(space: Space, rules: list[CompiledRule], rule: CompiledRule) -> list[int]:
-    fired = fire(space, rules)
+def _parts(space: Space, rules: list[CompiledRule], fired: RuleSets, rule: CompiledRule) -> list[int]:
     parts: list[int] = []
     if rule.dan.melden or rule.dan.besluit:
-        sets = judge(space, rules, fired)
+        sets = judge(space, [r for r in rules if r.dan.melden or r.dan.besluit], fired)
         parts += list(sets.melden.values()) + list(sets.besluit.values())
     if rule.dan.stap is not None:
         parts += list(stap(space, rules, fired).values())
@@ -78,17 +77,24 @@ def _parts(space: Space, rules: list[CompiledRule], rule: CompiledRule) -> list[
 
 def check_shadowed(compiled: CompiledRuleset, dead: set[str]) -> list[Finding]:
     findings: list[Finding] = []
+    spaces: dict[frozenset[str], tuple[Space, RuleSets]] = {}
     for rule in compiled.rules:
         if rule.id in dead:
             continue
         peers = _peers(compiled, rule)
-        space = space_for(compiled, peers)
-        where = space.eval(rule.mogelijk) | space.eval(rule.zeker)
-        with_rule = _parts(space, peers, rule)
-        without = _parts(space, [r for r in peers if r.id != rule.id], rule)
+        key = frozenset(r.id for r in peers)
+        if key not in spaces:
+            space = space_for(compiled, peers)
+            spaces[key] = (space, fire(space, peers))
+        space, fired = spaces[key]
+        where = fired.mogelijk[rule.id]
+        if not where:
+            continue
+        others = [r for r in peers if r.id != rule.id]
+        with_rule = _parts(space, peers, fired, rule)
+        without = _parts(space, others, fired, rule)
         if any((a ^ b) & where for a, b in zip(with_rule, without, strict=True)):
             continue
-        others = sorted({r.id for r in peers if r.id != rule.id})
         findings.append(
             Finding(
                 code="MC401",
@@ -99,7 +105,7 @@ def check_shadowed(compiled: CompiledRuleset, dead: set[str]) -> list[Finding]:
                 proved=space.proved,
                 ruleset=compiled.id,
                 regels=(ref(rule),),
-                details=(f"overlapt met: {', '.join(others) or '-'}",),
+                details=(f"overlapt met: {', '.join(sorted(r.id for r in others)) or '-'}",),
             )
         )
     return findings

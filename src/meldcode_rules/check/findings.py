@@ -10,6 +10,7 @@ Codes (stable; docs/ci.md lists them with what to do):
 - ``MC300`` ``melden: ja`` and ``melden: nee`` with ``besluit: afsluiten`` certainly together
   (error: "close the case" reaches a case worker next to "report");
   ``MC301`` other ``ja``/``nee`` overlaps (warning: the protective order settles it);
+  ``MC302`` one rule concludes ``melden: ja`` with a besluit that is not a report;
 - ``MC400`` dead rule; ``MC401`` shadowed rule (warning);
 - ``MC500`` the engines disagree; ``MC501`` engine agreement skipped (note);
 - ``MC900`` the checker disagrees with the evaluator (a bug in ``check``, never ignore it).

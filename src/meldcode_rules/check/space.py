@@ -146,10 +146,8 @@ class Space:
             mask = 0
         elif not self.exhaustive:
             digit = atom.values.index(value)
-            mask = 0
-            for n, row in enumerate(self._sample):
-                if row[i] == digit:
-                    mask |= 1 << n
+            bits = "".join("1" if row[i] == digit else "0" for row in reversed(self._sample))
+            mask = int(bits, 2)
         else:
             stride, radix = self.strides[i], len(atom.values)
             period = stride * radix
