@@ -42,8 +42,16 @@ Detector = Callable[[list[Path]], bool]
 class Mutant:
     name: str
     file: str
-    #: the whole mutated ruleset file (round-tripped YAML)
-    text: str
+    original: Any = field(repr=False)
+    edit: Callable[[Any], bool] = field(repr=False)
+
+    @property
+    def text(self) -> str:
+        """The whole mutated ruleset file (round-tripped YAML, made on demand: dumping is slow)."""
+        data = copy.deepcopy(self.original)
+        if not self.edit(data):
+            raise ValueError(f"mutant `{self.name}` does not apply")
+        return _dump(data)
 
 
 def _yaml() -> YAML:
@@ -93,9 +101,8 @@ def mutants_of(file: Path) -> list[Mutant]:
     name = file.name
 
     def emit(label: str, edit: Callable[[Any], bool]) -> None:
-        data = copy.deepcopy(original)
-        if edit(data):
-            out.append(Mutant(label, name, _dump(data)))
+        if edit(copy.deepcopy(original)):
+            out.append(Mutant(label, name, original, edit))
 
     regels = original.get("regels") or []
     for i, regel in enumerate(regels):

@@ -118,7 +118,7 @@ class Space:
         else:
             rng = random.Random(SAMPLE_SEED)
             rows = {tuple(0 for _ in atoms)}
-            while len(rows) < SAMPLE_SIZE:
+            while len(rows) < min(SAMPLE_SIZE, total):
                 rows.add(tuple(rng.randrange(len(a.values)) for a in atoms))
             self._sample = sorted(rows)
             self.size = len(self._sample)
