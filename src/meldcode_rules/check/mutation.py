@@ -100,15 +100,15 @@ def mutants_of(file: Path) -> list[Mutant]:
     out: list[Mutant] = []
     name = file.name
 
-    def emit(label: str, edit: Callable[[Any], bool]) -> None:
-        if edit(copy.deepcopy(original)):
+    def emit(label: str, edit: Callable[[Any], bool], applies: bool = True) -> None:
+        if applies:
             out.append(Mutant(label, name, original, edit))
 
     regels = original.get("regels") or []
     for i, regel in enumerate(regels):
         rid = regel["id"]
         emit(f"{name}: regel {rid} weggelaten", lambda d, i=i: bool(d["regels"].pop(i)))
-        for j, _ in enumerate(_tests(regel.get("als"))):
+        for j, test in enumerate(_tests(regel.get("als"))):
 
             def flip(d: Any, i: int = i, j: int = j) -> bool:
                 test = list(_tests(d["regels"][i]["als"]))[j]
@@ -118,7 +118,9 @@ def mutants_of(file: Path) -> list[Mutant]:
                         return True
                 return False
 
-            emit(f"{name}: {rid}: test {j + 1} omgedraaid", flip)
+            emit(
+                f"{name}: {rid}: test {j + 1} omgedraaid", flip, any(test.get(op) in _FLIP for op in ("is", "is_niet"))
+            )
         melden = regel.get("dan", {}).get("melden")
         if melden in _FLIP:
 
@@ -278,3 +280,37 @@ def run_mutation(
                 }[(kind, caught)]
                 bucket.append(mutant.name)
     return result
+
+
+# ------------------------------------------------------------------ a scenario table as detector
+
+
+def scenario_detector(scenarios: list[dict[str, Any]]) -> Callable[[Baseline], Detector]:
+    """Caught when a scenario fails (``gegeven`` + ``verwacht``: melden, besluit, stap, acties and
+    regels that must be there, geen_acties that must not)."""
+    from meldcode_rules.api import evaluate, parse_case
+    from meldcode_rules.diagnostics import MeldcodeError
+    from meldcode_rules.registry import compile_from
+
+    def factory(baseline: Baseline) -> Detector:
+        def detect(paths: list[Path]) -> bool:
+            try:
+                compiled = compile_from(paths)
+            except MeldcodeError:
+                return True
+            for scenario in scenarios:
+                oordeel = evaluate(parse_case(scenario["gegeven"]), ruleset=compiled, engine="reference")
+                want = scenario["verwacht"]
+                fired = {r.regel for r in oordeel.redenering}
+                if (
+                    any(want.get(k) not in (None, getattr(oordeel, k)) for k in ("melden", "besluit", "stap"))
+                    or not set(want.get("acties", ())) <= {a.code for a in oordeel.acties}
+                    or not set(want.get("regels", ())) <= fired
+                    or set(want.get("geen_acties", ())) & {a.code for a in oordeel.acties}
+                ):
+                    return True
+            return False
+
+        return detect
+
+    return factory

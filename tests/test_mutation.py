@@ -1,0 +1,49 @@
+"""Mutation self-test: small wrong edits to the shipped rulesets must be caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from meldcode_rules.api import evaluate, parse_case
+from meldcode_rules.check.mutation import check_detector, mutants_of, run_mutation, scenario_detector
+from meldcode_rules.registry import builtin_ruleset_dir
+
+SCENARIOS = YAML(typ="safe").load((Path(__file__).parent / "mutation_scenarios.yaml").read_text(encoding="utf-8"))
+
+
+def test_scenario_table_passes_on_the_shipped_rulesets() -> None:
+    for scenario in SCENARIOS:
+        oordeel = evaluate(parse_case(scenario["gegeven"]), engine="reference")
+        want = scenario["verwacht"]
+        for key in ("melden", "besluit", "stap"):
+            if key in want:
+                assert getattr(oordeel, key) == want[key], (scenario["naam"], key)
+        assert set(want.get("acties", ())) <= {a.code for a in oordeel.acties}, scenario["naam"]
+        assert set(want.get("regels", ())) <= {r.regel for r in oordeel.redenering}, scenario["naam"]
+        assert not set(want.get("geen_acties", ())) & {a.code for a in oordeel.acties}, scenario["naam"]
+
+
+def test_every_kind_of_mutant_is_generated() -> None:
+    names = [m.name for m in mutants_of(builtin_ruleset_dir() / "basismodel.yaml")]
+    for kind in ("weggelaten", "omgedraaid", "melden omgewisseld", "hangt af van", "tak"):
+        assert any(kind in n for n in names), kind
+
+
+@pytest.mark.slow
+def test_mutation_score() -> None:
+    # The detectors: `check` itself, and scenario files (here a small table; the sectors' scenario
+    # files are one more entry in this list).
+    result = run_mutation(detectors=[check_detector, scenario_detector(SCENARIOS)])
+    print(result.summary())
+    assert result.caught, "no mutants were run"
+    assert result.score >= 0.95, (result.summary(), result.missed)
+    other = len(result.other_caught) + len(result.other_missed)
+    assert len(result.other_caught) >= 0.95 * other, (result.summary(), result.other_missed)
+    # check alone must catch the mutants that change melden or besluit for certain kinds:
+    # those that break an invariant (the acute rule, meldnorm 2 and 3).
+    alone = run_mutation(detectors=[check_detector])
+    print("check alleen:", alone.summary())
+    assert alone.score >= 0.85, alone.summary()
