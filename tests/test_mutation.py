@@ -47,3 +47,21 @@ def test_mutation_score() -> None:
     alone = run_mutation(detectors=[check_detector])
     print("check alleen:", alone.summary())
     assert alone.score >= 0.85, alone.summary()
+
+
+def test_equivalent_mutants_are_recognised(rulesets: Path) -> None:
+    from meldcode_rules.check.mutation import _fired_equal
+    from meldcode_rules.registry import compile_from
+
+    file = rulesets / "basismodel.yaml"
+    text = file.read_text(encoding="utf-8")
+    original = compile_from([rulesets])
+    acute = "        - {feit: afweging.acute_onveiligheid, is: ja}\n"
+    structural = "        - {feit: afweging.structurele_onveiligheid, is: ja}\n"
+    assert text.count(acute + structural) == 1
+    # the two branches of meldnorm_1 in the other order: same meaning
+    file.write_text(text.replace(acute + structural, structural + acute), encoding="utf-8")
+    assert _fired_equal(original, compile_from([rulesets]))
+    # one branch flipped: a real change
+    file.write_text(text.replace(acute + structural, acute.replace("ja}", "nee}") + structural), encoding="utf-8")
+    assert not _fired_equal(original, compile_from([rulesets]))

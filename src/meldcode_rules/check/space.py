@@ -28,7 +28,7 @@ from meldcode_rules.compiler import And, Expr, Lit, expr_keys
 from meldcode_rules.facts import GEEN, FactCatalog
 
 #: Above this many cases a space is sampled instead of enumerated (and findings say so).
-MAX_EXHAUSTIVE = 1 << 22
+MAX_EXHAUSTIVE = 1 << 23
 SAMPLE_SIZE = 20_000
 SAMPLE_SEED = 20260101
 
