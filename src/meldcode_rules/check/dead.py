@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from meldcode_rules.check.context import besluit_rules, ref, space_for
 from meldcode_rules.check.findings import Finding
-from meldcode_rules.check.semantics import RuleSets, _union, fire, judge, stap
+from meldcode_rules.check.semantics import RuleSets, fire, judge, stap, union
 from meldcode_rules.check.space import Space
 from meldcode_rules.compiler import CompiledRule, CompiledRuleset
 
@@ -67,11 +67,11 @@ def _parts(space: Space, rules: list[CompiledRule], fired: RuleSets, rule: Compi
     if rule.dan.stap is not None:
         parts += list(stap(space, rules, fired).values())
     for code in sorted({a.code for a in rule.dan.acties}):
-        parts.append(_union([fired.zeker[r.id] for r in rules if code in {a.code for a in r.dan.acties}]))
+        parts.append(union([fired.zeker[r.id] for r in rules if code in {a.code for a in r.dan.acties}]))
     for text in rule.dan.vastleggen:
-        parts.append(_union([fired.zeker[r.id] for r in rules if text in r.dan.vastleggen]))
+        parts.append(union([fired.zeker[r.id] for r in rules if text in r.dan.vastleggen]))
     for fact in rule.dan.vragen:
-        parts.append(_union([fired.zeker[r.id] for r in rules if fact in r.dan.vragen]))
+        parts.append(union([fired.zeker[r.id] for r in rules if fact in r.dan.vragen]))
     return parts
 
 

@@ -36,7 +36,7 @@ def fire(space: Space, rules: Sequence[CompiledRule]) -> RuleSets:
     return out
 
 
-def _union(masks: Sequence[int]) -> int:
+def union(masks: Sequence[int]) -> int:
     out = 0
     for mask in masks:
         out |= mask
@@ -56,18 +56,18 @@ def judge(space: Space, rules: Sequence[CompiledRule], fired: RuleSets) -> Judge
     zeker = fired.zeker
 
     def certain(value: str) -> int:
-        return _union([zeker[r.id] for r in rules if r.dan.melden == value])
+        return union([zeker[r.id] for r in rules if r.dan.melden == value])
 
     ja = certain("ja")
-    possible_ja = _union([fired.mogelijk[r.id] & ~zeker[r.id] for r in rules if r.dan.melden == "ja"])
+    possible_ja = union([fired.mogelijk[r.id] & ~zeker[r.id] for r in rules if r.dan.melden == "ja"])
     onbekend = (certain("onbekend") | possible_ja) & ~ja
     nee = certain("nee") & ~ja & ~onbekend
     vangnet = space.all & ~(ja | onbekend | nee)
     melden = {"ja": ja, "onbekend": onbekend | vangnet, "nee": nee}
     assert set(melden) == set(MELDEN_ORDE)
 
-    concluded = {b: _union([zeker[r.id] for r in rules if r.dan.besluit == b]) for b in BESLUIT_ORDE}
-    any_concluded = _union(list(concluded.values()))
+    concluded = {b: union([zeker[r.id] for r in rules if r.dan.besluit == b]) for b in BESLUIT_ORDE}
+    any_concluded = union(list(concluded.values()))
     floor = {
         "melden": melden["ja"],
         "onvoldoende_informatie": melden["onbekend"],
@@ -116,7 +116,7 @@ def open_question(space: Space, rules: Sequence[CompiledRule], fired: RuleSets, 
 
 
 def stap(space: Space, rules: Sequence[CompiledRule], fired: RuleSets) -> dict[int, int]:
-    named = {k: _union([fired.zeker[r.id] for r in rules if r.dan.stap == k]) for k in range(1, 6)}
+    named = {k: union([fired.zeker[r.id] for r in rules if r.dan.stap == k]) for k in range(1, 6)}
     out = {5: named[5]}
     taken = named[5]
     for k in range(1, 5):
