@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_shipped_schemas_equal_generated() -> None:
     generated = schema.generate()
-    assert set(generated) == {"ruleset", "case", "judgement"}
+    assert set(generated) == {"ruleset", "case", "judgement", "scenario"}
     for name, content in generated.items():
         shipped = (schema.shipped_dir() / schema.file_name(name)).read_text(encoding="utf-8")
         assert shipped == schema.dumps(content), f"{name}: voer `meldcode-rules schema --out schemas` uit"
@@ -49,6 +49,13 @@ def test_schema_command_writes_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["schema", "--out", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
-    assert names == ["case.schema.json", "judgement.schema.json", "ruleset.schema.json"]
+    assert names == ["case.schema.json", "judgement.schema.json", "ruleset.schema.json", "scenario.schema.json"]
     written = json.loads((tmp_path / "s" / "case.schema.json").read_text(encoding="utf-8"))
     assert written == schema.generate()["case"]
+
+
+def test_every_shipped_scenario_file_names_its_schema() -> None:
+    for file in sorted((REPO / "scenarios").rglob("*.yaml")):
+        first = file.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../../schemas/scenario.schema.json", file
+        assert (file.parent / "../../schemas/scenario.schema.json").resolve().is_file()

@@ -17,6 +17,7 @@ from rich.console import Console
 from meldcode_rules import __version__
 from meldcode_rules.api import evaluate, read_case_file, read_case_text
 from meldcode_rules.commands.batch import batch_command
+from meldcode_rules.commands.check import check_command
 from meldcode_rules.commands.exits import report_error
 from meldcode_rules.commands.explain import explain_command
 from meldcode_rules.commands.oefen import oefen_command
@@ -66,6 +67,7 @@ main.add_command(test_command)
 main.add_command(sectors_command)
 
 main.add_command(batch_command)
+main.add_command(check_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -21,6 +21,7 @@ from meldcode_rules.case import Case
 from meldcode_rules.facts import catalog_for
 from meldcode_rules.judgement import Judgement
 from meldcode_rules.ruleset import RulesetFile
+from meldcode_rules.scenarios import ScenarioFile
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -49,11 +50,12 @@ MODELS: dict[str, tuple[type[BaseModel], Callable[[dict[str, Any]], None] | None
     "ruleset": (RulesetFile, _ruleset_extras),
     "case": (Case, None),
     "judgement": (Judgement, None),
+    "scenario": (ScenarioFile, None),
 }
 
 
 def generate() -> dict[str, dict[str, Any]]:
-    """Every schema, by name (``ruleset``, ``case``, ``judgement``)."""
+    """Every schema, by name (``ruleset``, ``case``, ``judgement``, ``scenario``)."""
     out: dict[str, dict[str, Any]] = {}
     for name, (model, extra) in MODELS.items():
         schema = model.model_json_schema(by_alias=True)

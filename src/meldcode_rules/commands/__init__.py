@@ -1,1 +1,1 @@
-"""CLI commands, one module each; registered at the end of :mod:`meldcode_rules.cli`."""
+"""CLI commands, one module each; registered in :mod:`meldcode_rules.cli`."""

@@ -1,0 +1,129 @@
+"""``meldcode-rules check``: prove the rulesets consistent.
+
+One pass over every ruleset and sector (see :mod:`.targets`) runs the
+stages below and returns all findings sorted by file and line:
+
+1. schema and references (loader and compiler);
+2. completeness (:mod:`.completeness`);
+3. invariants, declared and built-in (:mod:`.invariants`);
+4. conflicts (:mod:`.conflicts`);
+5. dead and shadowed rules (:mod:`.dead`);
+6. engine agreement (:mod:`.agreement`).
+
+The stages reason over the finite case space (:mod:`.space`), exhaustively
+where it is small enough, so most findings (and their absence) are proofs;
+each finding says whether it was proved or found on a sample.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from meldcode_rules.check.agreement import check_agreement
+from meldcode_rules.check.completeness import check_completeness
+from meldcode_rules.check.conflicts import check_conflicts
+from meldcode_rules.check.dead import check_dead, check_shadowed
+from meldcode_rules.check.findings import Finding, RuleRef
+from meldcode_rules.check.invariants import check_declared, check_never_weaken, check_unknowns_never_nee
+from meldcode_rules.check.space import tracking
+from meldcode_rules.check.targets import Targets, targets
+from meldcode_rules.compiler import CompiledRuleset
+from meldcode_rules.registry import BASISMODEL
+
+__all__ = ["CheckReport", "Finding", "RuleRef", "run_check"]
+
+
+@dataclass
+class CheckReport:
+    findings: list[Finding]
+    #: labels of the rulesets checked (sector, or the ruleset id)
+    checked: list[str]
+    files: list[Path]
+    seconds: float
+    #: stages that ran per ruleset, with whether every one of their answers is a proof
+    stages: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "fout"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "gecontroleerd": self.checked,
+            "bestanden": [str(f) for f in self.files],
+            "seconden": round(self.seconds, 3),
+            "stappen": self.stages,
+            "bevindingen": [f.to_json() for f in self.findings],
+        }
+
+
+def run_check(
+    paths: Sequence[Path] | None = None,
+    *,
+    engine_agreement: bool = True,
+    source: Targets | None = None,
+    warnings: bool = True,
+) -> CheckReport:
+    """Check every ruleset under ``paths`` (default: the built-in rulesets).
+
+    ``warnings=False`` skips the stages that can only warn (shadowed rules) and the
+    engine comparison: the mutation self-test uses it to stay fast.
+    """
+    start = time.perf_counter()
+    found = source if source is not None else targets(paths)
+    findings = list(found.findings)
+    stages: dict[str, dict[str, bool]] = {}
+    base = next((c for label, c in found.compiled if c.id == BASISMODEL), None)
+    for label, compiled in found.compiled:
+        checks: list[tuple[str, Callable[[], list[Finding]]]] = [
+            ("volledigheid", lambda c=compiled: check_completeness(c)),
+            ("invarianten", lambda c=compiled: check_declared(c)),
+            ("onbekend-nooit-nee", lambda c=compiled: check_unknowns_never_nee(c)),
+        ]
+        if base is not None and compiled is not base:
+            checks.append(("nooit-verzwakken", lambda c=compiled: check_never_weaken(base, c)))
+        checks.append(("conflicten", lambda c=compiled: check_conflicts(c)))
+        dead: set[str] = set()
+
+        def dead_rules(c: CompiledRuleset = compiled, into: set[str] = dead) -> list[Finding]:
+            got, ids = check_dead(c)
+            into.update(ids)
+            return got
+
+        checks.append(("dode-regels", dead_rules))
+        if warnings:
+            checks.append(("overschaduwde-regels", lambda c=compiled, d=dead: check_shadowed(c, d)))
+        results: dict[str, list[Finding]] = {}
+        stages[label] = {}
+        for name, run in checks:
+            with tracking() as spaces:
+                results[name] = run()
+            stages[label][name] = all(spaces)
+        if warnings or engine_agreement:
+            results["engines"] = check_agreement(compiled, engines=engine_agreement)
+            stages[label]["engines"] = False  # always a sample
+        for got in results.values():
+            findings.extend(got)
+    findings = _dedupe(findings)
+    findings.sort(key=Finding.sort_key)
+    return CheckReport(
+        findings, [label for label, _ in found.compiled], found.files, time.perf_counter() - start, stages
+    )
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    # A sector inherits the basismodel's rules: the same finding on the same line is reported once.
+    seen: dict[tuple[str, str, int, str], Finding] = {}
+    for finding in findings:
+        key = (finding.code, finding.location.file, finding.location.line, finding.message.split(":")[0])
+        seen.setdefault(key, finding)
+    return list(seen.values())

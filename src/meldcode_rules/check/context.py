@@ -1,0 +1,100 @@
+"""What every analysis of one compiled ruleset shares: spaces, counterexamples."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from meldcode_rules.check.findings import Finding, RuleRef, Severity
+from meldcode_rules.check.space import Space, atoms_for, case_data, flat_case
+from meldcode_rules.combine import judge
+from meldcode_rules.compiler import CompiledRule, CompiledRuleset, Expr
+from meldcode_rules.diagnostics import Location
+from meldcode_rules.engines import get_engine
+from meldcode_rules.judgement import Judgement
+
+DATUM = dt.date(2026, 1, 1)
+
+
+def melden_rules(compiled: CompiledRuleset) -> list[CompiledRule]:
+    return [r for r in compiled.rules if r.dan.melden is not None]
+
+
+def besluit_rules(compiled: CompiledRuleset) -> list[CompiledRule]:
+    return [r for r in compiled.rules if r.dan.melden is not None or r.dan.besluit is not None]
+
+
+def space_for(
+    compiled: CompiledRuleset, rules: Iterable[CompiledRule], extra: Iterable[Expr] = (), keys: Iterable[str] = ()
+) -> Space:
+    exprs: list[Expr] = []
+    for rule in rules:
+        exprs += [rule.zeker, rule.mogelijk]
+    exprs += list(extra)
+    return Space(atoms_for(compiled.catalog, exprs, keys))
+
+
+def evaluate_flat(compiled: CompiledRuleset, flat: dict[str, Any], engine: str = "reference") -> Judgement:
+    runner = get_engine(engine)
+    return judge(compiled, flat, runner.fire(compiled, flat), datum=DATUM, engine=runner.name)
+
+
+def ref(rule: CompiledRule) -> RuleRef:
+    return RuleRef(rule.id, rule.location)
+
+
+def counterexample(
+    compiled: CompiledRuleset,
+    space: Space,
+    mask: int,
+    *,
+    code: str,
+    message: str,
+    location: Location,
+    regels: Sequence[CompiledRule] = (),
+    severity: Severity = "fout",
+    details: tuple[str, ...] = (),
+    expect_melden: dict[str, int] | None = None,
+    auto_rules: bool = True,
+) -> Finding:
+    """A finding with the smallest case of ``mask``, re-evaluated by the real evaluator.
+
+    ``expect_melden`` (the melden sets the analysis computed) is compared with
+    the evaluator's answer on that case; a difference is a bug in ``check``.
+    """
+    index = space.smallest(mask)
+    assert index is not None, "counterexample() needs a non-empty set of cases"
+    assignment = space.assignment(index)
+    flat = flat_case(compiled.catalog, assignment)
+    oordeel = evaluate_flat(compiled, flat)
+    if expect_melden is not None:
+        predicted = next(v for v, m in expect_melden.items() if m >> index & 1)
+        if predicted != oordeel.melden:
+            raise CheckerBug(
+                f"check voorspelde melden `{predicted}` maar de evaluator geeft `{oordeel.melden}` "
+                f"op {case_data(compiled.catalog, assignment)}"
+            )
+    fired = [r.regel for r in oordeel.redenering]
+    if not regels and auto_rules:
+        regels = [r for r in compiled.rules if r.id in fired]
+    return Finding(
+        code=code,
+        message=message,
+        location=location,
+        severity=severity,
+        proved=space.proved,
+        ruleset=compiled.id,
+        regels=tuple(ref(r) for r in regels),
+        tegenvoorbeeld=case_data(compiled.catalog, assignment),
+        oordeel={"melden": oordeel.melden, "besluit": oordeel.besluit, "regels": fired},
+        details=(*details, f"{space.count(mask)} van {space.size} gevallen"),
+    )
+
+
+class CheckerBug(AssertionError):
+    """``check`` and the evaluator disagree: never a finding to waive, always a bug to fix."""
+
+
+def sector_of(compiled: CompiledRuleset) -> str:
+    return compiled.sector or compiled.id

@@ -1,0 +1,80 @@
+"""Findings of ``check``: errors as data, sorted by file and line, with stable codes.
+
+Codes (stable; docs/ci.md lists them with what to do):
+
+- ``MR0xx``: schema and references, as the loader and compiler report them;
+- ``MC100`` a case on which no rule settles ``melden`` (the safety net answers);
+- ``MC101`` ``melden: onbekend`` without an open question that could settle it;
+- ``MC200`` a declared invariant fails; ``MC201`` extend-never-weaken fails;
+  ``MC202`` an unknown turns a required report into ``nee``;
+- ``MC300`` ``melden: ja`` and ``melden: nee`` with ``besluit: afsluiten`` certainly together
+  (error: "close the case" reaches a case worker next to "report");
+  ``MC301`` other ``ja``/``nee`` overlaps (warning: the protective order settles it);
+  ``MC302`` one rule concludes ``melden: ja`` with a besluit that is not a report;
+- ``MC400`` dead rule; ``MC401`` shadowed rule (warning);
+- ``MC500`` the engines disagree; ``MC501`` engine agreement skipped (note);
+- ``MC900`` the checker disagrees with the evaluator (a bug in ``check``, never ignore it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from meldcode_rules.diagnostics import Diagnostic, Location
+
+Severity = Literal["fout", "waarschuwing", "notitie"]
+
+
+@dataclass(frozen=True)
+class RuleRef:
+    id: str
+    location: Location
+
+    def __str__(self) -> str:
+        return f"{self.id} ({self.location.file}:{self.location.line})"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    location: Location
+    severity: Severity = "fout"
+    #: True: holds for every case of the (finite) space; False: found or checked on a sample
+    proved: bool = True
+    ruleset: str | None = None
+    regels: tuple[RuleRef, ...] = ()
+    #: the smallest case that shows it, in case-file form (the ``gegeven:`` of a scenario)
+    tegenvoorbeeld: dict[str, Any] | None = None
+    #: melden/besluit of the real evaluator on the counterexample
+    oordeel: dict[str, Any] | None = None
+    details: tuple[str, ...] = field(default=())
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.file, loc.line, loc.column, self.code, self.message)
+
+    @classmethod
+    def from_diagnostic(cls, diagnostic: Diagnostic) -> Finding:
+        details = tuple(diagnostic.details)
+        if diagnostic.suggestion:
+            details = (f"bedoelde u: {diagnostic.suggestion}?", *details)
+        severity: Severity = "fout" if diagnostic.severity == "fout" else "waarschuwing"
+        return cls(diagnostic.code, diagnostic.message, diagnostic.location, severity, True, details=details)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "ernst": self.severity,
+            "bewezen": self.proved,
+            "bestand": self.location.file,
+            "regel": self.location.line,
+            "kolom": self.location.column,
+            "melding": self.message,
+            "ruleset": self.ruleset,
+            "regels": [{"id": r.id, "bestand": r.location.file, "regel": r.location.line} for r in self.regels],
+            "tegenvoorbeeld": self.tegenvoorbeeld,
+            "oordeel": self.oordeel,
+            "details": list(self.details),
+        }

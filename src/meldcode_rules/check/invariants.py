@@ -1,0 +1,112 @@
+"""Invariants: those declared in the ruleset files, and the built-in ones.
+
+- declared (``invarianten:``): for every case where ``als`` certainly holds, the
+  judgement meets ``dan`` (``melden``, ``besluit``, action codes);
+- extend-never-weaken: on every case a sector's ``melden`` is at least the
+  basismodel's (nee < onbekend < ja);
+- unknowns never turn a required report into ``nee``: if answering some of the
+  unknown facts of a case gives ``melden: ja``, the case itself is not ``nee``.
+"""
+
+from __future__ import annotations
+
+from meldcode_rules.check.completeness import ruleset_location
+from meldcode_rules.check.context import besluit_rules, counterexample, space_for
+from meldcode_rules.check.findings import Finding
+from meldcode_rules.check.semantics import actions, fire, judge
+from meldcode_rules.compiler import CompiledInvariant, CompiledRuleset
+
+
+def check_declared(compiled: CompiledRuleset) -> list[Finding]:
+    return [f for inv in compiled.invarianten for f in _check_one(compiled, inv)]
+
+
+def _check_one(compiled: CompiledRuleset, inv: CompiledInvariant) -> list[Finding]:
+    dan = inv.invariant.dan
+    rules = besluit_rules(compiled) if (dan.melden or dan.besluit) else []
+    rules += [r for r in compiled.rules if r not in rules and any(a.code in dan.acties for a in r.dan.acties)]
+    space = space_for(compiled, rules, extra=[inv.zeker])
+    fired = fire(space, rules)
+    holds = space.eval(inv.zeker)
+    sets = judge(space, rules, fired) if (dan.melden or dan.besluit) else None
+    acts = actions(space, rules, fired)
+    violated = 0
+    parts: list[str] = []
+    if dan.melden and sets:
+        bad = holds & ~sets.melden[dan.melden]
+        violated |= bad
+        if bad:
+            parts.append(f"melden is niet `{dan.melden}`")
+    if dan.besluit and sets:
+        bad = holds & ~sets.besluit[dan.besluit]
+        violated |= bad
+        if bad:
+            parts.append(f"besluit is niet `{dan.besluit}`")
+    for code in dan.acties:
+        bad = holds & ~acts.get(code, 0)
+        violated |= bad
+        if bad:
+            parts.append(f"actie `{code}` ontbreekt")
+    if not violated:
+        return []
+    return [
+        counterexample(
+            compiled,
+            space,
+            violated,
+            code="MC200",
+            message=f"invariant `{inv.id}` ({inv.titel}) geldt niet in `{compiled.id}`: " + "; ".join(parts),
+            location=inv.location,
+            expect_melden=sets.melden if sets else None,
+        )
+    ]
+
+
+def check_never_weaken(base: CompiledRuleset, sector: CompiledRuleset) -> list[Finding]:
+    rules = besluit_rules(sector)
+    base_rules = besluit_rules(base)
+    space = space_for(sector, [*rules, *base_rules])
+    mine = judge(space, rules, fire(space, rules)).melden
+    theirs = judge(space, base_rules, fire(space, base_rules)).melden
+    weaker = (theirs["ja"] & ~mine["ja"]) | (theirs["onbekend"] & mine["nee"])
+    if not weaker:
+        return []
+    return [
+        counterexample(
+            sector,
+            space,
+            weaker,
+            code="MC201",
+            message=f"`{sector.id}` verzwakt `{base.id}`: op deze casus is `melden` lager dan in het basismodel",
+            location=ruleset_location(sector),
+            expect_melden=mine,
+        )
+    ]
+
+
+def check_unknowns_never_nee(compiled: CompiledRuleset) -> list[Finding]:
+    rules = besluit_rules(compiled)
+    space = space_for(compiled, rules)
+    if not space.exhaustive:
+        return []  # needs every completion; the sampled fallback is the declared invariants
+    sets = judge(space, rules, fire(space, rules))
+    reachable = sets.melden["ja"]  # cases where some answer to the unknowns gives ja
+    for atom in space.atoms:
+        if atom.kind == "tri" and not atom.later_beantwoord:
+            reachable |= space.shift_to(reachable, atom.key, "ja", "onbekend")
+            reachable |= space.shift_to(reachable, atom.key, "nee", "onbekend")
+    bad = sets.melden["nee"] & reachable
+    if not bad:
+        return []
+    return [
+        counterexample(
+            compiled,
+            space,
+            bad,
+            code="MC202",
+            message=f"`{compiled.id}`: deze casus geeft `melden: nee`, maar een antwoord op de open feiten "
+            "geeft `melden: ja`; een onbekend feit mag een meldplicht nooit op `nee` zetten",
+            location=ruleset_location(compiled),
+            expect_melden=sets.melden,
+        )
+    ]

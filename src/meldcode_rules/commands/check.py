@@ -1,0 +1,38 @@
+"""``meldcode-rules check [PATH...]``: prove the rulesets consistent (exit 0 ok, 1 findings, 2 usage)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from meldcode_rules.check.report import FORMATS
+
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+@click.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path, exists=True))
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--engine-agreement/--no-engine-agreement",
+    default=True,
+    show_default=True,
+    help="Vergelijk ook de engines durable en reference (op een steekproef).",
+)
+def check_command(paths: tuple[Path, ...], fmt: str, engine_agreement: bool) -> None:
+    """Bewijs dat de rulesets kloppen: volledigheid, invarianten, conflicten, dode regels.
+
+    Zonder PATH: de ingebouwde rulesets. Exitcode 0: geen fouten; 1: fouten gevonden; 2: verkeerd gebruik.
+    """
+    from meldcode_rules.check import run_check
+    from meldcode_rules.check.report import render
+
+    report = run_check(list(paths) or None, engine_agreement=engine_agreement)
+    if not report.checked and not report.findings:
+        click.echo("fout: geen rulesets gevonden in " + ", ".join(map(str, paths)), err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(render(report, fmt))
+    sys.exit(0 if report.ok else EXIT_FINDINGS)
