@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -245,6 +246,17 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
         if found is not None:
             return found
     return None
+
+
+def yaml_files(paths: Iterable[Path]) -> list[Path]:
+    """The YAML files named by ``paths``: files as given, directories searched (sorted)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.yaml") if p.is_file()))
+        else:
+            files.append(path)
+    return files
 
 
 def load_ruleset_file(path: Path) -> LoadedRuleset:

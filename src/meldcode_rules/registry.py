@@ -23,7 +23,7 @@ from meldcode_rules.case import Case
 from meldcode_rules.compiler import CompiledRuleset, check_and_compile
 from meldcode_rules.diagnostics import Diagnostic, Location, MeldcodeError, RulesetError, nearest
 from meldcode_rules.facts import catalog_for
-from meldcode_rules.loader import LoadedRuleset, load_ruleset_file
+from meldcode_rules.loader import LoadedRuleset, load_ruleset_file, yaml_files
 from meldcode_rules.sectors import (
     BUILTIN_DISTRIBUTION,
     BUILTIN_SECTORS,
@@ -70,13 +70,8 @@ def basismodel_file() -> Path:
 
 
 def ruleset_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.yaml") if p.is_file()))
-        else:
-            files.append(path)
-    return files
+    """The ruleset files named by ``paths`` (files as given, directories searched)."""
+    return yaml_files(paths)
 
 
 def load_all(paths: Iterable[Path]) -> list[LoadedRuleset]:

@@ -35,7 +35,7 @@ from meldcode_rules.case import Case
 from meldcode_rules.compiler import CompiledRuleset
 from meldcode_rules.diagnostics import Diagnostic, Location, MeldcodeError, RulesetError, nearest
 from meldcode_rules.judgement import Judgement
-from meldcode_rules.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics
+from meldcode_rules.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics, yaml_files
 from meldcode_rules.ruleset import Besluit, Melden
 
 # ---------------------------------------------------------------- the format
@@ -120,16 +120,6 @@ class ScenarioError(RulesetError):
         return "\n".join([head, *(d.render() for d in self.diagnostics)])
 
 
-def scenario_files(paths: Iterable[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*.yaml") if p.is_file()))
-        else:
-            files.append(path)
-    return files
-
-
 def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> CompiledRuleset:
     """The compiled ruleset scenarios of ``sector`` run against: installed, or from ``rulesets`` paths."""
     from meldcode_rules.registry import compiled_for
@@ -150,7 +140,7 @@ def load_scenarios(paths: Iterable[Path], *, rulesets: Sequence[Path] | None = N
     """Load and check scenario files (or directories of them); ScenarioError lists every problem."""
     loaded: list[LoadedScenario] = []
     problems: list[Diagnostic] = []
-    files = scenario_files(paths)
+    files = yaml_files(paths)
     if not files:
         raise ScenarioError([Diagnostic("MR050", "geen scenariobestanden gevonden (*.yaml)", Location("<paden>"))])
     for file in files:
