@@ -170,16 +170,12 @@ def _plan(compiled: CompiledRuleset) -> _Plan:
 class _Skeleton:
     """Everything a judgement takes from *which* rules fired (not from the case)."""
 
-    melden: Melden
-    besluit: Besluit
-    stap: int
-    redenering: tuple[Redenering, ...]
-    vastleggen: tuple[Vastlegging, ...]
+    #: the judgement with everything but the case-dependent parts filled in
+    template: Judgement
+    #: (code, chosen action, rule ids): the deadline depends on the case's datum
     acties: tuple[tuple[str, Any, tuple[str, ...]], ...]
     #: (fact, flat key or None, rule ids): asked if the fact is still onbekend
     vragen: tuple[tuple[str, str | None, tuple[str, ...]], ...]
-    #: the judgement with everything but the case-dependent parts filled in
-    template: Judgement
 
 
 def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
@@ -190,16 +186,13 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
     redenering = [plan.reasons[r.id] for r in rules]
     if safety_net:
         redenering.append(GEEN_REGEL)
-    besluit = _besluit(rules, melden)
-    stap = _stap([r.dan.stap for r in rules if r.dan.stap is not None])
-    vastleggen = _vastleggen(rules, plan)
     template = Judgement.model_construct(
         melden=melden,
-        besluit=besluit,
-        stap=stap,
+        besluit=_besluit(rules, melden),
+        stap=_stap([r.dan.stap for r in rules if r.dan.stap is not None]),
         acties=(),
         open_vragen=(),
-        vastleggen=vastleggen,
+        vastleggen=_vastleggen(rules, plan),
         redenering=tuple(redenering),
         ruleset=plan.rulesets,
         sector=compiled.sector,
@@ -207,14 +200,9 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
         engine="",
     )
     return _Skeleton(
-        melden=melden,
-        besluit=besluit,
-        stap=stap,
-        redenering=tuple(redenering),
-        vastleggen=vastleggen,
+        template=template,
         acties=_acties(rules, plan),
         vragen=_vraag_kandidaten(plan, rules, possible, melden),
-        template=template,
     )
 
 

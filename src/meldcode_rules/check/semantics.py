@@ -92,7 +92,7 @@ def actions(space: Space, rules: Sequence[CompiledRule], fired: RuleSets) -> dic
 
 
 def open_question(space: Space, rules: Sequence[CompiledRule], fired: RuleSets, melden: dict[str, int]) -> int:
-    """Cases with ``melden: onbekend`` that have an open question (as ``combine._open_vragen``)."""
+    """Cases with ``melden: onbekend`` that have an open question (as ``combine._vraag_kandidaten``)."""
     catalog_later = {a.key: a.later_beantwoord for a in space.atoms}
     out = 0
     for rule in rules:
