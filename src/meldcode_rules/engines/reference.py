@@ -2,16 +2,25 @@
 
 Every flat key holds exactly one value from a finite domain. Each
 expression is rewritten once per ruleset into a disjunction of *boxes*: a
-box allows, per key it constrains, a set of values. A case lies in a box
-iff it has none of the values the box forbids, so with one bit per
-``(key, value)`` atom a box is a single bitmask and the test is
-``case_bits & forbidden == 0``: one integer operation per box. Nothing from
-a ruleset is turned into source code or executed.
+box allows, per key it constrains, a set of values, and a case lies in a
+box iff it has none of the values the box forbids.
+
+Evaluation is transposed so that a case costs one integer OR per flat
+item, however many boxes there are. Every box of every rule gets one bit;
+every ``(key, value)`` atom knows the boxes it is forbidden in. OR-ing those
+over a case's atoms gives the boxes the case violates; the rest hold. Each
+rule's boxes sit side by side with one spare bit above them, so adding
+``2**width - 1`` to each run carries into the spare bit exactly when one of
+the rule's boxes holds: one addition answers "which rules fire" for all
+rules at once. Nothing from a ruleset is turned into source code or
+executed.
 """
 
 from __future__ import annotations
 
+from functools import reduce
 from itertools import product
+from operator import getitem, or_
 from typing import Any
 
 from meldcode_rules.combine import Fired
@@ -102,51 +111,76 @@ class _Program:
 
     def __init__(self, compiled: CompiledRuleset) -> None:
         catalog = compiled.catalog
-        self.bits: dict[tuple[str, Any], int] = {}
-        # Every value of every key gets a bit, so that each flat item has one and a case's
-        # bits are a plain sum (the bits are disjoint, so the sum is their union).
-        for spec in catalog:
-            for key in [spec.key()] if spec.kind != "lijst" else [spec.key(v) for v in spec.values]:
-                for value in catalog.domain(key):
-                    self._bit(key, value)
-        #: rules as bitmask boxes: (id, certain boxes or None when equal to possible, possible boxes)
-        self.masked: list[tuple[str, tuple[int, ...] | None, tuple[int, ...]]] = []
+        #: per flat key a box tests: value -> the box bits that value violates
+        self.violates: dict[str, dict[Any, int]] = {}
+        self.boxes = 0  # every box bit
+        self.add = 0  # per run of boxes: 2**width - 1 at its offset
+        self.carry = 0  # per run of boxes: its spare bit
+        #: (rule id, spare bit of its possible run, spare bit of its certain run)
+        self.rules: list[tuple[str, int, int]] = []
+        self._next_bit = 0
         #: rules too large for boxes, evaluated as expression trees
         self.trees: list[tuple[str, Expr, Expr]] = []
         for rule in compiled.rules:
-            certain, possible = self._masks(rule.zeker, catalog), self._masks(rule.mogelijk, catalog)
-            if isinstance(certain, tuple) and isinstance(possible, tuple):
-                self.masked.append((rule.id, None if set(certain) == set(possible) else certain, possible))
-            else:
+            certain, possible = _boxes(rule.zeker, catalog), _boxes(rule.mogelijk, catalog)
+            if certain is None or possible is None:
                 self.trees.append((rule.id, rule.zeker, rule.mogelijk))
+                continue
+            possible_bit = self._run(possible, catalog)
+            # The same boxes: possible means certain, and one run answers both.
+            same = _as_set(certain) == _as_set(possible)
+            certain_bit = possible_bit if same else self._run(certain, catalog)
+            self.rules.append((rule.id, possible_bit, certain_bit))
+        self._decoded: dict[int, Fired] = {}
+        self._keys = tuple(self.violates)
+        self._tables = tuple(self.violates.values())
 
-    def _bit(self, key: str, value: Any) -> int:
-        bit = self.bits.get((key, value))
-        if bit is None:
-            bit = self.bits[(key, value)] = 1 << len(self.bits)
-        return bit
-
-    def _masks(self, expr: Expr, catalog: FactCatalog) -> tuple[int, ...] | Expr:
-        boxes = _boxes(expr, catalog)
-        if boxes is None:
-            return expr
-        masks = []
-        for box in boxes:
-            forbidden = 0
+    def _run(self, boxes: list[Box], catalog: FactCatalog) -> int:
+        """Give ``boxes`` adjacent bits and a spare bit above; return the spare bit."""
+        offset = self._next_bit
+        for n, box in enumerate(boxes):
+            bit = 1 << (offset + n)
+            self.boxes |= bit
             for key, allowed in box.items():
+                table = self.violates.setdefault(key, dict.fromkeys(catalog.domain(key), 0))
                 for value in catalog.domain(key):
                     if value not in allowed:
-                        forbidden |= self._bit(key, value)
-            masks.append(forbidden)
-        return tuple(masks)
+                        table[value] |= bit
+        width = len(boxes)
+        self.add |= ((1 << width) - 1) << offset
+        spare = 1 << (offset + width)
+        self.carry |= spare
+        self._next_bit = offset + width + 1
+        return spare
 
-    def case_bits(self, flat: dict[str, Any]) -> int:
+    def fired(self, flat: dict[str, Any]) -> int:
+        """The spare bits of the runs in which some box holds for ``flat``."""
         try:
-            return sum(map(self.bits.__getitem__, flat.items()))
-        except KeyError:
-            # A key outside the catalog (a hand-built ruleset): no box tests it, so it adds
-            # no bit; the rules that do test it are evaluated as trees.
-            return sum(self.bits.get(item, 0) for item in flat.items())
+            values = map(flat.__getitem__, self._keys)
+            violated = reduce(or_, map(getitem, self._tables, values), 0)
+        except KeyError as missing:
+            raise ValueError(f"the flat case has no value (or an impossible one) for {missing}") from None
+        # Box bits that are not violated hold; a run with any of them carries.
+        return ((self.boxes ^ violated) + self.add) & self.carry
+
+    def decode(self, carries: int) -> Fired:
+        """The rule ids behind the carried spare bits (a pure function, so it is kept)."""
+        fired = self._decoded.get(carries)
+        if fired is None:
+            zeker = frozenset(rule_id for rule_id, _p, certain in self.rules if carries & certain)
+            mogelijk = frozenset(rule_id for rule_id, possible, _c in self.rules if carries & possible)
+            fired = Fired(zeker, mogelijk)
+            if len(self._decoded) < _DECODED_LIMIT:
+                self._decoded[carries] = fired
+        return fired
+
+
+def _as_set(boxes: list[Box]) -> set[frozenset[tuple[str, frozenset[Any]]]]:
+    return {frozenset(box.items()) for box in boxes}
+
+
+#: Bounds the decoded-results cache; each entry is one combination of fired rules.
+_DECODED_LIMIT = 20_000
 
 
 class ReferenceEngine:
@@ -163,28 +197,13 @@ class ReferenceEngine:
 
     def fire(self, compiled: CompiledRuleset, flat: dict[str, Any]) -> Fired:
         program = self._program(compiled)
-        bits = program.case_bits(flat)
-        zeker: list[str] = []
-        mogelijk: list[str] = []
-        # The loops are written out: this is the hot path, and a call or generator per
-        # test would cost more than the tests themselves.
-        for rule_id, certain, possible in program.masked:
-            for forbidden in possible:
-                if not bits & forbidden:
-                    break
-            else:
-                continue
-            mogelijk.append(rule_id)
-            if certain is None:  # the same boxes: possible here means certain
-                zeker.append(rule_id)
-                continue
-            for forbidden in certain:
-                if not bits & forbidden:
-                    zeker.append(rule_id)
-                    break
+        fired = program.decode(program.fired(flat))
+        if not program.trees:
+            return fired
+        zeker, mogelijk = set(fired.zeker), set(fired.mogelijk)
         for rule_id, certain_expr, possible_expr in program.trees:
             if _tree(possible_expr, flat):
-                mogelijk.append(rule_id)
+                mogelijk.add(rule_id)
                 if _tree(certain_expr, flat):
-                    zeker.append(rule_id)
+                    zeker.add(rule_id)
         return Fired(frozenset(zeker), frozenset(mogelijk))
