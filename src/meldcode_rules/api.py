@@ -15,6 +15,7 @@ from meldcode_rules.combine import judge
 from meldcode_rules.compiler import CompiledRuleset
 from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.engines import get_engine
+from meldcode_rules.flat_reader import reader_for
 from meldcode_rules.judgement import Judgement
 from meldcode_rules.loader import read_yaml
 from meldcode_rules.registry import case_model_for, compiled_for
@@ -113,8 +114,14 @@ def evaluate(
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
         sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case
     compiled = ruleset or compiled_for(sector)
-    facts = parse_case(case, model=compiled.catalog.model)  # type: ignore[arg-type]
     runner = get_engine(engine)
-    flat = compiled.catalog.flatten(facts)
+    # Plain JSON-shaped dicts are read straight into flat facts; whatever that reader
+    # declines (including every invalid case) is validated by pydantic, as the contract.
+    read = reader_for(compiled.catalog).read(case)
+    if read is None:
+        facts = parse_case(case, model=compiled.catalog.model)  # type: ignore[arg-type]
+        flat, datum = compiled.catalog.flatten(facts), facts.datum
+    else:
+        flat, datum = read
     fired = runner.fire(compiled, flat)
-    return judge(compiled, flat, fired, datum=facts.datum or dt.date.today(), engine=runner.name)
+    return judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from meldcode_rules.api import evaluate, parse_case
+from meldcode_rules.api import evaluate
 from meldcode_rules.diagnostics import MeldcodeError
 
 
@@ -24,14 +24,13 @@ def judge_lines(
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        source = f"regel {number}"
         try:
             data = json.loads(line)
         except json.JSONDecodeError as error:
             yield False, _error(number, [f"geen geldige JSON (kolom {error.colno})"])
             continue
         try:
-            oordeel = evaluate(parse_case(data, source), sector=sector, engine=engine)
+            oordeel = evaluate(data, sector=sector, engine=engine)
         except MeldcodeError as error:
             problems = getattr(error, "problems", None) or [str(error)]
             yield False, _error(number, problems)

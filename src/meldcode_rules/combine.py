@@ -170,12 +170,14 @@ def _plan(compiled: CompiledRuleset) -> _Plan:
 class _Skeleton:
     """Everything a judgement takes from *which* rules fired (not from the case)."""
 
-    #: the judgement with everything but the case-dependent parts filled in
-    template: Judgement
+    #: the fields of the judgement that do not depend on the case
+    fields: dict[str, Any]
     #: (code, chosen action, rule ids): the deadline depends on the case's datum
     acties: tuple[tuple[str, Any, tuple[str, ...]], ...]
-    #: (fact, flat key or None, rule ids): asked if the fact is still onbekend
-    vragen: tuple[tuple[str, str | None, tuple[str, ...]], ...]
+    #: (open question, flat key or None): asked if the fact is still onbekend (None: always)
+    vragen: tuple[tuple[OpenVraag, str | None], ...]
+    #: the actions with their deadlines, per datum (bounded)
+    acties_per_datum: dict[dt.date, tuple[Actie, ...]]
 
 
 def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
@@ -186,7 +188,9 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
     redenering = [plan.reasons[r.id] for r in rules]
     if safety_net:
         redenering.append(GEEN_REGEL)
-    template = Judgement.model_construct(
+    # Validated once, here, with placeholders for the case-dependent parts: every judgement
+    # made from this skeleton then differs from it only in parts built from validated data.
+    template = Judgement(
         melden=melden,
         besluit=_besluit(rules, melden),
         stap=_stap([r.dan.stap for r in rules if r.dan.stap is not None]),
@@ -200,9 +204,13 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
         engine="",
     )
     return _Skeleton(
-        template=template,
+        fields=dict(template.__dict__),
         acties=_acties(rules, plan),
-        vragen=_vraag_kandidaten(plan, rules, possible, melden),
+        vragen=tuple(
+            (plan.open_vraag(fact, regels), flat_key)
+            for fact, flat_key, regels in _vraag_kandidaten(plan, rules, possible, melden)
+        ),
+        acties_per_datum={},
     )
 
 
@@ -218,21 +226,40 @@ def judge(
         skeleton = _skeleton(plan, fired)
         if len(plan.skeletons) < _CACHE_LIMIT:
             plan.skeletons[key] = skeleton
-    # The skeleton's judgement is a template (built once); each case only changes the parts
-    # that depend on it. Parts are built from validated rulesets and the validated case
-    # (and were validated when first made), so the copy is not validated again.
-    return skeleton.template.model_copy(
-        update={
-            "acties": tuple(plan.actie(code, actie, regels, datum) for code, actie, regels in skeleton.acties),
-            "open_vragen": tuple(
-                plan.open_vraag(fact, regels)
-                for fact, flat_key, regels in skeleton.vragen
-                if flat_key is None or flat[flat_key] == "onbekend"
-            ),
-            "datum": datum,
-            "engine": engine,
-        }
+    acties = skeleton.acties_per_datum.get(datum)
+    if acties is None:
+        acties = tuple(plan.actie(code, actie, regels, datum) for code, actie, regels in skeleton.acties)
+        if len(skeleton.acties_per_datum) < _DATES_PER_SKELETON:
+            skeleton.acties_per_datum[datum] = acties
+    open_vragen = tuple(
+        vraag for vraag, flat_key in skeleton.vragen if flat_key is None or flat[flat_key] == "onbekend"
     )
+    return _judgement(
+        {**skeleton.fields, "acties": acties, "open_vragen": open_vragen, "datum": datum, "engine": engine}
+    )
+
+
+#: Bounds the actions kept per skeleton: one set per assessment date.
+_DATES_PER_SKELETON = 64
+_JUDGEMENT_FIELDS = frozenset(Judgement.model_fields)
+
+
+def _judgement(fields: dict[str, Any]) -> Judgement:
+    """A Judgement from fields that are all validated already.
+
+    What ``model_construct`` does, without its per-field defaults and alias handling
+    (every field is given): on the hot path that machinery costs more than judging.
+    The parts come from the skeleton's validated template, from actions and questions
+    validated when first built, and from the validated case (datum); ``engine`` is an
+    engine's own name. tests/test_judgement_build.py checks the result against full
+    validation.
+    """
+    judgement = object.__new__(Judgement)
+    object.__setattr__(judgement, "__dict__", fields)
+    object.__setattr__(judgement, "__pydantic_fields_set__", set(_JUDGEMENT_FIELDS))
+    object.__setattr__(judgement, "__pydantic_extra__", None)
+    object.__setattr__(judgement, "__pydantic_private__", None)
+    return judgement
 
 
 def _melden(rules: list[CompiledRule], possible: list[CompiledRule]) -> tuple[Melden, bool]:
