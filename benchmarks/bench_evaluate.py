@@ -2,10 +2,14 @@
 
 Run: ``.venv/bin/python benchmarks/bench_evaluate.py`` (see benchmarks/README.md).
 
-A "full judgement" is ``evaluate(case_dict, engine=...)``: validating the
-dict into a ``Case``, flattening it, firing the rules and building the
+A "full judgement" is ``evaluate(case_dict, engine=...)``: reading and
+validating the dict, flattening it, firing the rules and building the
 ``Judgement`` model, exactly what a case system calling the API pays. The
-bare ``engine.fire()`` line shows how much of that is the engine itself.
+target is measured on the examples, judged over and over. Because parts of
+judgements are kept per combination of fired rules (see combine.py), a
+second line judges generated cases that were never seen before, each once,
+and a third passes validated ``Case`` models. The bare ``engine.fire()``
+line shows how much of it all is the engine itself.
 
 A script, not a test: timings depend on the machine and its load, and a
 timed test would fail at random. Total run time stays well under 30 s.
@@ -16,7 +20,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import random
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -43,6 +49,58 @@ def load_cases() -> list[tuple[str, dict[str, Any]]]:
         data = json.loads(text) if path.suffix == ".json" else read_yaml(text, str(path))[0]
         cases.append((path.name, json.loads(json.dumps(data, default=_iso))))
     return cases
+
+
+def generated_cases(count: int, seed: int = 2026) -> list[dict[str, Any]]:
+    """``count`` distinct valid case dicts over the whole vocabulary, reproducibly drawn.
+
+    Each fact is left out, or given an answer in one of its JSON spellings; the
+    assessment dates vary too, so per-date parts are built as often as they would be.
+    """
+    rng = random.Random(seed)
+    catalog = compiled_for(None).catalog
+    dates = [(dt.date(2026, 1, 1) + dt.timedelta(days=n)).isoformat() for n in range(60)]
+    cases: dict[str, dict[str, Any]] = {}
+    while len(cases) < count:
+        case: dict[str, Any] = {"datum": rng.choice(dates)}
+        for spec in catalog:
+            if rng.random() < 0.4:
+                continue
+            if spec.kind == "tri":
+                value: Any = rng.choice(["ja", "nee", "onbekend", True, False, None])
+            elif spec.kind == "keuze":
+                value = rng.choice([*spec.values, None])
+            else:
+                value = rng.sample(list(spec.values), rng.randint(0, min(3, len(spec.values))))
+            *parents, leaf = spec.path.split(".")
+            node = case
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+        cases[json.dumps(case, sort_keys=True)] = case
+    return list(cases.values())
+
+
+def new_cases_in_fresh_process(engine: str, count: int) -> list[int]:
+    """Samples of judging ``count`` generated cases once each, in a new process.
+
+    A new process has none of the parts this one kept while judging the examples,
+    so this is what a case system pays for cases (and combinations of fired rules,
+    and dates) it has not sent before.
+    """
+    command = [sys.executable, __file__, "--fresh", engine, "--new-cases", str(count)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def judge_new_cases(engine: str, count: int) -> int:
+    cases = generated_cases(count)
+    # Load and compile the ruleset and let the engine build its program: a process
+    # does that once, at start. One empty case does it without judging any of ``cases``.
+    evaluate({}, engine=engine)
+    samples = measure(lambda c: evaluate(c, engine=engine), cases, budget_s=60.0, max_rounds=1)
+    print(json.dumps(samples))
+    return 0
 
 
 def _iso(value: Any) -> str:
@@ -90,7 +148,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5000, help="at most this many passes over the examples")
     parser.add_argument("--budget", type=float, default=5.0, help="at most this many seconds per measurement")
+    parser.add_argument("--new-cases", type=int, default=2000, help="how many never-seen cases to judge once each")
+    parser.add_argument("--fresh", choices=["durable", "reference"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.fresh:
+        return judge_new_cases(args.fresh, args.new_cases)
 
     cases = load_cases()
     dicts = [case for _, case in cases]
@@ -103,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     if not durable_available():
         print("  durable-rules is not installed here: only the reference engine is measured")
 
+    validated = [parse_case(case) for case in dicts]
     results: dict[str, float] = {}
     for name in engines:
         engine = get_engine(name)
@@ -110,9 +173,13 @@ def main(argv: list[str] | None = None) -> int:
         # Warm-up: compile the program, fill caches, let the C extension allocate.
         measure(lambda c, n=name: evaluate(c, engine=n), dicts, 0.5, 50)
         full = measure(lambda c, n=name: evaluate(c, engine=n), dicts, args.budget, args.rounds)
+        fresh = new_cases_in_fresh_process(name, args.new_cases)
+        models = measure(lambda c, n=name: evaluate(c, engine=n), validated, args.budget, args.rounds)
         bare = measure(lambda f, e=engine: e.fire(compiled, f), flats, args.budget, args.rounds)
         print(f"\n{name} ({len(full):,} judgements, {len(bare):,} bare fires)")
         results[name] = report("evaluate(dict)", full)
+        report(f"  {len(fresh):,} new cases", fresh)
+        report("evaluate(Case model)", models)
         report("engine.fire() alone", bare)
 
     print("\ntargets (median per full judgement)")
