@@ -29,7 +29,15 @@ from meldcode_rules.sectors import Sector
 from strategies import ENGINES, case_dicts
 
 ROOT = Path(__file__).resolve().parents[1]
-SECTORS = (None, "gezondheidszorg", "jeugdhulp", "onderwijs", "kinderopvang", "maatschappelijke_ondersteuning")
+SECTORS = (
+    None,
+    "gezondheidszorg",
+    "jeugdhulp",
+    "onderwijs",
+    "kinderopvang",
+    "maatschappelijke_ondersteuning",
+    "justitie",
+)
 
 # Values that look like answers but are not all accepted the same way by pydantic.
 TRICKY = (
@@ -63,6 +71,9 @@ TRICKY = (
     "2026-W48-1",
     "20261123",
     "2026-11-23T00:00:00",
+    "2026-11-23 ",
+    "2026-1-23",
+    "\u0662\u0660\u0662\u0666-\u0661\u0661-\u0662\u0663",  # 2026-11-23 in Arabic-Indic digits
     dt.date(2026, 11, 23),
     dt.datetime(2026, 11, 23),
     1_700_000_000,

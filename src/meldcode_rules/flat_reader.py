@@ -31,8 +31,9 @@ from meldcode_rules.facts import GEEN, FactCatalog
 
 #: The model settings under which pydantic accepts what this reader accepts.
 _PLAIN_CONFIG = {"extra", "frozen", "title"}
-#: The ISO form pydantic reads as a date; other texts are left to pydantic.
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+#: The ISO form pydantic reads as a date, in ASCII digits (``\d`` also matches other
+#: scripts' digits); other texts are left to pydantic.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _NONE = type(None)
 
 # What a tri-state field accepts, as text: the answer itself or, through
@@ -115,10 +116,10 @@ class FlatReader:
         for name, info in model.model_fields.items():
             if info.alias is not None or info.validation_alias is not None:
                 raise _Unsupported(f"{prefix}{name}: alias")
-            fields[name] = self._field(model, name, info, prefix)
+            fields[name] = self._field(name, info, prefix)
         return fields
 
-    def _field(self, model: type[BaseModel], name: str, info: Any, prefix: str) -> _Field:
+    def _field(self, name: str, info: Any, prefix: str) -> _Field:
         path = f"{prefix}{name}"
         annotation = info.annotation
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
