@@ -15,6 +15,7 @@ a field added to the vocabulary is generated here without editing this file.
 from __future__ import annotations
 
 import datetime as dt
+import random
 from typing import Any
 
 from hypothesis import strategies as st
@@ -112,3 +113,21 @@ def comparable(judgement: Any) -> dict[str, Any]:
     data = judgement.model_dump()
     data.pop("engine")
     return data
+
+
+def random_cases(count: int, seed: int) -> list[dict[str, Any]]:
+    """Cases over the whole vocabulary from a seeded generator (no hypothesis in threads)."""
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(count):
+        case: dict[str, Any] = {"datum": "2026-03-02"}
+        for path in TRI:
+            value = rng.choice(["ja", "nee", "onbekend", True, False, None, "-"])
+            if value != "-":
+                set_path(case, path, value)
+        for path, values in KEUZE.items():
+            set_path(case, path, rng.choice([None, *values]))
+        for path, values in LIJST.items():
+            set_path(case, path, rng.sample(values, rng.randint(0, 3)))
+        cases.append(case)
+    return cases

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from strategies import CATALOG, KEUZE, LIJST, TRI, comparable, set_path
+from strategies import CATALOG, comparable, random_cases
 
 pytest.importorskip("durable")
 
@@ -25,24 +25,6 @@ from meldcode_rules.compiler import Lit, Or
 from meldcode_rules.engines import EngineUnavailable, get_engine
 from meldcode_rules.engines.durable import MAX_KEYS, DurableEngine
 from meldcode_rules.registry import compile_from, compiled_for
-
-
-def random_cases(count: int, seed: int) -> list[dict[str, Any]]:
-    """Cases over the whole vocabulary from a seeded generator (no hypothesis in threads)."""
-    rng = random.Random(seed)
-    cases = []
-    for _ in range(count):
-        case: dict[str, Any] = {"datum": "2026-03-02"}
-        for path in TRI:
-            value = rng.choice(["ja", "nee", "onbekend", True, False, None, "-"])
-            if value != "-":
-                set_path(case, path, value)
-        for path, values in KEUZE.items():
-            set_path(case, path, rng.choice([None, *values]))
-        for path, values in LIJST.items():
-            set_path(case, path, rng.sample(values, rng.randint(0, 3)))
-        cases.append(case)
-    return cases
 
 
 def test_eight_threads_give_the_sequential_results() -> None:
