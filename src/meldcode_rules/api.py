@@ -114,7 +114,6 @@ def evaluate(
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
         sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case
     compiled = ruleset or compiled_for(sector)
-    runner = get_engine(engine)
     # Plain JSON-shaped dicts are read straight into flat facts; whatever that reader
     # declines (including every invalid case) is validated by pydantic, as the contract.
     read = reader_for(compiled.catalog).read(case)
@@ -123,5 +122,6 @@ def evaluate(
         flat, datum = compiled.catalog.flatten(facts), facts.datum
     else:
         flat, datum = read
+    runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
     return judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)
