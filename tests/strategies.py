@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
@@ -35,6 +37,7 @@ LATER_TRI = tuple(s.path for s in CATALOG if s.kind == "tri" and s.later_beantwo
 ENGINES = ("reference", "durable") if durable_available() else ("reference",)
 
 Canonical = dict[str, Any]
+T = TypeVar("T")
 
 
 def rank(melden: str) -> int:
@@ -131,3 +134,32 @@ def random_cases(count: int, seed: int) -> list[dict[str, Any]]:
             set_path(case, path, rng.sample(values, rng.randint(0, 3)))
         cases.append(case)
     return cases
+
+
+def in_threads(work: Callable[[int], T], count: int = 8, timeout: float = 300) -> list[T]:
+    """``work(index)`` in ``count`` threads released together; their results, by index.
+
+    A worker's exception is raised here, in the test's own thread, rather than lost in
+    its thread; a worker that has not finished within ``timeout`` seconds fails too.
+    """
+    results: dict[int, T] = {}
+    errors: list[BaseException] = []
+    start = threading.Barrier(count)
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            results[index] = work(index)
+        except BaseException as error:  # re-raised below, from the test's thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    if errors:
+        raise errors[0]
+    assert not any(thread.is_alive() for thread in threads), f"a thread did not finish within {timeout} s"
+    assert sorted(results) == list(range(count))
+    return [results[i] for i in range(count)]

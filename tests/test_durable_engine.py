@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from strategies import CATALOG, comparable, random_cases
+from strategies import CATALOG, comparable, in_threads, random_cases
 
 pytest.importorskip("durable")
 
@@ -37,48 +36,27 @@ def test_eight_threads_give_the_sequential_results() -> None:
     expected = [durable.fire(compiled, flat) for flat in flats]
     reference = get_engine("reference")
     assert expected == [reference.fire(compiled, flat) for flat in flats]
-    results: dict[int, list[Fired]] = {}
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
 
-    def worker(index: int) -> None:
-        try:
-            start.wait()
-            order = list(range(len(cases))) * 2
-            random.Random(index).shuffle(order)
-            got: dict[int, Fired] = {}
-            for i in order:
-                fired = durable.fire(compiled, flats[i])
-                if fired != expected[i]:
-                    raise AssertionError(f"thread {index}, case {cases[i]}: {fired} != {expected[i]}")
-                got[i] = fired
-            results[index] = [got[i] for i in range(len(cases))]
-        except BaseException as error:  # reported below, from the main thread
-            errors.append(error)
+    def worker(index: int) -> list[Fired]:
+        order = list(range(len(cases))) * 2
+        random.Random(index).shuffle(order)
+        got: dict[int, Fired] = {}
+        for i in order:
+            fired = durable.fire(compiled, flats[i])
+            if fired != expected[i]:
+                raise AssertionError(f"thread {index}, case {cases[i]}: {fired} != {expected[i]}")
+            got[i] = fired
+        return [got[i] for i in range(len(cases))]
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not errors, errors[0]
-    assert sorted(results) == list(range(8))
-    assert all(results[i] == expected for i in results)
+    results = in_threads(worker)
+    assert len(results) == 8
+    assert all(result == expected for result in results)
 
 
 def test_threads_get_whole_judgements() -> None:
     cases = random_cases(40, seed=3)
     expected = [comparable(evaluate(c, engine="durable")) for c in cases]
-    got: list[list[dict[str, Any]]] = [[] for _ in range(8)]
-
-    def worker(index: int) -> None:
-        got[index] = [comparable(evaluate(c, engine="durable")) for c in cases]
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    got = in_threads(lambda _index: [comparable(evaluate(c, engine="durable")) for c in cases], timeout=120)
     assert all(results == expected for results in got)
 
 

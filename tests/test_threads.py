@@ -7,15 +7,13 @@ race to build them must still each get exactly the sequential judgement.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from meldcode_rules.api import evaluate
 from meldcode_rules.registry import compile_from
-from strategies import ENGINES, comparable, random_cases
+from strategies import ENGINES, comparable, in_threads, random_cases
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,21 +27,5 @@ def test_eight_threads_on_cold_caches_give_the_sequential_judgements(engine: str
     expected = [comparable(evaluate(c, engine=engine, ruleset=warm)) for c in cases]
     # A ruleset compiled anew: nothing is kept for it yet, so the threads build it all.
     cold = compile_from([ROOT / "rulesets"])
-    got: list[list[dict[str, Any]]] = [[] for _ in range(8)]
-    errors: list[BaseException] = []
-    start = threading.Barrier(8)
-
-    def worker(index: int) -> None:
-        try:
-            start.wait()
-            got[index] = [comparable(evaluate(c, engine=engine, ruleset=cold)) for c in cases]
-        except BaseException as error:  # reported below, from the main thread
-            errors.append(error)
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    assert not errors, errors[0]
+    got = in_threads(lambda _index: [comparable(evaluate(c, engine=engine, ruleset=cold)) for c in cases])
     assert all(results == expected for results in got)
