@@ -251,7 +251,7 @@ def _judgement(fields: dict[str, Any]) -> Judgement:
     (every field is given): on the hot path that machinery costs more than judging.
     The parts come from the skeleton's validated template, from actions and questions
     validated when first built, and from the validated case (datum); ``engine`` is an
-    engine's own name. tests/test_judgement_build.py checks the result against full
+    engine's own name. tests/test_flat_reader.py checks the result against full
     validation.
     """
     judgement = object.__new__(Judgement)

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ValidationError
 
 from meldcode_rules.case import Tri, TriState
-from meldcode_rules.facts import GEEN, FactCatalog
+from meldcode_rules.facts import GEEN, TRI_VALUES, FactCatalog
 
 #: The model settings under which pydantic accepts what this reader accepts.
 _PLAIN_CONFIG = {"extra", "frozen", "title"}
@@ -38,7 +38,7 @@ _NONE = type(None)
 
 # What a tri-state field accepts, as text: the answer itself or, through
 # ``TriState``'s before-validator, a JSON boolean or null.
-_TRI_TEXT: dict[Any, str] = {"ja": "ja", "nee": "nee", "onbekend": "onbekend"}
+_TRI_TEXT: dict[Any, str] = {value: value for value in TRI_VALUES}
 _TRI_JSON: dict[Any, str] = {**_TRI_TEXT, True: "ja", False: "nee", None: "onbekend"}
 # Checked by exact type before the lookup: 1 == True, and 1 is not an answer.
 _TRI_TEXT_TYPES = frozenset({str, Tri})
@@ -243,8 +243,9 @@ def _require_default(info: Any, annotation: type[BaseModel]) -> None:
 
 def _optional(annotation: Any) -> Any:
     if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        # A union has two or more members, so a single other one means ``X | None``.
         options = [a for a in typing.get_args(annotation) if a is not _NONE]
-        if len(options) == 1 and len(typing.get_args(annotation)) == 2:
+        if len(options) == 1:
             return options[0]
     return None
 

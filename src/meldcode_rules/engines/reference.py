@@ -5,10 +5,11 @@ expression is rewritten once per ruleset into a disjunction of *boxes*: a
 box allows, per key it constrains, a set of values, and a case lies in a
 box iff it has none of the values the box forbids.
 
-Evaluation is transposed so that a case costs one integer OR per flat
-item, however many boxes there are. Every box of every rule gets one bit;
-every ``(key, value)`` atom knows the boxes it is forbidden in. OR-ing those
-over a case's atoms gives the boxes the case violates; the rest hold. Each
+Evaluation is transposed so that a case costs one integer OR per key the
+boxes test, however many boxes there are. Every box of every rule gets one
+bit; per tested key, every value knows the boxes it is forbidden in. OR-ing
+those over the case's values gives the boxes the case violates; the rest
+hold. Each
 rule's boxes sit side by side with one spare bit above them, so adding
 ``2**width - 1`` to each run carries into the spare bit exactly when one of
 the rule's boxes holds: one addition answers "which rules fire" for all
