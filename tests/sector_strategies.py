@@ -7,6 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from meldcode_rules.facts import FactCatalog
+from strategies import set_path
 
 
 def _value(spec: Any) -> st.SearchStrategy[Any]:
@@ -25,13 +26,8 @@ def cases(catalog: FactCatalog, **fixed: Any) -> st.SearchStrategy[dict[str, Any
         case: dict[str, Any] = {}
         for spec, value in zip(specs, values, strict=True):
             value = fixed.get(spec.path, value)
-            if value is None:
-                continue
-            node = case
-            *parents, leaf = spec.path.split(".")
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
+            if value is not None:
+                set_path(case, spec.path, value)
         return case
 
     return st.tuples(*(_value(s) for s in specs)).map(lambda values: build(list(values)))
