@@ -31,8 +31,8 @@ from typing import Any
 
 from meldcode_rules.api import evaluate, parse_case
 from meldcode_rules.engines import durable_available, get_engine
-from meldcode_rules.loader import read_yaml
-from meldcode_rules.registry import compiled_for
+from meldcode_rules.load.loader import read_yaml
+from meldcode_rules.sectors.registry import compiled_for
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

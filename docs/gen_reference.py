@@ -10,7 +10,7 @@ Used two ways, both without network:
 
 The reference is generated from the JSON Schema of the ruleset format
 (:mod:`meldcode_rules.schema`), the ruleset pages from the compiled rulesets
-(:mod:`meldcode_rules.render`).
+(:mod:`meldcode_rules.explain.render`).
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from meldcode_rules import render, schema
-from meldcode_rules.facts import catalog_for
-from meldcode_rules.registry import compiled_for, known_sectors
+from meldcode_rules.case.facts import catalog_for
+from meldcode_rules import schema
+from meldcode_rules.explain import render
+from meldcode_rules.sectors.registry import compiled_for, known_sectors
 
 #: The order in which the parts of a ruleset are explained.
 DEFS_ORDER = (

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from meldcode_rules.registry import builtin_ruleset_dir
+from meldcode_rules.sectors.registry import builtin_ruleset_dir
 
 
 @pytest.fixture

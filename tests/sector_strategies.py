@@ -6,7 +6,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from meldcode_rules.facts import FactCatalog
+from meldcode_rules.case.facts import FactCatalog
 from strategies import set_path
 
 

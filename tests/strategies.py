@@ -22,9 +22,9 @@ from typing import Any, TypeVar
 
 from hypothesis import strategies as st
 
+from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.engines import durable_available
-from meldcode_rules.facts import catalog_for
-from meldcode_rules.ruleset import MELDEN_ORDE
+from meldcode_rules.load.ruleset import MELDEN_ORDE
 
 CATALOG = catalog_for()
 TRI = tuple(s.path for s in CATALOG if s.kind == "tri")

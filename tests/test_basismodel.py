@@ -17,8 +17,8 @@ import pytest
 from ruamel.yaml import YAML
 
 from meldcode_rules import evaluate
-from meldcode_rules.judgement import Judgement
-from meldcode_rules.registry import builtin_ruleset_dir, compile_from, compiled_for
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.sectors.registry import builtin_ruleset_dir, compile_from, compiled_for
 from strategies import CATALOG, ENGINES
 
 DATUM = dt.date(2026, 3, 2)  # a Monday

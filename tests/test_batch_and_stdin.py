@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 
-from meldcode_rules.cli import main
+from meldcode_rules.cli.main import main
 
 ACUUT = {"afweging": {"vermoeden": "ja", "acute_onveiligheid": "ja"}, "eerder_gemeld_door_ander": "ja"}
 GEEN_VERMOEDEN = {"afweging": {"vermoeden": "nee", "acute_onveiligheid": "nee", "structurele_onveiligheid": "nee"}}

@@ -16,9 +16,9 @@ from meldcode_rules.check import run_check
 from meldcode_rules.check.invariants import check_never_weaken
 from meldcode_rules.check.mutation import mutants_of
 from meldcode_rules.check.space import Atom, Space
-from meldcode_rules.cli import main
-from meldcode_rules.compiler import Lit
-from meldcode_rules.registry import compile_from
+from meldcode_rules.cli.main import main
+from meldcode_rules.compiler.compile import Lit
+from meldcode_rules.sectors.registry import compile_from
 
 ACUTE = "meldnorm1-acute-onveiligheid"
 

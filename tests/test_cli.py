@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from meldcode_rules.cli import main
+from meldcode_rules.cli.main import main
 from strategies import ENGINES
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "acuut-eerder-gemeld.yaml"

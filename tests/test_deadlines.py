@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from meldcode_rules.combine import deadline
+from meldcode_rules.judge.combine import deadline
 
 MAANDAG = dt.date(2026, 3, 2)
 VRIJDAG = dt.date(2026, 3, 6)

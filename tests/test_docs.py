@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from meldcode_rules.facts import catalog_for
-from meldcode_rules.judgement import Judgement
-from meldcode_rules.registry import compiled_for
-from meldcode_rules.ruleset import BESLUIT_ORDE, RulesetFile
+from meldcode_rules.case.facts import catalog_for
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.ruleset import BESLUIT_ORDE, RulesetFile
+from meldcode_rules.sectors.registry import compiled_for
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -19,11 +19,11 @@ pytest.importorskip("durable")
 
 from meldcode_rules import evaluate
 from meldcode_rules.api import parse_case
-from meldcode_rules.combine import Fired
-from meldcode_rules.compiler import Lit, Or
+from meldcode_rules.compiler.compile import Lit, Or
 from meldcode_rules.engines import EngineUnavailable, get_engine
 from meldcode_rules.engines.durable import MAX_KEYS, DurableEngine
-from meldcode_rules.registry import compile_from, compiled_for
+from meldcode_rules.judge.combine import Fired
+from meldcode_rules.sectors.registry import compile_from, compiled_for
 
 
 def test_eight_threads_give_the_sequential_results() -> None:

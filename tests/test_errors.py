@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from meldcode_rules.cli import main
+from meldcode_rules.cli.main import main
 from meldcode_rules.diagnostics import Diagnostic, RulesetError
-from meldcode_rules.registry import builtin_ruleset_dir, compile_from
+from meldcode_rules.sectors.registry import builtin_ruleset_dir, compile_from
 
 BASISMODEL = builtin_ruleset_dir() / "basismodel.yaml"
 

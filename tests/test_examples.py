@@ -31,7 +31,7 @@ import pytest
 
 from meldcode_rules.api import evaluate, read_case_file
 from meldcode_rules.engines import EngineUnavailable, durable_available
-from meldcode_rules.judgement import Judgement
+from meldcode_rules.judge.judgement import Judgement
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_FILES = sorted([*EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.json")])

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from meldcode_rules.cli import main
-from meldcode_rules.explain import explain, uitleg
+from meldcode_rules.cli.main import main
+from meldcode_rules.explain.explain import explain, uitleg
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -18,14 +18,14 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from meldcode_rules.api import evaluate, parse_case
-from meldcode_rules.case import Tri, TriState
+from meldcode_rules.case.facts import catalog_for
+from meldcode_rules.case.flat_reader import reader_for
+from meldcode_rules.case.model import Tri, TriState
 from meldcode_rules.diagnostics import CaseError
-from meldcode_rules.facts import catalog_for
-from meldcode_rules.flat_reader import reader_for
-from meldcode_rules.judgement import Judgement
-from meldcode_rules.loader import read_yaml
-from meldcode_rules.registry import case_model_of, compiled_for
-from meldcode_rules.sectors import Sector
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.loader import read_yaml
+from meldcode_rules.sectors.builtin import Sector
+from meldcode_rules.sectors.registry import case_model_of, compiled_for
 from strategies import ENGINES, case_dicts
 
 ROOT = Path(__file__).resolve().parents[1]

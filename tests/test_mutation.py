@@ -9,7 +9,7 @@ from ruamel.yaml import YAML
 
 from meldcode_rules.api import evaluate, parse_case
 from meldcode_rules.check.mutation import check_detector, mutants_of, run_mutation, scenario_detector
-from meldcode_rules.registry import builtin_ruleset_dir, builtin_scenario_dir
+from meldcode_rules.sectors.registry import builtin_ruleset_dir, builtin_scenario_dir
 
 SCENARIOS = YAML(typ="safe").load((Path(__file__).parent / "mutation_scenarios.yaml").read_text(encoding="utf-8"))
 
@@ -60,7 +60,7 @@ def test_mutation_score() -> None:
 
 def test_equivalent_mutants_are_recognised(rulesets: Path) -> None:
     from meldcode_rules.check.mutation import _fired_equal
-    from meldcode_rules.registry import compile_from
+    from meldcode_rules.sectors.registry import compile_from
 
     file = rulesets / "basismodel.yaml"
     text = file.read_text(encoding="utf-8")

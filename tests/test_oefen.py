@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from meldcode_rules.cli import main
-from meldcode_rules.oefen import lees_oefeningen, vragen
+from meldcode_rules.cli.main import main
+from meldcode_rules.scenarios.oefen import lees_oefeningen, vragen
 
 REPO = Path(__file__).resolve().parents[1]
 VOORBEELD = REPO / "examples" / "acuut-eerder-gemeld.yaml"

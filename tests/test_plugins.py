@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from meldcode_rules import CaseError, RulesetError, evaluate
-from meldcode_rules.combine import melden_rank
-from meldcode_rules.registry import compiled_for, get_sector, refresh
-from meldcode_rules.scenarios import load_scenarios, run_scenarios
+from meldcode_rules.judge.combine import melden_rank
+from meldcode_rules.scenarios.scenarios import load_scenarios, run_scenarios
+from meldcode_rules.sectors.registry import compiled_for, get_sector, refresh
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -109,7 +109,7 @@ def test_a_plugin_that_weakens_the_basismodel_is_refused_naming_the_rule(plugins
 def test_cli_lists_the_plugin_and_refuses_the_weakening_one(plugins: Path) -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(plugins), os.environ.get("PYTHONPATH", "")])}
     result = subprocess.run(
-        [sys.executable, "-m", "meldcode_rules.cli", "sectors", "--format", "json"],
+        [sys.executable, "-m", "meldcode_rules.cli.main", "sectors", "--format", "json"],
         capture_output=True,
         text=True,
         env=env,
@@ -129,7 +129,7 @@ def test_cli_lists_the_plugin_and_refuses_the_weakening_one(plugins: Path) -> No
     case = plugins / "casus.yaml"
     case.write_text("sector: sport\nsport: {begeleider_verdacht: ja}\n", encoding="utf-8")
     evaluated = subprocess.run(
-        [sys.executable, "-m", "meldcode_rules.cli", "evaluate", str(case), "--format", "json", "-e", "reference"],
+        [sys.executable, "-m", "meldcode_rules.cli.main", "evaluate", str(case), "--format", "json", "-e", "reference"],
         capture_output=True,
         text=True,
         env=env,

@@ -23,9 +23,9 @@ from ruamel.yaml import YAML
 
 from meldcode_rules import evaluate
 from meldcode_rules.api import parse_case
-from meldcode_rules.compiler import CompiledRuleset
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.engines import get_engine
-from meldcode_rules.registry import builtin_ruleset_dir, compile_from, compiled_for
+from meldcode_rules.sectors.registry import builtin_ruleset_dir, compile_from, compiled_for
 from strategies import (
     ENGINES,
     KEUZE,

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from meldcode_rules import render
 from meldcode_rules.api import evaluate
-from meldcode_rules.cli import main
+from meldcode_rules.cli.main import main
 from meldcode_rules.engines import ENGINES
-from meldcode_rules.registry import compiled_for, known_sectors
+from meldcode_rules.explain import render
+from meldcode_rules.sectors.registry import compiled_for, known_sectors
 
 SECTORS = [None, *known_sectors()]
 
@@ -98,7 +98,7 @@ def test_render_command_unknown_sector_is_one_screen_error() -> None:
 
 
 def test_render_from_ruleset_path() -> None:
-    from meldcode_rules.registry import builtin_ruleset_dir
+    from meldcode_rules.sectors.registry import builtin_ruleset_dir
 
     result = CliRunner().invoke(main, ["render", "-r", str(builtin_ruleset_dir()), "-f", "mermaid"])
     assert result.exit_code == 0, result.output

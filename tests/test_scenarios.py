@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from meldcode_rules.cli import main
+from meldcode_rules.cli.main import main
 from meldcode_rules.engines import durable_available
-from meldcode_rules.registry import builtin_scenario_dir, known_sectors
-from meldcode_rules.scenarios import ScenarioError, coverage, load_scenarios, run_scenarios
+from meldcode_rules.scenarios.scenarios import ScenarioError, coverage, load_scenarios, run_scenarios
+from meldcode_rules.sectors.registry import builtin_scenario_dir, known_sectors
 
 SCENARIO_DIR = builtin_scenario_dir()
 SCENARIO_FILES = sorted(SCENARIO_DIR.rglob("*.yaml"))

@@ -8,8 +8,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from meldcode_rules import schema
-from meldcode_rules.cli import main
-from meldcode_rules.facts import catalog_for
+from meldcode_rules.case.facts import catalog_for
+from meldcode_rules.cli.main import main
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,8 @@ import subprocess
 import zlib
 from pathlib import Path
 
-from meldcode_rules import render
-from meldcode_rules.registry import compiled_for
+from meldcode_rules.explain import render
+from meldcode_rules.sectors.registry import compiled_for
 
 CHROMIUM = "/usr/bin/chromium"
 

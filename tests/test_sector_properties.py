@@ -14,9 +14,9 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from meldcode_rules import evaluate
-from meldcode_rules.combine import melden_rank
 from meldcode_rules.engines import durable_available
-from meldcode_rules.registry import compiled_for, installed_sectors
+from meldcode_rules.judge.combine import melden_rank
+from meldcode_rules.sectors.registry import compiled_for, installed_sectors
 from sector_strategies import as_case_file, cases
 
 SECTORS = [s.name for s in installed_sectors()]

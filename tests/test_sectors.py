@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from meldcode_rules import CaseError, evaluate, registry
-from meldcode_rules.case import Case, Tri
-from meldcode_rules.compiler import expr_keys
+from meldcode_rules import CaseError, evaluate
+from meldcode_rules.case.model import Case, Tri
+from meldcode_rules.compiler.compile import expr_keys
 from meldcode_rules.diagnostics import RulesetError
-from meldcode_rules.sectors import BUILTIN_SECTORS, ENTRY_POINT_GROUP, Sector, SectorError
+from meldcode_rules.sectors import registry
+from meldcode_rules.sectors.builtin import BUILTIN_SECTORS, ENTRY_POINT_GROUP, Sector, SectorError
 
 BUILTIN = [name for name, _t, _b in BUILTIN_SECTORS]
 

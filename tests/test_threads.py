@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from meldcode_rules.api import evaluate
-from meldcode_rules.registry import compile_from
+from meldcode_rules.sectors.registry import compile_from
 from strategies import ENGINES, comparable, in_threads, random_cases
 
 ROOT = Path(__file__).resolve().parents[1]

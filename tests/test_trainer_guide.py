@@ -65,7 +65,7 @@ def _run(command: list[str], workspace: Path) -> subprocess.CompletedProcess[str
     # oefen asks questions; the trainee answers ja to each (the answers are not judged here).
     answers = "ja\n" * 12 if command[1] == "oefen" else ""
     return subprocess.run(
-        [sys.executable, "-m", "meldcode_rules.cli", *command[1:]],
+        [sys.executable, "-m", "meldcode_rules.cli.main", *command[1:]],
         cwd=workspace,
         input=answers,
         capture_output=True,

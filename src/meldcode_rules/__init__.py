@@ -8,9 +8,9 @@ Public API::
 """
 
 from meldcode_rules.api import evaluate, parse_case, read_case_file
-from meldcode_rules.case import Case, Tri
+from meldcode_rules.case.model import Case, Tri
 from meldcode_rules.diagnostics import CaseError, Diagnostic, MeldcodeError, RulesetError
-from meldcode_rules.judgement import Judgement
+from meldcode_rules.judge.judgement import Judgement
 
 __version__ = "0.1.0"
 

@@ -10,15 +10,15 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from meldcode_rules.case import Case
-from meldcode_rules.combine import judge
-from meldcode_rules.compiler import CompiledRuleset
+from meldcode_rules.case.flat_reader import reader_for
+from meldcode_rules.case.model import Case
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.engines import get_engine
-from meldcode_rules.flat_reader import reader_for
-from meldcode_rules.judgement import Judgement
-from meldcode_rules.loader import read_yaml
-from meldcode_rules.registry import case_model_for, compiled_for
+from meldcode_rules.judge.combine import judge
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.loader import read_yaml
+from meldcode_rules.sectors.registry import case_model_for, compiled_for
 
 
 def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: type[Case] | None = None) -> Case:

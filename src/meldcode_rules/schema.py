@@ -17,18 +17,19 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from meldcode_rules.case import Case
-from meldcode_rules.facts import catalog_for
-from meldcode_rules.judgement import Judgement
-from meldcode_rules.ruleset import RulesetFile
-from meldcode_rules.scenarios import ScenarioFile
+from meldcode_rules import resources
+from meldcode_rules.case.facts import catalog_for
+from meldcode_rules.case.model import Case
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.ruleset import RulesetFile
+from meldcode_rules.scenarios.scenarios import ScenarioFile
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def _ruleset_extras(schema: dict[str, Any]) -> None:
     """Make fact names an enum and action codes completable (editors offer both)."""
-    from meldcode_rules.registry import builtin_ruleset_dir, load_all
+    from meldcode_rules.sectors.registry import builtin_ruleset_dir, load_all
 
     defs = schema.get("$defs", {})
     catalog = catalog_for()
@@ -86,7 +87,4 @@ def write(directory: Path) -> list[Path]:
 
 def shipped_dir() -> Path:
     """Where the shipped schemas are: in the wheel, or ``schemas/`` in a source tree."""
-    packaged = Path(__file__).parent / "_schemas"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "schemas"
+    return resources.shipped_dir("schemas")

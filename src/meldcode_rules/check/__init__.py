@@ -31,8 +31,8 @@ from meldcode_rules.check.findings import Finding, RuleRef
 from meldcode_rules.check.invariants import check_declared, check_never_weaken, check_unknowns_never_nee
 from meldcode_rules.check.space import tracking
 from meldcode_rules.check.targets import Targets, targets
-from meldcode_rules.compiler import CompiledRuleset
-from meldcode_rules.registry import BASISMODEL
+from meldcode_rules.compiler.compile import CompiledRuleset
+from meldcode_rules.sectors.registry import BASISMODEL
 
 __all__ = ["CheckReport", "Finding", "RuleRef", "run_check"]
 

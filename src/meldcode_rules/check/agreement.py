@@ -14,7 +14,7 @@ from meldcode_rules.check.context import CheckerBug, besluit_rules, space_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import fire
 from meldcode_rules.check.space import case_data, flat_case
-from meldcode_rules.compiler import CompiledRuleset
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.engines import durable_available, get_engine
 
 SAMPLE = 150

@@ -10,7 +10,7 @@ from __future__ import annotations
 from meldcode_rules.check.context import besluit_rules, counterexample, space_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import fire, judge, open_question
-from meldcode_rules.compiler import CompiledRuleset
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import Location
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from meldcode_rules.check.context import besluit_rules, counterexample, ref, space_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import fire, judge
-from meldcode_rules.compiler import CompiledRuleset, expr_keys
+from meldcode_rules.compiler.compile import CompiledRuleset, expr_keys
 
 
 def check_conflicts(compiled: CompiledRuleset) -> list[Finding]:

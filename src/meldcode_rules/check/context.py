@@ -8,11 +8,11 @@ from typing import Any
 
 from meldcode_rules.check.findings import Finding, RuleRef, Severity
 from meldcode_rules.check.space import Space, atoms_for, case_data, flat_case
-from meldcode_rules.combine import judge
-from meldcode_rules.compiler import CompiledRule, CompiledRuleset, Expr
+from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, Expr
 from meldcode_rules.diagnostics import Location
 from meldcode_rules.engines import get_engine
-from meldcode_rules.judgement import Judgement
+from meldcode_rules.judge.combine import judge
+from meldcode_rules.judge.judgement import Judgement
 
 DATUM = dt.date(2026, 1, 1)
 

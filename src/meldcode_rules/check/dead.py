@@ -13,7 +13,7 @@ from meldcode_rules.check.context import besluit_rules, ref, space_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import RuleSets, fire, judge, stap, union
 from meldcode_rules.check.space import Space
-from meldcode_rules.compiler import CompiledRule, CompiledRuleset
+from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
 
 
 def check_dead(compiled: CompiledRuleset) -> tuple[list[Finding], set[str]]:

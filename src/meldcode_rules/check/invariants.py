@@ -14,7 +14,7 @@ from meldcode_rules.check.completeness import ruleset_location
 from meldcode_rules.check.context import besluit_rules, counterexample, space_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import actions, fire, judge
-from meldcode_rules.compiler import CompiledInvariant, CompiledRuleset
+from meldcode_rules.compiler.compile import CompiledInvariant, CompiledRuleset
 
 
 def check_declared(compiled: CompiledRuleset) -> list[Finding]:

@@ -32,8 +32,8 @@ from meldcode_rules.check import run_check
 from meldcode_rules.check.context import besluit_rules, space_for
 from meldcode_rules.check.semantics import fire, judge
 from meldcode_rules.check.targets import targets
-from meldcode_rules.compiler import CompiledRuleset
-from meldcode_rules.registry import builtin_ruleset_dir
+from meldcode_rules.compiler.compile import CompiledRuleset
+from meldcode_rules.sectors.registry import builtin_ruleset_dir
 
 Detector = Callable[[list[Path]], bool]
 
@@ -297,7 +297,7 @@ def scenario_detector(scenarios: list[dict[str, Any]]) -> Callable[[Baseline], D
     regels that must be there, geen_acties that must not)."""
     from meldcode_rules.api import evaluate, parse_case
     from meldcode_rules.diagnostics import MeldcodeError
-    from meldcode_rules.registry import UnknownSector, compile_from
+    from meldcode_rules.sectors.registry import UnknownSector, compile_from
 
     def factory(baseline: Baseline) -> Detector:
         def detect(paths: list[Path]) -> bool:

@@ -1,4 +1,4 @@
-"""The judgement of :mod:`meldcode_rules.combine`, computed for a whole space at once.
+"""The judgement of :mod:`meldcode_rules.judge.combine`, computed for a whole space at once.
 
 Each part of a judgement that ``check`` reasons about (``melden``, ``besluit``,
 ``stap``, action codes, and whether ``melden`` has an open question) is a set
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from meldcode_rules.check.space import Space
-from meldcode_rules.compiler import CompiledRule
-from meldcode_rules.ruleset import BESLUIT_ORDE, MELDEN_ORDE
+from meldcode_rules.compiler.compile import CompiledRule
+from meldcode_rules.load.ruleset import BESLUIT_ORDE, MELDEN_ORDE
 
 
 @dataclass

@@ -24,8 +24,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from meldcode_rules.compiler import And, Expr, Lit, expr_keys
-from meldcode_rules.facts import GEEN, FactCatalog
+from meldcode_rules.case.facts import GEEN, FactCatalog
+from meldcode_rules.compiler.compile import And, Expr, Lit, expr_keys
 
 #: Above this many cases a space is sampled instead of enumerated (and findings say so).
 MAX_EXHAUSTIVE = 1 << 23

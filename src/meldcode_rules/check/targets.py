@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.check.findings import Finding
-from meldcode_rules.compiler import CompiledRuleset, check_and_compile
+from meldcode_rules.compiler.compile import CompiledRuleset, check_and_compile
 from meldcode_rules.diagnostics import RulesetError
-from meldcode_rules.facts import catalog_for
-from meldcode_rules.loader import LoadedRuleset
-from meldcode_rules.registry import BASISMODEL, load_all, ruleset_files
+from meldcode_rules.load.loader import LoadedRuleset
+from meldcode_rules.sectors.registry import BASISMODEL, load_all, ruleset_files
 
 
 @dataclass
@@ -55,7 +55,7 @@ def targets(paths: Sequence[Path] | None = None) -> Targets:
 
 
 def _installed() -> Targets:
-    from meldcode_rules.registry import basismodel_file, compile_sector, compiled_for, installed_sectors
+    from meldcode_rules.sectors.registry import basismodel_file, compile_sector, compiled_for, installed_sectors
 
     out = Targets(files=[basismodel_file()])
     try:

@@ -1,9 +1,9 @@
 """Stage 4, evaluate: which rules fire for one case.
 
 Two engines share one meaning. Both receive the same compiled ruleset (the
-``zeker``/``mogelijk`` expressions of :mod:`meldcode_rules.compiler`) and the
+``zeker``/``mogelijk`` expressions of :mod:`meldcode_rules.compiler.compile`) and the
 same flat case, and answer only *which rules fire*; the judgement is built
-from that in one place (:mod:`meldcode_rules.combine`).
+from that in one place (:mod:`meldcode_rules.judge.combine`).
 
 - ``durable``: durable-rules' Rete engine (the default where it imports);
 - ``reference``: a small pure-Python evaluator, also the fallback on Python
@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from meldcode_rules.combine import Fired
-from meldcode_rules.compiler import CompiledRuleset
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.judge.combine import Fired
 
 ENGINES = ("durable", "reference")
 

@@ -40,10 +40,10 @@ from typing import Any
 import durable_rules_engine
 from durable.engine import Host
 
-from meldcode_rules.combine import Fired
-from meldcode_rules.compiler import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
+from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import EngineUnavailable
+from meldcode_rules.judge.combine import Fired
 
 #: durable-rules' MAX_OBJECT_PROPERTIES, less the session id and our always-true marker.
 MAX_KEYS = 62

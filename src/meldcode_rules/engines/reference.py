@@ -24,9 +24,9 @@ from itertools import product
 from operator import getitem, or_
 from typing import Any
 
-from meldcode_rules.combine import Fired
-from meldcode_rules.compiler import And, CompiledRuleset, Expr, Lit
-from meldcode_rules.facts import FactCatalog
+from meldcode_rules.case.facts import FactCatalog
+from meldcode_rules.compiler.compile import And, CompiledRuleset, Expr, Lit
+from meldcode_rules.judge.combine import Fired
 
 Box = dict[str, frozenset[Any]]
 #: Above this many boxes an expression is evaluated as a tree instead (never reached by

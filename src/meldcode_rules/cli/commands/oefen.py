@@ -16,8 +16,8 @@ def oefen_command(oefenbestand: Path, sector: str | None) -> None:
     """Oefen de afwegingsvragen met een casus of scenariobestand; met feedback en score."""
     from dataclasses import replace
 
-    from meldcode_rules.commands.exits import report_error
-    from meldcode_rules.oefen import ANTWOORDEN, lees_oefeningen, oefen
+    from meldcode_rules.cli.commands.exits import report_error
+    from meldcode_rules.scenarios.oefen import ANTWOORDEN, lees_oefeningen, oefen
 
     def vraag(tekst: str) -> str:
         return click.prompt(tekst, type=click.Choice(ANTWOORDEN))

@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from meldcode_rules.compiler import CompiledRule, CompiledRuleset
-from meldcode_rules.judgement import (
+from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
+from meldcode_rules.judge.judgement import (
     Actie,
     Judgement,
     OpenVraag,
@@ -24,7 +24,7 @@ from meldcode_rules.judgement import (
     RulesetRef,
     Vastlegging,
 )
-from meldcode_rules.ruleset import BESLUIT_ORDE, MELDEN_ORDE, TERMIJN_PATTERN, Besluit, Melden
+from meldcode_rules.load.ruleset import BESLUIT_ORDE, MELDEN_ORDE, TERMIJN_PATTERN, Besluit, Melden
 
 #: Shown when no rule settled ``melden``: a gap in the ruleset must not read as "nee".
 GEEN_REGEL = Redenering(

@@ -94,7 +94,7 @@ BUILTIN_SECTORS: tuple[tuple[str, str, str], ...] = (
 
 def _builtin(name: str) -> Sector:
     from meldcode_rules import __version__
-    from meldcode_rules.registry import builtin_ruleset_dir, builtin_scenario_dir
+    from meldcode_rules.sectors.registry import builtin_ruleset_dir, builtin_scenario_dir
 
     titel, bron = next((t, b) for n, t, b in BUILTIN_SECTORS if n == name)
     scenarios = builtin_scenario_dir() / name

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from meldcode_rules.diagnostics import MeldcodeError, RulesetError
-from meldcode_rules.registry import compiled_for, discover, ruleset_files
+from meldcode_rules.sectors.registry import compiled_for, discover, ruleset_files
 
 
 @click.command("sectors")

@@ -16,15 +16,15 @@ from rich.console import Console
 
 from meldcode_rules import __version__
 from meldcode_rules.api import evaluate, read_case_file, read_case_text
-from meldcode_rules.commands.batch import batch_command
-from meldcode_rules.commands.check import check_command
-from meldcode_rules.commands.exits import report_error
-from meldcode_rules.commands.explain import explain_command
-from meldcode_rules.commands.oefen import oefen_command
-from meldcode_rules.commands.render import render_command
-from meldcode_rules.commands.schema import schema_command
-from meldcode_rules.commands.sectors import sectors_command
-from meldcode_rules.commands.test import test_command
+from meldcode_rules.cli.commands.batch import batch_command
+from meldcode_rules.cli.commands.check import check_command
+from meldcode_rules.cli.commands.exits import report_error
+from meldcode_rules.cli.commands.explain import explain_command
+from meldcode_rules.cli.commands.oefen import oefen_command
+from meldcode_rules.cli.commands.render import render_command
+from meldcode_rules.cli.commands.schema import schema_command
+from meldcode_rules.cli.commands.sectors import sectors_command
+from meldcode_rules.cli.commands.test import test_command
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES
 
@@ -54,7 +54,7 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
     if fmt == "json":
         click.echo(oordeel.model_dump_json(indent=2))
     else:
-        from meldcode_rules.render_text import print_judgement
+        from meldcode_rules.explain.render_text import print_judgement
 
         print_judgement(oordeel, Console())
 

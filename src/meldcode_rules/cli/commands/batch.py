@@ -7,7 +7,7 @@ import sys
 import click
 
 from meldcode_rules.batch import judge_lines
-from meldcode_rules.commands.exits import fail
+from meldcode_rules.cli.commands.exits import fail
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES
 

@@ -4,7 +4,7 @@ Checking finds every semantic problem at once (unknown fact, wrong value,
 duplicate id, unknown action, a sector that tries to lower ``melden``), each
 located and with a suggestion. Compiling resolves ``breidt_uit`` and turns
 each rule's condition into two expressions in negation normal form over flat
-atoms (see :mod:`meldcode_rules.facts`):
+atoms (see :mod:`meldcode_rules.case.facts`):
 
 ``zeker``
     the condition holds for certain, given what is known;
@@ -25,10 +25,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from meldcode_rules.case.facts import GEEN, FactCatalog, FactSpec
 from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
-from meldcode_rules.facts import GEEN, FactCatalog, FactSpec
-from meldcode_rules.loader import LoadedRuleset, SourceMap, YamlPath
-from meldcode_rules.ruleset import (
+from meldcode_rules.load.loader import LoadedRuleset, SourceMap, YamlPath
+from meldcode_rules.load.ruleset import (
     Alle,
     Begrip,
     BegripRef,

@@ -31,12 +31,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from meldcode_rules.case import Case
-from meldcode_rules.compiler import CompiledRuleset
+from meldcode_rules.case.model import Case
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import Diagnostic, Location, MeldcodeError, RulesetError, nearest
-from meldcode_rules.judgement import Judgement
-from meldcode_rules.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics, yaml_files
-from meldcode_rules.ruleset import Besluit, Melden
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics, yaml_files
+from meldcode_rules.load.ruleset import Besluit, Melden
 
 # ---------------------------------------------------------------- the format
 
@@ -122,7 +122,7 @@ class ScenarioError(RulesetError):
 
 def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> CompiledRuleset:
     """The compiled ruleset scenarios of ``sector`` run against: installed, or from ``rulesets`` paths."""
-    from meldcode_rules.registry import compiled_for
+    from meldcode_rules.sectors.registry import compiled_for
 
     if rulesets is None:
         return compiled_for(sector)
@@ -131,7 +131,7 @@ def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> C
 
 @functools.cache
 def _compiled_from(rulesets: tuple[Path, ...], sector: str | None) -> CompiledRuleset:
-    from meldcode_rules.registry import compile_from
+    from meldcode_rules.sectors.registry import compile_from
 
     return compile_from(list(rulesets), sector)
 
@@ -151,7 +151,7 @@ def load_scenarios(paths: Iterable[Path], *, rulesets: Sequence[Path] | None = N
 
 
 def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] | None) -> list[LoadedScenario]:
-    from meldcode_rules.registry import case_model_for
+    from meldcode_rules.sectors.registry import case_model_for
 
     file = str(path)
     try:

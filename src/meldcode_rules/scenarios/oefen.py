@@ -21,13 +21,13 @@ from pathlib import Path
 from typing import Any
 
 from meldcode_rules.api import evaluate, parse_case
-from meldcode_rules.case import Case
-from meldcode_rules.compiler import CompiledRuleset
+from meldcode_rules.case.model import Case
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import CaseError
-from meldcode_rules.judgement import Judgement
-from meldcode_rules.loader import read_yaml
-from meldcode_rules.registry import compiled_for
-from meldcode_rules.render import takken
+from meldcode_rules.explain.render import takken
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.loader import read_yaml
+from meldcode_rules.sectors.registry import compiled_for
 
 ANTWOORDEN: tuple[str, ...] = ("ja", "nee", "weet niet")
 #: "weet niet" is how a trainee says the case leaves the answer ``onbekend``

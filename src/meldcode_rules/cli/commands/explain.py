@@ -17,8 +17,8 @@ from meldcode_rules.engines import ENGINES
 def explain_command(case_file: Path, sector: str | None, engine: str | None) -> None:
     """Leg stap voor stap uit hoe een casus wordt beoordeeld, met regels en bronnen."""
     from meldcode_rules.api import read_case_file
-    from meldcode_rules.commands.exits import report_error
-    from meldcode_rules.explain import explain
+    from meldcode_rules.cli.commands.exits import report_error
+    from meldcode_rules.explain.explain import explain
 
     try:
         text = explain(read_case_file(case_file), sector=sector, engine=engine)

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from meldcode_rules.case import Case, Tri
+from meldcode_rules.case.model import Case, Tri
 
 TRI_VALUES: tuple[str, ...] = ("ja", "nee", "onbekend")
 # Plain strings for the engines; reading Enum.value goes through a slow descriptor.

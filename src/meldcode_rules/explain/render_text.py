@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from meldcode_rules.judgement import Judgement
+from meldcode_rules.judge.judgement import Judgement
 
 _MELDEN_STYLE = {"ja": "bold white on red", "onbekend": "bold black on yellow", "nee": "bold white on green"}
 _MELDEN_ZIN = {

@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet
 from ruamel.yaml.error import MarkedYAMLError
 
 from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
-from meldcode_rules.ruleset import CONDITIE_SLEUTELS, RulesetFile
+from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, RulesetFile
 
 YamlPath = tuple[str | int, ...]
 
@@ -217,7 +217,7 @@ def schema_diagnostics(
 
 def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
     """Field names allowed at the parent of ``path`` (best effort, for suggestions)."""
-    from meldcode_rules import ruleset as fmt
+    from meldcode_rules.load import ruleset as fmt
 
     current: Any = model
     for part in path[:-1]:

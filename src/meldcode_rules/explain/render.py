@@ -22,8 +22,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from meldcode_rules.compiler import CompiledRule, CompiledRuleset, evaluate_expr
-from meldcode_rules.ruleset import Alle, BegripRef, Conclusie, Conditie, EenVan, FeitTest, Niet
+from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, evaluate_expr
+from meldcode_rules.load.ruleset import Alle, BegripRef, Conclusie, Conditie, EenVan, FeitTest, Niet
 
 Format = Literal["mermaid", "markdown", "html"]
 FORMATS: tuple[str, ...] = ("mermaid", "markdown", "html")

@@ -14,11 +14,11 @@ from enum import Enum
 from typing import Any
 
 from meldcode_rules.api import evaluate, parse_case
-from meldcode_rules.case import Case
-from meldcode_rules.compiler import CompiledRuleset
-from meldcode_rules.judgement import Judgement
-from meldcode_rules.registry import compiled_for
-from meldcode_rules.render import conclusie_tekst, conditie_tekst
+from meldcode_rules.case.model import Case
+from meldcode_rules.compiler.compile import CompiledRuleset
+from meldcode_rules.explain.render import conclusie_tekst, conditie_tekst
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.sectors.registry import compiled_for
 
 #: The part of the case each step of the meldcode answers.
 STAP_DELEN: tuple[tuple[str, str], ...] = (

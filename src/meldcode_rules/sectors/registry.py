@@ -1,7 +1,7 @@
 """Where rulesets come from, and which ones a sector uses.
 
 Sectors are found through the entry-point group ``meldcode_rules.sectors``
-(:mod:`meldcode_rules.sectors`); the built-in sectors are declared there too,
+(:mod:`meldcode_rules.sectors.builtin`); the built-in sectors are declared there too,
 in this project's ``pyproject.toml``. The basismodel is always built in
 (``rulesets/`` in the source tree, ``meldcode_rules/_rulesets`` in the
 wheel). ``compiled_for(sector)`` compiles the basismodel plus that sector's
@@ -19,12 +19,13 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from meldcode_rules.case import Case
-from meldcode_rules.compiler import CompiledRuleset, check_and_compile
+from meldcode_rules.case.facts import catalog_for
+from meldcode_rules.case.model import Case
+from meldcode_rules.compiler.compile import CompiledRuleset, check_and_compile
 from meldcode_rules.diagnostics import Diagnostic, Location, MeldcodeError, RulesetError, nearest
-from meldcode_rules.facts import catalog_for
-from meldcode_rules.loader import LoadedRuleset, load_ruleset_file, yaml_files
-from meldcode_rules.sectors import (
+from meldcode_rules.load.loader import LoadedRuleset, load_ruleset_file, yaml_files
+from meldcode_rules.resources import shipped_dir
+from meldcode_rules.sectors.builtin import (
     BUILTIN_DISTRIBUTION,
     BUILTIN_SECTORS,
     ENTRY_POINT_GROUP,
@@ -47,22 +48,12 @@ class UnknownSector(MeldcodeError):
         self.sector = sector
 
 
-def _source_root() -> Path:
-    return Path(__file__).resolve().parents[2]
-
-
 def builtin_ruleset_dir() -> Path:
-    packaged = Path(__file__).parent / "_rulesets"
-    if packaged.is_dir():
-        return packaged
-    return _source_root() / "rulesets"
+    return shipped_dir("rulesets")
 
 
 def builtin_scenario_dir() -> Path:
-    packaged = Path(__file__).parent / "_scenarios"
-    if packaged.is_dir():
-        return packaged
-    return _source_root() / "scenarios"
+    return shipped_dir("scenarios")
 
 
 def basismodel_file() -> Path:

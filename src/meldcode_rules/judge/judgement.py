@@ -6,7 +6,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from meldcode_rules.ruleset import Besluit, Melden
+from meldcode_rules.load.ruleset import Besluit, Melden
 
 
 class _Out(BaseModel):

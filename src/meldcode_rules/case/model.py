@@ -2,7 +2,7 @@
 
 The field names are a public contract (shared/domain/vocabulary.md). Every
 field carries its question (``vraag``) in Dutch; the fact catalog
-(:mod:`meldcode_rules.facts`) is derived from these models, so the rules, the
+(:mod:`meldcode_rules.case.facts`) is derived from these models, so the rules, the
 JSON Schema and the open questions can never disagree about what a fact is.
 """
 

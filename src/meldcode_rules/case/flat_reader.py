@@ -26,8 +26,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from meldcode_rules.case import Tri, TriState
-from meldcode_rules.facts import GEEN, TRI_VALUES, FactCatalog
+from meldcode_rules.case.facts import GEEN, TRI_VALUES, FactCatalog
+from meldcode_rules.case.model import Tri, TriState
 
 #: The model settings under which pydantic accepts what this reader accepts.
 _PLAIN_CONFIG = {"extra", "frozen", "title"}

@@ -1,0 +1,3 @@
+from meldcode_rules.cli.main import main
+
+main()

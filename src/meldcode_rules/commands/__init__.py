@@ -1,1 +1,0 @@
-"""CLI commands, one module each; registered in :mod:`meldcode_rules.cli`."""

@@ -1,0 +1,1 @@
+"""Stage 5 judge: the fired rules into one protective :class:`Judgement` (``combine``; model in ``judgement``)."""

@@ -1,0 +1,1 @@
+"""Stage 2 load: YAML with positions (``loader``) into the ruleset format model (``ruleset``)."""
