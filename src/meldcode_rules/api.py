@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
@@ -102,6 +102,7 @@ def evaluate(
     engine: str | None = None,
     *,
     ruleset: CompiledRuleset | None = None,
+    records: RecordSink | None = None,
 ) -> Judgement:
     """Judge one case under the meldcode of ``sector`` (default: the case's own sector).
 
@@ -109,7 +110,27 @@ def evaluate(
     ``"reference"``. ``ruleset`` overrides the built-in rulesets (for checks
     and tests of edited rulesets). Errors are raised, never turned into a
     default judgement: in this domain a default can be the wrong answer.
+    ``records`` (a :class:`meldcode_rules.records.RecordWriter`) writes a decision
+    record of the judgement (never its facts); the judgement then carries its ``oordeel_id``.
     """
+    oordeel, flat = judge_facts(case, sector, engine, ruleset=ruleset)
+    return oordeel if records is None else records.record(oordeel, flat)
+
+
+class RecordSink(Protocol):
+    """Where decision records go (:mod:`meldcode_rules.records`)."""
+
+    def record(self, oordeel: Judgement, flat: dict[str, Any]) -> Judgement: ...
+
+
+def judge_facts(
+    case: Case | Mapping[str, Any],
+    sector: str | None = None,
+    engine: str | None = None,
+    *,
+    ruleset: CompiledRuleset | None = None,
+) -> tuple[Judgement, dict[str, Any]]:
+    """:func:`evaluate`, and the flat facts the engine judged (for a decision record's input hash)."""
     if sector is None:
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
         sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case
@@ -119,9 +140,13 @@ def evaluate(
     read = reader_for(compiled.catalog).read(case)
     if read is None:
         facts = parse_case(case, model=compiled.catalog.model)  # type: ignore[arg-type]
-        flat, datum = compiled.catalog.flatten(facts), facts.datum
+        flat, datum, referentie = compiled.catalog.flatten(facts), facts.datum, facts.referentie
     else:
-        flat, datum = read
+        (flat, datum), referentie = read, case.get("referentie")  # type: ignore[union-attr]
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
-    return judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)
+    oordeel = judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)
+    if referentie is not None:
+        # Passed through untouched: the caller's own key for this judgement, never a fact.
+        oordeel = oordeel.model_copy(update={"referentie": referentie})
+    return oordeel, flat

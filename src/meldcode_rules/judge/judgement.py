@@ -71,3 +71,10 @@ class Judgement(_Out):
     sector: str | None = Field(default=None, description="De sector van de beoordeling.")
     datum: dt.date = Field(description="De datum van de beoordeling.")
     engine: str = Field(description="De engine die de regels uitvoerde.")
+    referentie: str | None = Field(
+        default=None, description="De `referentie` van de casus, ongewijzigd (de eigen verwijzing van het zaaksysteem)."
+    )
+    oordeel_id: str | None = Field(
+        default=None,
+        description="Het id van de besluitregistratie van dit oordeel (alleen als die is gevraagd; zie `replay`).",
+    )
