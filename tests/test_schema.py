@@ -49,7 +49,13 @@ def test_schema_command_writes_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["schema", "--out", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
-    assert names == ["case.schema.json", "judgement.schema.json", "ruleset.schema.json", "scenario.schema.json"]
+    assert names == [
+        "case.schema.json",
+        "judgement.schema.json",
+        "openapi.json",
+        "ruleset.schema.json",
+        "scenario.schema.json",
+    ]
     written = json.loads((tmp_path / "s" / "case.schema.json").read_text(encoding="utf-8"))
     assert written == schema.generate()["case"]
 

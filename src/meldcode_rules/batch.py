@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
-from meldcode_rules.api import evaluate
+from meldcode_rules.api import RecordSink, evaluate
 from meldcode_rules.diagnostics import MeldcodeError
 
 
 def judge_lines(
-    lines: Iterable[str], *, sector: str | None = None, engine: str | None = None
+    lines: Iterable[str], *, sector: str | None = None, engine: str | None = None, records: RecordSink | None = None
 ) -> Iterator[tuple[bool, str]]:
-    """Yield ``(ok, json_line)`` for each non-empty input line."""
+    """Yield ``(ok, json_line)`` for each non-empty input line (``records``: see :func:`evaluate`)."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -30,7 +30,7 @@ def judge_lines(
             yield False, _error(number, [f"geen geldige JSON (kolom {error.colno})"])
             continue
         try:
-            oordeel = evaluate(data, sector=sector, engine=engine)
+            oordeel = evaluate(data, sector=sector, engine=engine, records=records)
         except MeldcodeError as error:
             problems = getattr(error, "problems", None) or [str(error)]
             yield False, _error(number, problems)

@@ -22,11 +22,14 @@ from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.explain import explain_command
 from meldcode_rules.cli.commands.oefen import oefen_command
 from meldcode_rules.cli.commands.render import render_command
+from meldcode_rules.cli.commands.replay import replay_command
 from meldcode_rules.cli.commands.schema import schema_command
 from meldcode_rules.cli.commands.sectors import sectors_command
+from meldcode_rules.cli.commands.serve import serve_command
 from meldcode_rules.cli.commands.test import test_command
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES
+from meldcode_rules.records.store import writer_from_env
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,14 +43,16 @@ def main() -> None:
 @click.option("--sector", "-s", help="Sector (standaard: het veld `sector` van de casus, anders het basismodel).")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str) -> None:
+@click.option("--records", help="Leg een besluitregistratie vast in deze SQLite-database (zie `replay`).")
+def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str, records: str | None) -> None:
     """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
         if str(case_file) == "-":
             case = read_case_text(sys.stdin.read(), "standaardinvoer", sector=sector)
         else:
             case = read_case_file(case_file, sector)
-        oordeel = evaluate(case, sector=sector, engine=engine)
+        writer = writer_from_env(records) if records else None
+        oordeel = evaluate(case, sector=sector, engine=engine, records=writer)
     except MeldcodeError as error:
         report_error(error)
         return
@@ -68,6 +73,8 @@ main.add_command(sectors_command)
 
 main.add_command(batch_command)
 main.add_command(check_command)
+main.add_command(serve_command)
+main.add_command(replay_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

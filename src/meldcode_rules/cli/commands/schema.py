@@ -19,6 +19,8 @@ from meldcode_rules import schema
     help="Map waarin de schema's komen.",
 )
 def schema_command(out: Path) -> None:
-    """Schrijf de JSON Schema's (ruleset, casus, oordeel) voor editors."""
-    for path in schema.write(out):
+    """Schrijf de JSON Schema's (ruleset, casus, oordeel, scenario) en het OpenAPI-document van de service."""
+    from meldcode_rules.service.openapi import write_openapi
+
+    for path in [*schema.write(out), write_openapi(out)]:
         click.echo(f"geschreven: {path}")
