@@ -18,6 +18,7 @@ from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import read_yaml
+from meldcode_rules.messages import os_message, pydantic_message
 from meldcode_rules.sectors.registry import case_model_for, compiled_for
 
 
@@ -54,11 +55,8 @@ def _case_problem(error: Any, root: type[Case] = Case) -> str:
         options = list(getattr(model, "model_fields", {}))
         hint = nearest(str(error["loc"][-1]), options)
         return f"`{loc}`: onbekend veld" + (f" (bedoelde u `{hint}`?)" if hint else "")
-    if kind in ("enum", "literal_error"):
-        expected = error.get("ctx", {}).get("expected", "")
-        # The value itself is not repeated: case data is sensitive.
-        return f"`{loc}`: ongeldige waarde; toegestaan: {expected}"
-    return f"`{loc}`: {error['msg']}"
+    # The value itself is never repeated: case data is sensitive.
+    return f"`{loc}`: {pydantic_message(error)}"
 
 
 def read_case_file(path: Path, sector: str | None = None) -> Case:
@@ -67,7 +65,7 @@ def read_case_file(path: Path, sector: str | None = None) -> Case:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
+        raise CaseError([f"kan het bestand niet lezen: {os_message(error)}"], source) from None
     except UnicodeDecodeError:
         raise CaseError(["het bestand is geen UTF-8-tekst"], source) from None
     return read_case_text(text, source, as_json=path.suffix == ".json", sector=sector)
