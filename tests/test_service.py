@@ -107,6 +107,8 @@ def test_errors_are_dutch_problems_naming_fields_never_values(client: Any) -> No
     assert _problem(client.get("/v1/bestaat-niet"), 404)["title"] == "Niet gevonden"
     assert _problem(client.get("/v1/oordeel"), 405)["title"] == "Methode niet toegestaan"
     _problem(client.get("/v1/schemas/geen"), 404)
+    h2c = client.post("/v1/oordeel", json={}, headers={"upgrade": "h2c", "connection": "Upgrade, HTTP2-Settings"})
+    assert "HTTP/1.1" in _problem(h2c, 400)["detail"]
 
 
 def test_deeply_nested_and_oversized_requests_are_refused(client: Any) -> None:
