@@ -103,7 +103,7 @@ def test_errors_are_dutch_problems_naming_fields_never_values(client: Any) -> No
     unknown = _problem(client.post(f"/v1/oordeel?snel={SECRET}", json={}), 400)
     assert unknown["fouten"] == ["`snel`: onbekende parameter"]
     _problem(client.post("/v1/oordeel?vastleggen=misschien", json={}), 400)
-    _problem(client.post("/v1/oordeel?vastleggen=true", json={}), 400)  # this server records nothing
+    _problem(client.post("/v1/oordeel?vastleggen=true", json={}), 409)  # this server records nothing
     assert _problem(client.get("/v1/bestaat-niet"), 404)["title"] == "Niet gevonden"
     assert _problem(client.get("/v1/oordeel"), 405)["title"] == "Methode niet toegestaan"
     _problem(client.get("/v1/schemas/geen"), 404)

@@ -75,7 +75,8 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         detail = {404: "deze URL bestaat niet (zie /openapi.json)", 405: "deze methode kan hier niet"}.get(
             error.status_code, "ongeldig verzoek"
         )
-        return problem_response(kind, detail, request.url.path)
+        # 405 keeps starlette's `Allow` header (RFC 9110).
+        return problem_response(kind, detail, request.url.path, headers=dict(error.headers or {}))
 
     @app.exception_handler(ProblemError)
     async def problem(request: Request, error: ProblemError) -> Response:
@@ -231,7 +232,7 @@ class _State:
             raise ProblemError("parameter", "ongeldige parameter", ["`vastleggen`: `true` of `false`"])
         record = self.config.records_always or flag == "true"
         if record and self.records is None:
-            raise ProblemError("parameter", "deze service legt geen besluiten vast (start hem met `--records`)")
+            raise ProblemError("geen-registratie", "deze service legt geen besluiten vast (start hem met `--records`)")
         return query.get("sector") or None, engine, record
 
     async def body(self, request: Request, limit: int) -> bytes:

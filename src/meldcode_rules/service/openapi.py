@@ -32,6 +32,7 @@ def _problems(*statuses: int) -> dict[str, Any]:
         401: "Geen of een onjuist bearer-token (alleen als de service tokens heeft).",
         404: "Niet gevonden.",
         408: "De body kwam niet op tijd binnen.",
+        409: "`vastleggen=true`, maar deze service legt geen besluiten vast.",
         413: "De body is te groot, of te veel casussen.",
         415: "Een ander mediatype dan JSON (of NDJSON).",
         422: "De casus is ongeldig of de sector onbekend; `fouten` noemt elk veld.",
@@ -94,7 +95,7 @@ def openapi_document() -> dict[str, Any]:
             "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Case")}}},
             "responses": {
                 "200": _json(_ref("Judgement"), "Het oordeel."),
-                **_problems(400, 401, 408, 413, 415, 422, 500, 503),
+                **_problems(400, 401, 408, 409, 413, 415, 422, 500, 503),
             },
         }
     }
@@ -111,7 +112,15 @@ def openapi_document() -> dict[str, Any]:
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/json": {"schema": {"type": "array", "items": _ref("Case")}},
+                    "application/json": {
+                        "schema": {
+                            "type": "array",
+                            "items": {
+                                "description": "Een casus (`Case`); een ongeldige krijgt een `Regelfout`.",
+                                "anyOf": [_ref("Case"), {}],
+                            },
+                        }
+                    },
                     "application/x-ndjson": {"schema": {"type": "string"}},
                 },
             },
@@ -123,7 +132,7 @@ def openapi_document() -> dict[str, Any]:
                         "application/x-ndjson": {"schema": {"type": "string"}},
                     },
                 },
-                **_problems(400, 401, 408, 413, 415, 422, 500, 503),
+                **_problems(400, 401, 408, 409, 413, 415, 422, 500, 503),
             },
         }
     }

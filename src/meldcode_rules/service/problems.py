@@ -50,6 +50,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "te-traag": (408, "Het verzoek kwam te traag binnen"),
     "te-groot": (413, "Het verzoek is te groot"),
     "mediatype": (415, "Mediatype niet ondersteund"),
+    "geen-registratie": (409, "Geen besluitregistratie"),
     "casus": (422, "De casus is ongeldig"),
     "sector": (422, "Onbekende sector"),
     "engine": (503, "De engine faalde"),
@@ -73,14 +74,17 @@ class ProblemError(Exception):
         return KINDS[self.kind][0]
 
 
-def problem_response(kind: str, detail: str, path: str, fouten: list[str] | None = None) -> Response:
+def problem_response(
+    kind: str, detail: str, path: str, fouten: list[str] | None = None, headers: dict[str, str] | None = None
+) -> Response:
     from starlette.responses import Response  # the OpenAPI document is built without the extra
 
     status, title = KINDS[kind]
     body = {"type": f"urn:meldcode-rules:probleem:{kind}", "title": title, "status": status, "detail": detail}
     body["instance"] = path
     body["fouten"] = fouten or []
-    headers = {"WWW-Authenticate": 'Bearer realm="meldcode-rules"'} if status == 401 else None
-    if kind == "niet-geautoriseerd" and detail.startswith("onjuist"):
-        headers = {"WWW-Authenticate": 'Bearer realm="meldcode-rules", error="invalid_token"'}
+    headers = dict(headers or {})
+    if status == 401:
+        invalid = ', error="invalid_token"' if detail.startswith("onjuist") else ""
+        headers["WWW-Authenticate"] = f'Bearer realm="meldcode-rules"{invalid}'
     return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=MEDIA_TYPE, headers=headers)
