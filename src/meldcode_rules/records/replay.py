@@ -9,6 +9,7 @@ deadlines come out the same.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,7 @@ def replay(oordeel_id: str, case_file: Path, db: Path, salt: bytes | None) -> Re
         )
     case = read_case_file(case_file, record.sector)
     if case.datum is None:
-        case = case.model_copy(update={"datum": record.datum})
+        case = case.model_copy(update={"datum": dt.date.fromisoformat(record.datum)})
     oordeel, flat = judge_facts(case, record.sector, record.engine, ruleset=compiled)
     if input_hash(salt, oordeel, flat) != record.invoer_hash:
         raise RecordError(
