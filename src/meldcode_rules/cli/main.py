@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from meldcode_rules import __version__
+from meldcode_rules._version import __version__
 from meldcode_rules.api import evaluate, read_case_file, read_case_text
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command

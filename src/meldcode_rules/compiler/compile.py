@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meldcode_rules.case.facts import GEEN, FactCatalog, FactSpec
-from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
+from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset, SourceMap, YamlPath
 from meldcode_rules.load.ruleset import (
     Alle,
@@ -288,7 +288,7 @@ class _Checker:
         elif isinstance(cond, BegripRef):
             if cond.begrip not in self.begrippen:
                 self.add(
-                    "MR035",
+                    Code.MR035,
                     f"onbekend begrip `{cond.begrip}`",
                     (*path, "begrip"),
                     nearest(cond.begrip, self.begrippen),
@@ -300,7 +300,7 @@ class _Checker:
     def test(self, test: FeitTest, path: YamlPath) -> None:
         if test.feit not in self.catalog:
             self.add(
-                "MR020",
+                Code.MR020,
                 f"onbekend feit `{test.feit}`",
                 (*path, "feit"),
                 nearest(test.feit, self.catalog.paths),
@@ -312,14 +312,14 @@ class _Checker:
         yaml_op = op
         if spec.kind == "lijst" and op not in ("bevat", "bevat_een_van"):
             self.add(
-                "MR022",
+                Code.MR022,
                 f"`{test.feit}` is een lijst: gebruik `bevat` of `bevat_een_van`, niet `{op}`",
                 (*path, yaml_op),
             )
             return
         if spec.kind != "lijst" and op in ("bevat", "bevat_een_van"):
             self.add(
-                "MR022",
+                Code.MR022,
                 f"`{test.feit}` is geen lijst: gebruik `is`, `is_niet` of `in`, niet `{op}`",
                 (*path, yaml_op),
                 "is",
@@ -330,7 +330,7 @@ class _Checker:
             if item not in allowed:
                 where = (*path, yaml_op, index) if isinstance(value, list) else (*path, yaml_op)
                 self.add(
-                    "MR021",
+                    Code.MR021,
                     f"`{item}` is geen waarde van `{test.feit}`; toegestaan: " + ", ".join(allowed),
                     where,
                     nearest(str(item), allowed),
@@ -348,7 +348,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
         if item.model.id in by_id:
             problems.append(
                 Diagnostic(
-                    "MR032",
+                    Code.MR032,
                     f"ruleset-id `{item.model.id}` komt twee keer voor (ook in {by_id[item.model.id].path})",
                     item.source.locate(("id",)),
                 )
@@ -359,7 +359,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
         raise RulesetError(
             [
                 Diagnostic(
-                    "MR032",
+                    Code.MR032,
                     f"onbekende ruleset `{top}`",
                     Location("<rulesets>"),
                     nearest(top, by_id),
@@ -377,7 +377,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
             assert via is not None
             problems.append(
                 Diagnostic(
-                    "MR032",
+                    Code.MR032,
                     "kring in `breidt_uit`: " + " -> ".join([*visiting, ruleset_id]),
                     via.source.locate(("breidt_uit", index)),
                 )
@@ -388,7 +388,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
             assert via is not None
             problems.append(
                 Diagnostic(
-                    "MR032",
+                    Code.MR032,
                     f"`breidt_uit` noemt onbekende ruleset `{ruleset_id}`",
                     via.source.locate(("breidt_uit", index)),
                     nearest(ruleset_id, by_id),
@@ -414,7 +414,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
             if begrip.id in begrippen:
                 problems.append(
                     Diagnostic(
-                        "MR030",
+                        Code.MR030,
                         f"begrip `{begrip.id}` bestaat al",
                         item.source.locate(("begrippen", index, "id")),
                     )
@@ -427,7 +427,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
             if cycle:
                 problems.append(
                     Diagnostic(
-                        "MR036",
+                        Code.MR036,
                         "een begrip verwijst naar zichzelf: " + " -> ".join(cycle),
                         item.source.locate(("begrippen", index, "als")),
                     )
@@ -448,7 +448,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
             location = item.source.locate(path)
             if regel.id in seen:
                 checker.add(
-                    "MR030",
+                    Code.MR030,
                     f"regel-id `{regel.id}` bestaat al ({seen[regel.id]}); een "
                     "uitbreiding voegt regels toe en kan een bestaande regel niet vervangen",
                     (*path, "id"),
@@ -461,7 +461,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
             for j, code in enumerate(invariant.dan.acties):
                 if code not in acties:
                     checker.add(
-                        "MR031",
+                        Code.MR031,
                         f"onbekende actiecode `{code}`",
                         ("invarianten", index, "dan", "acties", j),
                         nearest(code, acties),
@@ -514,7 +514,7 @@ def _check_conclusion(
     for i, actie in enumerate(dan.acties):
         if actie.code not in acties:
             checker.add(
-                "MR031",
+                Code.MR031,
                 f"onbekende actiecode `{actie.code}`",
                 (*path, "dan", "acties", i, "code"),
                 nearest(actie.code, acties),
@@ -523,20 +523,20 @@ def _check_conclusion(
     for i, fact in enumerate(dan.vragen):
         if fact not in catalog:
             checker.add(
-                "MR020",
+                Code.MR020,
                 f"onbekend feit `{fact}` in `vragen`",
                 (*path, "dan", "vragen", i),
                 nearest(fact, catalog.paths),
             )
     if dan.besluit in ("melden", "melden_en_hulp") and dan.melden != "ja":
         checker.add(
-            "MR033",
+            Code.MR033,
             f"besluit `{dan.besluit}` hoort bij `melden: ja` in dezelfde regel",
             (*path, "dan", "besluit"),
         )
     if extends and dan.melden == "nee":
         checker.add(
-            "MR040",
+            Code.MR040,
             f"regel `{regel.id}` concludeert `melden: nee`; een uitbreiding mag "
             "het basismodel aanvullen maar melden nooit verlagen",
             (*path, "dan", "melden"),

@@ -15,14 +15,10 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.diagnostics import EngineUnavailable
 from meldcode_rules.judge.combine import Fired
 
 ENGINES = ("durable", "reference")
-
-
-class EngineUnavailable(MeldcodeError):
-    """The requested engine cannot run here."""
 
 
 class Engine(Protocol):

@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet
 from ruamel.yaml.error import MarkedYAMLError
 
-from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
+from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, RulesetFile
 
 YamlPath = tuple[str | int, ...]
@@ -57,7 +57,7 @@ _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 def _tag_problem(what: str, positions: dict[YamlPath, tuple[int, int]], path: YamlPath, file: str) -> Diagnostic:
     pos = positions.get(path, (0, 0))
-    return Diagnostic("MR002", f"{what} is niet toegestaan: een ruleset bevat alleen gegevens", Location(file, *pos))
+    return Diagnostic(Code.MR002, f"{what} is niet toegestaan: een ruleset bevat alleen gegevens", Location(file, *pos))
 
 
 def _plain(
@@ -120,7 +120,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         raise RulesetError(
             [
                 Diagnostic(
-                    "MR001",
+                    Code.MR001,
                     f"de YAML is niet te lezen: {problem}",
                     location,
                     details=_yaml_hint(problem),
@@ -210,7 +210,7 @@ def schema_diagnostics(
             )
         else:
             message = f"`{field_name}`: {item['msg']}" if field_name else item["msg"]
-        code = "MR011" if kind == "missing" and field_name == "bron" else "MR010"
+        code = Code.MR011 if kind == "missing" and field_name == "bron" else Code.MR010
         problems.append(Diagnostic(code, message, location, suggestion))
     return problems
 
@@ -267,14 +267,14 @@ def load_ruleset_file(path: Path) -> LoadedRuleset:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise RulesetError(
-            [Diagnostic("MR001", f"het bestand is geen UTF-8 ({error.reason})", Location(file))]
+            [Diagnostic(Code.MR001, f"het bestand is geen UTF-8 ({error.reason})", Location(file))]
         ) from None
     data, source = read_yaml(text, file)
     if not isinstance(data, dict):
         raise RulesetError(
             [
                 Diagnostic(
-                    "MR010",
+                    Code.MR010,
                     "een ruleset is een YAML-blok met velden (id, titel, regels, ...)",
                     Location(file, 1, 1),
                 )
