@@ -27,6 +27,7 @@ from meldcode_rules.cli.commands.sectors import sectors_command
 from meldcode_rules.cli.commands.test import test_command
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES
+from meldcode_rules.explain.render_text import print_judgement
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -54,8 +55,6 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
     if fmt == "json":
         click.echo(oordeel.model_dump_json(indent=2))
     else:
-        from meldcode_rules.explain.render_text import print_judgement
-
         print_judgement(oordeel, Console())
 
 

@@ -42,7 +42,7 @@ from durable.engine import Host
 
 from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
 from meldcode_rules.diagnostics import DurableEngineError, EngineUnavailable
-from meldcode_rules.judge.combine import Fired
+from meldcode_rules.engines.protocol import Fired
 
 #: durable-rules' MAX_OBJECT_PROPERTIES, less the session id and our always-true marker.
 MAX_KEYS = 62

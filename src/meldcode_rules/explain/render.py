@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from meldcode_rules.api import parse_case
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, evaluate_expr
 from meldcode_rules.load.operators import BY_NAME
 from meldcode_rules.load.ruleset import Alle, Conclusie, Conditie, EenVan, FeitTest, fold
@@ -138,8 +139,6 @@ class GetekendeTak:
 
 
 def _flat(ruleset: CompiledRuleset, case: Mapping[str, Any]) -> dict[str, Any]:
-    from meldcode_rules.api import parse_case
-
     return ruleset.catalog.flatten(parse_case(case))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet
 from ruamel.yaml.error import MarkedYAMLError
 
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
+from meldcode_rules.load import ruleset as fmt
 from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, RulesetFile
 
 YamlPath = tuple[str | int, ...]
@@ -217,8 +219,6 @@ def schema_diagnostics(
 
 def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
     """Field names allowed at the parent of ``path`` (best effort, for suggestions)."""
-    from meldcode_rules.load import ruleset as fmt
-
     current: Any = model
     for part in path[:-1]:
         if isinstance(part, int):
@@ -237,8 +237,6 @@ def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):

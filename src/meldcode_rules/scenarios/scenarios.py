@@ -31,12 +31,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from meldcode_rules.api import evaluate
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, MeldcodeError, RulesetError, ScenarioError, nearest
+from meldcode_rules.engines import ENGINES, durable_available
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics, yaml_files
 from meldcode_rules.load.ruleset import Besluit, Melden
+from meldcode_rules.sectors.registry import case_model_for, compile_from, compiled_for
 
 # ---------------------------------------------------------------- the format
 
@@ -113,8 +116,6 @@ class ScenarioResult:
 
 def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> CompiledRuleset:
     """The compiled ruleset scenarios of ``sector`` run against: installed, or from ``rulesets`` paths."""
-    from meldcode_rules.sectors.registry import compiled_for
-
     if rulesets is None:
         return compiled_for(sector)
     return _compiled_from(tuple(Path(p).resolve() for p in rulesets), sector)
@@ -122,8 +123,6 @@ def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> C
 
 @functools.cache
 def _compiled_from(rulesets: tuple[Path, ...], sector: str | None) -> CompiledRuleset:
-    from meldcode_rules.sectors.registry import compile_from
-
     return compile_from(list(rulesets), sector)
 
 
@@ -142,8 +141,6 @@ def load_scenarios(paths: Iterable[Path], *, rulesets: Sequence[Path] | None = N
 
 
 def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] | None) -> list[LoadedScenario]:
-    from meldcode_rules.sectors.registry import case_model_for
-
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -307,15 +304,11 @@ def _check_expectation(
 
 
 def available_engines() -> list[str]:
-    from meldcode_rules.engines import ENGINES, durable_available
-
     return [e for e in ENGINES if e != "durable" or durable_available()]
 
 
 def run_scenarios(loaded: Sequence[LoadedScenario], *, engines: Sequence[str] | None = None) -> list[ScenarioResult]:
     """Evaluate every scenario with every engine (default: every engine that runs here)."""
-    from meldcode_rules.api import evaluate
-
     results: list[ScenarioResult] = []
     for engine in engines or available_engines():
         for item in loaded:
