@@ -20,11 +20,13 @@ from meldcode_rules import schema
 from meldcode_rules.case.facts import GEEN, FactSpec, catalog_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.check import run_check
+from meldcode_rules.compiler.compile import compile_condition
+from meldcode_rules.diagnostics import RulesetError
 from meldcode_rules.engines import ENGINES, durable_available, get_engine
 from meldcode_rules.explain import render
 from meldcode_rules.explain.explain import uitleg
 from meldcode_rules.load.operators import BY_NAME, OPERATORS, Operator, for_kind
-from meldcode_rules.load.ruleset import FeitTest
+from meldcode_rules.load.ruleset import FeitTest, Niet
 from meldcode_rules.sectors.registry import compile_from
 
 CATALOG = catalog_for()
@@ -177,8 +179,6 @@ def test_every_operator_through_every_stage(tmp_path: Path, op: Operator, path: 
 
 @pytest.mark.parametrize("op", OPERATORS, ids=[op.name for op in OPERATORS])
 def test_every_operator_is_refused_on_a_fact_of_another_kind(tmp_path: Path, op: Operator) -> None:
-    from meldcode_rules.diagnostics import RulesetError
-
     path = next(p for p in FACTS if CATALOG[p].kind not in op.kinds)
     kind = CATALOG[path].kind
     with pytest.raises(RulesetError) as caught:
@@ -211,3 +211,21 @@ def test_the_docs_list_every_operator_with_its_kinds() -> None:
 
 def test_the_kinds_of_the_table_are_the_kinds_of_the_catalog() -> None:
     assert {spec.kind for spec in CATALOG} == {kind for op in OPERATORS for kind in op.kinds}
+
+
+@pytest.mark.parametrize(
+    ("path", "value"),
+    [
+        ("afweging.vermoeden", "ja"),
+        ("afweging.vermoeden", "onbekend"),
+        ("afweging.hulp_effectief", "nee"),
+        ("afweging.hulp_effectief", "onbekend"),
+        ("stappen.gesprek_overgeslagen_reden", "veiligheid"),
+        ("stappen.gesprek_overgeslagen_reden", GEEN),
+    ],
+)
+def test_is_niet_compiles_to_exactly_niet_is(path: str, value: str) -> None:
+    negated = FeitTest.model_validate({"feit": path, "is_niet": value})
+    niet_is = Niet(niet=FeitTest.model_validate({"feit": path, "is": value}))
+    for zeker in (True, False):
+        assert compile_condition(negated, CATALOG, zeker=zeker) == compile_condition(niet_is, CATALOG, zeker=zeker)
