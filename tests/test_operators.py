@@ -229,3 +229,10 @@ def test_is_niet_compiles_to_exactly_niet_is(path: str, value: str) -> None:
     niet_is = Niet(niet=FeitTest.model_validate({"feit": path, "is": value}))
     for zeker in (True, False):
         assert compile_condition(negated, CATALOG, zeker=zeker) == compile_condition(niet_is, CATALOG, zeker=zeker)
+
+
+@pytest.mark.parametrize("doc", ["ruleset-format.md", "trainers/handleiding.md", "trainers/foutmeldingen.md"])
+def test_the_trainer_docs_name_every_operator(doc: str) -> None:
+    text = (Path(__file__).resolve().parents[1] / "docs" / doc).read_text(encoding="utf-8")
+    missing = [op.name for op in OPERATORS if f"`{op.name}" not in text]
+    assert not missing, f"docs/{doc} does not name {missing}"
