@@ -22,8 +22,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet
 from ruamel.yaml.error import MarkedYAMLError
 
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
-from meldcode_rules.load import ruleset as fmt
-from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, RulesetFile
+from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, FeitTest, RulesetFile
 
 YamlPath = tuple[str | int, ...]
 
@@ -230,7 +229,7 @@ def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
             return []
         current = _model_in(info.annotation)
         if current is None and part in ("als", "alle", "een_van", "niet"):
-            current = fmt.FeitTest
+            current = FeitTest
     if current is None or not hasattr(current, "model_fields"):
         return []
     return [f.alias or name for name, f in current.model_fields.items()]
