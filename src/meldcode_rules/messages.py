@@ -11,6 +11,7 @@ every message in the installed click and every pydantic error type has an entry.
 from __future__ import annotations
 
 import errno
+import importlib
 from typing import Any
 
 #: pydantic error type -> Dutch message; ``{name}`` fields come from the error's ``ctx``.
@@ -313,8 +314,6 @@ CLICK_MODULES = (
 
 def install_click() -> None:
     """Make click's messages Dutch (before any command is defined: help texts are made then)."""
-    import importlib
-
     for name in CLICK_MODULES:
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):

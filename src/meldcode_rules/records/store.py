@@ -27,17 +27,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules._version import __version__
+from meldcode_rules.diagnostics import RecordError
 from meldcode_rules.judge.judgement import Judgement
 
 #: The default database of ``--records`` and ``replay`` (in the working directory).
 DEFAULT_DB = "besluiten.sqlite"
 #: The environment variable with the salt of the input hash (never stored with a record).
 SALT_ENV = "MELDCODE_RULES_RECORD_SALT"
-
-
-class RecordError(MeldcodeError):
-    """A decision record cannot be written or read (the message says why, in Dutch)."""
 
 
 @dataclass(frozen=True)
@@ -180,8 +177,6 @@ class RecordWriter:
         self._salt = salt
 
     def record(self, oordeel: Judgement, flat: dict[str, Any]) -> Judgement:
-        from meldcode_rules import __version__
-
         record = DecisionRecord(
             oordeel_id=str(uuid.uuid4()),
             tijd=dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),

@@ -25,14 +25,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response, StreamingResponse
 
-from meldcode_rules import __version__
+from meldcode_rules import schema
+from meldcode_rules._version import __version__
 from meldcode_rules.api import evaluate
 from meldcode_rules.diagnostics import CaseError, MeldcodeError, RulesetError
 from meldcode_rules.engines import ENGINES, EngineUnavailable, default_engine, durable_available
 from meldcode_rules.records.store import RecordError, RecordWriter, open_store
 from meldcode_rules.sectors.registry import UnknownSector, compiled_for, discover
 from meldcode_rules.service.config import ServiceConfig
-from meldcode_rules.service.problems import ProblemError, problem_response
+from meldcode_rules.service.openapi import openapi_document
+from meldcode_rules.service.problems import ProblemError, problem_response, status_of
 
 JSON = "application/json"
 NDJSON = "application/x-ndjson"
@@ -55,8 +57,6 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         state.warm()
         yield
-
-    from meldcode_rules.service.openapi import openapi_document
 
     app = FastAPI(
         title="meldcode-rules",
@@ -128,8 +128,6 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.get("/v1/schemas/{naam}")
     async def schemas(request: Request, naam: str) -> Response:
         state.authorize(request)
-        from meldcode_rules import schema
-
         generated = {f"{name}.schema.json": s for name, s in schema.generate().items()}
         found = generated.get(naam) or generated.get(f"{naam}.schema.json")
         if found is None:
@@ -291,7 +289,7 @@ class _State:
         try:
             return True, self.judge(data, *options).model_dump_json()
         except ProblemError as error:
-            if error.status >= 500:
+            if status_of(error) >= 500:
                 raise
             fout = error.fouten or [error.detail]
             return False, json.dumps({"regel": number, "fout": fout}, ensure_ascii=False)
@@ -336,7 +334,7 @@ class _State:
                 try:
                     out.append(self.judge_line(number, data, options)[1] + "\n")
                 except ProblemError as error:
-                    out.append(_line_error(number, error.detail, error.status))
+                    out.append(_line_error(number, error.detail, status_of(error)))
                     yield "".join(out)
                     return
             if out:

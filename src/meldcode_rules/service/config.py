@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.diagnostics import ConfigError
 from meldcode_rules.records.store import SALT_ENV
 
 #: The environment variable that carries the configuration to worker processes.
@@ -22,10 +22,6 @@ CONFIG_ENV = "MELDCODE_RULES_SERVICE_CONFIG"
 TOKENS_ENV = "MELDCODE_RULES_TOKENS"
 #: Shorter tokens are refused: a bearer token must not be guessable.
 MIN_TOKEN_LENGTH = 32
-
-
-class ConfigError(MeldcodeError):
-    """The service cannot start with this configuration (the message says why, in Dutch)."""
 
 
 @dataclass(frozen=True)

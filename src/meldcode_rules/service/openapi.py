@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from meldcode_rules import __version__
+from meldcode_rules._version import __version__
 from meldcode_rules.case.model import Case
 from meldcode_rules.engines import ENGINES
 from meldcode_rules.judge.judgement import Judgement

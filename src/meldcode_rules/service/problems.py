@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from meldcode_rules.diagnostics import ProblemError
+
 if TYPE_CHECKING:
-    from starlette.responses import Response
+    from starlette.responses import Response  # lazy: for the type only
 
 MEDIA_TYPE = "application/problem+json"
 
@@ -60,24 +62,15 @@ KINDS: dict[str, tuple[int, str]] = {
 }
 
 
-class ProblemError(Exception):
-    """Raised inside a handler; turned into a problem response by the app."""
-
-    def __init__(self, kind: str, detail: str, fouten: list[str] | None = None) -> None:
-        super().__init__(detail)
-        self.kind = kind
-        self.detail = detail
-        self.fouten = fouten or []
-
-    @property
-    def status(self) -> int:
-        return KINDS[self.kind][0]
+def status_of(error: ProblemError) -> int:
+    return KINDS[error.kind][0]
 
 
 def problem_response(
     kind: str, detail: str, path: str, fouten: list[str] | None = None, headers: dict[str, str] | None = None
 ) -> Response:
-    from starlette.responses import Response  # the OpenAPI document is built without the extra
+    # lazy: the OpenAPI document (meldcode-rules schema) is built without the [service] extra
+    from starlette.responses import Response
 
     status, title = KINDS[kind]
     body = {"type": f"urn:meldcode-rules:probleem:{kind}", "title": title, "status": status, "detail": detail}

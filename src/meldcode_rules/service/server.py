@@ -12,6 +12,10 @@ import logging
 import os
 from typing import Any
 
+import uvicorn
+from uvicorn.config import LOGGING_CONFIG
+
+from meldcode_rules.service.app import create_app
 from meldcode_rules.service.config import CONFIG_ENV, ServiceConfig
 
 
@@ -27,8 +31,6 @@ class NoQueryFilter(logging.Filter):
 
 
 def log_config() -> dict[str, Any]:
-    from uvicorn.config import LOGGING_CONFIG
-
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["no_query"] = {"()": f"{__name__}.NoQueryFilter"}
     config["handlers"]["access"]["filters"] = ["no_query"]
@@ -37,8 +39,6 @@ def log_config() -> dict[str, Any]:
 
 def app_from_env() -> Any:
     """The app factory uvicorn calls in each worker process (configuration from the environment)."""
-    from meldcode_rules.service.app import create_app
-
     return create_app(ServiceConfig.from_env())
 
 
@@ -50,8 +50,6 @@ def run(
     access_log: bool = True,
 ) -> None:
     """Check ``config`` (refusing an unsafe one with ConfigError) and serve until stopped."""
-    import uvicorn
-
     config.check()
     os.environ[CONFIG_ENV] = config.to_env()
     uvicorn.run(

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import click
 
+from meldcode_rules.api import read_case_file
+from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES
+from meldcode_rules.explain.explain import explain
 
 
 @click.command("explain")
@@ -16,10 +19,6 @@ from meldcode_rules.engines import ENGINES
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 def explain_command(case_file: Path, sector: str | None, engine: str | None) -> None:
     """Leg stap voor stap uit hoe een casus wordt beoordeeld, met regels en bronnen."""
-    from meldcode_rules.api import read_case_file
-    from meldcode_rules.cli.commands.exits import report_error
-    from meldcode_rules.explain.explain import explain
-
     try:
         text = explain(read_case_file(case_file), sector=sector, engine=engine)
     except MeldcodeError as error:

@@ -10,6 +10,7 @@ import click
 
 from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.records.replay import replay
 from meldcode_rules.records.store import DEFAULT_DB, SALT_ENV
 
 
@@ -24,8 +25,6 @@ def replay_command(oordeel_id: str, case_file: Path, db: Path) -> None:
     MELDCODE_RULES_RECORD_SALT) niet meer overeenkomen. Exit 0: dezelfde uitkomst;
     1: een andere uitkomst; 2: niet opnieuw te beoordelen.
     """
-    from meldcode_rules.records.replay import replay
-
     salt = os.environ.get(SALT_ENV)
     try:
         result = replay(oordeel_id, case_file, db, salt.encode("utf-8") if salt else None)

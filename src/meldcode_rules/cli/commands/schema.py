@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from meldcode_rules import schema
+from meldcode_rules.service.openapi import write_openapi
 
 
 @click.command("schema")
@@ -20,7 +21,5 @@ from meldcode_rules import schema
 )
 def schema_command(out: Path) -> None:
     """Schrijf de JSON Schema's (ruleset, casus, oordeel, scenario) en het OpenAPI-document van de service."""
-    from meldcode_rules.service.openapi import write_openapi
-
     for path in [*schema.write(out), write_openapi(out)]:
         click.echo(f"geschreven: {path}")

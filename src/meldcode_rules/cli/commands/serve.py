@@ -6,6 +6,7 @@ import click
 
 from meldcode_rules.cli.commands.exits import fail
 from meldcode_rules.engines import ENGINES
+from meldcode_rules.service.config import ConfigError, ServiceConfig
 
 
 @click.command("serve")
@@ -43,11 +44,12 @@ def serve_command(
 ) -> None:
     """Start de HTTP-service (POST /v1/oordeel, /v1/oordelen; zie docs/integratie.md)."""
     try:
+        # lazy: the [service] extra (fastapi, uvicorn) is optional; without it only this command fails
         import fastapi  # noqa: F401
-        import uvicorn  # noqa: F401
+        import uvicorn  # noqa: F401  (lazy: the same optional extra)
     except ImportError:
         fail("de service vraagt de extra `[service]`: pip install 'meldcode-rules[service]'")
-    from meldcode_rules.service.config import ConfigError, ServiceConfig
+    # lazy: these import uvicorn (the optional [service] extra, checked just above)
     from meldcode_rules.service.server import run
 
     config = ServiceConfig(
