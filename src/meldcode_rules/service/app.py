@@ -30,6 +30,7 @@ from meldcode_rules._version import __version__
 from meldcode_rules.api import evaluate
 from meldcode_rules.diagnostics import CaseError, MeldcodeError, RulesetError
 from meldcode_rules.engines import ENGINES, EngineUnavailable, default_engine, durable_available
+from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.records.store import RecordError, RecordWriter, open_store
 from meldcode_rules.sectors.registry import UnknownSector, compiled_for, discover
 from meldcode_rules.service.config import ServiceConfig
@@ -141,7 +142,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         _require_json(request)
         data = _loads(await state.body(request, config.max_body))
         judged = state.judge(data, *options)
-        return Response(judged.model_dump_json(), media_type=JSON)
+        return Response(_to_json(judged), media_type=JSON)
 
     @app.post("/v1/oordelen")
     async def oordelen(request: Request) -> Response:
@@ -160,7 +161,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         if len(data) > config.max_batch:
             raise ProblemError("te-groot", f"hoogstens {config.max_batch} casussen per verzoek")
         parts = [state.judge_line(number, item, options)[1] for number, item in enumerate(data, start=1)]
-        return Response("[" + ",".join(parts) + "]", media_type=JSON)
+        return Response(b"[" + b",".join(parts) + b"]", media_type=JSON)
 
     return app
 
@@ -285,16 +286,16 @@ class _State:
             # Not re-raised: the error text could quote case data, and uvicorn would log it.
             raise ProblemError("intern", "onverwachte fout; de casus is niet beoordeeld") from None
 
-    def judge_line(self, number: int, data: Any, options: tuple[str | None, str | None, bool]) -> tuple[bool, str]:
+    def judge_line(self, number: int, data: Any, options: tuple[str | None, str | None, bool]) -> tuple[bool, bytes]:
         try:
-            return True, self.judge(data, *options).model_dump_json()
+            return True, _to_json(self.judge(data, *options))
         except ProblemError as error:
             if status_of(error) >= 500:
                 raise
             fout = error.fouten or [error.detail]
-            return False, json.dumps({"regel": number, "fout": fout}, ensure_ascii=False)
+            return False, json.dumps({"regel": number, "fout": fout}, ensure_ascii=False).encode()
 
-    async def stream(self, request: Request, options: tuple[str | None, str | None, bool]) -> AsyncIterator[str]:
+    async def stream(self, request: Request, options: tuple[str | None, str | None, bool]) -> AsyncIterator[bytes]:
         """NDJSON in, NDJSON out: each line is judged as soon as it has arrived."""
         limit, count, size, number = self.config.max_batch_body, 0, 0, 0
         pending = b""
@@ -316,7 +317,7 @@ class _State:
                 return
             pending += chunk or b""
             *lines, pending = pending.split(b"\n") if chunk is not None else [*pending.split(b"\n"), b""]
-            out: list[str] = []
+            out: list[bytes] = []
             for raw in lines:
                 number += 1
                 if not raw.strip():
@@ -324,21 +325,21 @@ class _State:
                 count += 1
                 if count > self.config.max_batch:
                     out.append(_line_error(number, f"meer dan {self.config.max_batch} casussen; gestopt", 413))
-                    yield "".join(out)
+                    yield b"".join(out)
                     return
                 try:
                     data = _loads(raw)
                 except ProblemError as error:
-                    out.append(json.dumps({"regel": number, "fout": error.fouten or [error.detail]}) + "\n")
+                    out.append(json.dumps({"regel": number, "fout": error.fouten or [error.detail]}).encode() + b"\n")
                     continue
                 try:
-                    out.append(self.judge_line(number, data, options)[1] + "\n")
+                    out.append(self.judge_line(number, data, options)[1] + b"\n")
                 except ProblemError as error:
                     out.append(_line_error(number, error.detail, status_of(error)))
-                    yield "".join(out)
+                    yield b"".join(out)
                     return
             if out:
-                yield "".join(out)
+                yield b"".join(out)
             if chunk is None:
                 return
 
@@ -355,8 +356,12 @@ class _Stream(StreamingResponse):
         await self.stream_response(send)
 
 
-def _line_error(number: int, message: str, status: int) -> str:
-    return json.dumps({"regel": number, "fout": [message], "status": status}, ensure_ascii=False) + "\n"
+def _line_error(number: int, message: str, status: int) -> bytes:
+    return (json.dumps({"regel": number, "fout": [message], "status": status}, ensure_ascii=False) + "\n").encode()
+
+
+#: Bytes straight from pydantic-core: no str of the judgement that is encoded again.
+_to_json = Judgement.__pydantic_serializer__.to_json
 
 
 def _media_type(request: Request) -> str:
