@@ -151,17 +151,52 @@ def single(server: Server, cases: list[dict[str, Any]], concurrency: int, second
     }
 
 
+def _batch_client(port: int, request: bytes, stop: float, limit: int) -> int:
+    """Send ``request`` again and again on one keep-alive connection; the number answered.
+
+    Blocking sockets and ``recv_into`` one buffer: a batch answer is megabytes, and reading it
+    through asyncio streams would cost the load generator more CPU than the server spends.
+    """
+    buffer = bytearray(1 << 20)
+    view = memoryview(buffer)
+    done = 0
+    with socket.create_connection((HOST, port), timeout=60) as sock:
+        while time.perf_counter() < stop and done < limit:
+            sock.sendall(request)
+            head = b""
+            while b"\r\n\r\n" not in head:
+                head += sock.recv(65536)
+            head, _, rest = head.partition(b"\r\n\r\n")
+            assert head[9:12] == b"200", head[:40]
+            lower = head.lower()
+            if b"content-length:" in lower:
+                remaining = int(lower.split(b"content-length:", 1)[1].split(b"\r\n", 1)[0]) - len(rest)
+                while remaining > 0:
+                    remaining -= sock.recv_into(view, min(remaining, len(buffer)))
+            else:  # chunked (NDJSON): read until the last, empty chunk
+                tail = rest[-5:]
+                while not tail.endswith(b"0\r\n\r\n"):
+                    got = sock.recv_into(view)
+                    tail = (tail + bytes(view[max(0, got - 5) : got]))[-5:]
+            done += 1
+    return done
+
+
 def batch(server: Server, cases: list[dict[str, Any]], size: int, seconds: float, ndjson: bool) -> float:
+    """Judgements/s through POST /v1/oordelen, two clients at once (one per core)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     chosen = [cases[i % len(cases)] for i in range(size)]
     if ndjson:
         body = ("\n".join(json.dumps(c) for c in chosen) + "\n").encode()
-        requests = [request_bytes("/v1/oordelen", body, "application/x-ndjson")]
+        request = request_bytes("/v1/oordelen", body, "application/x-ndjson")
     else:
-        requests = [request_bytes("/v1/oordelen", json.dumps(chosen).encode())]
-    asyncio.run(load(server.port, requests, 1, 0.5, 2))  # warm
+        request = request_bytes("/v1/oordelen", json.dumps(chosen).encode())
+    _batch_client(server.port, request, time.perf_counter() + 0.5, 2)  # warm
     started = time.perf_counter()
-    latencies = asyncio.run(load(server.port, requests, 2, seconds, 10_000))
-    return len(latencies) * size / (time.perf_counter() - started)
+    with ThreadPoolExecutor(2) as pool:
+        answered = sum(pool.map(lambda _: _batch_client(server.port, request, started + seconds, 10_000), range(2)))
+    return answered * size / (time.perf_counter() - started)
 
 
 def in_process(cases: list[dict[str, Any]], engine: str, seconds: float) -> float:
@@ -191,12 +226,30 @@ def memory(server: Server, cases: list[dict[str, Any]], seconds: float) -> list[
     return samples
 
 
+def example_cases() -> list[dict[str, Any]]:
+    """The shipped example cases (examples/*.yaml, *.json) as JSON objects."""
+    from meldcode_rules.load.loader import read_yaml
+
+    cases = []
+    for path in sorted([*(REPO / "examples").glob("*.yaml"), *(REPO / "examples").glob("*.json")]):
+        data = read_yaml(path.read_text(encoding="utf-8"), str(path))[0]
+        cases.append(json.loads(json.dumps(data, default=str)))
+    return cases
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
     parser.add_argument("--seconds", type=float, default=4.0, help="per measurement (default 4)")
     parser.add_argument("--engines", default="reference,durable")
+    parser.add_argument(
+        "--cases",
+        choices=["random", "examples"],
+        default="random",
+        help="500 generated cases over the whole vocabulary (default), or the shipped examples/",
+    )
     args = parser.parse_args()
-    cases = random_cases(500, seed=2026)
+    cases = random_cases(500, seed=2026) if args.cases == "random" else example_cases()
+    print(f"{len(cases)} {args.cases} cases")
     results: dict[str, Any] = {"cpu": os.cpu_count()}
     for engine in args.engines.split(","):
         library = in_process(cases, engine, args.seconds)
