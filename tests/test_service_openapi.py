@@ -7,6 +7,7 @@ a fixed number of examples per operation, no network (the app is called through 
 
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from meldcode_rules.service.config import ServiceConfig
 REPO = Path(__file__).resolve().parents[1]
 # With decision records, so `vastleggen=true` is exercised too (the salt is read at creation).
 _RECORDS = Path(tempfile.mkdtemp(prefix="meldcode-schemathesis-")) / "besluiten.sqlite"
+atexit.register(shutil.rmtree, _RECORDS.parent, ignore_errors=True)  # also when these tests are deselected
 with pytest.MonkeyPatch.context() as _patch:
     _patch.setenv(SALT_ENV, "zout-van-schemathesis")
     APP = create_app(ServiceConfig(engine="reference", records=str(_RECORDS)))
@@ -37,7 +39,6 @@ schema.app = APP
 def started() -> Iterator[None]:
     with TestClient(APP):  # runs the lifespan: every sector compiled, /ready true
         yield
-    shutil.rmtree(_RECORDS.parent, ignore_errors=True)
 
 
 @schema.parametrize()
