@@ -56,15 +56,20 @@ class Server:
 
 
 @contextlib.contextmanager
-def running(tmp: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Iterator[Server]:
-    """`meldcode-rules serve --port <free> *args`, ready (GET /ready is 200) before the block starts."""
+def running(
+    tmp: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 60, stdout: Path | None = None
+) -> Iterator[Server]:
+    """`meldcode-rules serve --port <free> *args`, ready (GET /ready is 200) before the block starts.
+
+    Standard error goes to ``server.log``; standard output too, unless ``stdout`` names a file.
+    """
     port = free_port()
     log = tmp / f"server-{port}.log"
-    with log.open("wb") as out:
+    with log.open("wb") as out, (stdout or log).open("ab") as standard_output:
         process = subprocess.Popen(
             [sys.executable, "-m", "meldcode_rules.cli", "serve", "--port", str(port), *args],
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            stdout=standard_output if stdout else out,
+            stderr=out,
             env={**os.environ, **(env or {})},
         )
     server = Server(port, process, log)

@@ -20,7 +20,7 @@ from meldcode_rules.sectors.registry import compiled_for
 from meldcode_rules.service.app import create_app
 from meldcode_rules.service.config import TOKENS_ENV, ConfigError, ServiceConfig, is_loopback
 from meldcode_rules.service.openapi import FILE_NAME, openapi_document
-from meldcode_rules.service.server import NoQueryFilter
+from meldcode_rules.service.server import NoQueryFilter, log_config
 
 REPO = Path(__file__).resolve().parents[1]
 ACUUT = {
@@ -251,6 +251,12 @@ def test_records_per_request_and_replay(monkeypatch: pytest.MonkeyPatch, tmp_pat
     result = CliRunner().invoke(main, ["replay", oordeel["oordeel_id"], "--case", str(case_file), "--db", str(db)])
     assert result.exit_code == 0, result.output
     assert "zelfde uitkomst: melden ja, besluit melden" in result.output
+
+
+def test_logs_go_to_stderr_so_stdout_can_carry_records() -> None:
+    handlers = log_config()["handlers"]
+    assert handlers["access"]["stream"] == handlers["default"]["stream"] == "ext://sys.stderr"
+    assert handlers["access"]["filters"] == ["no_query"]
 
 
 def test_access_log_never_carries_the_query() -> None:

@@ -164,3 +164,15 @@ def test_a_recorded_judgement_replays_with_the_same_outcome(server: Server, tmp_
     # The log has no bodies or queries.
     log = server.log.read_text(encoding="utf-8")
     assert "vastleggen" not in log and "zaak-live-1" not in log and "acute_onveiligheid" not in log
+
+
+def test_records_as_json_lines_on_stdout_for_a_log_shipper(tmp_path: Path) -> None:
+    out = tmp_path / "stdout.jsonl"
+    with running(tmp_path, "--records", "-", env={"MELDCODE_RULES_RECORD_SALT": SALT}, stdout=out) as live:
+        status, oordeel = live.post_json("/v1/oordeel?vastleggen=true", ACUUT)
+        assert status == 200
+        assert live.post_json("/v1/oordeel", ACUUT)[0] == 200  # not asked for: no record
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [line["oordeel_id"] for line in lines] == [oordeel["oordeel_id"]]  # only records on stdout
+    assert lines[0]["melden"] == "ja" and "afweging" not in lines[0]
+    assert '"POST /v1/oordeel HTTP/1.1" 200' in live.log.read_text(encoding="utf-8")  # the log, on stderr

@@ -34,6 +34,8 @@ def log_config() -> dict[str, Any]:
     config = copy.deepcopy(LOGGING_CONFIG)
     config.setdefault("filters", {})["no_query"] = {"()": f"{__name__}.NoQueryFilter"}
     config["handlers"]["access"]["filters"] = ["no_query"]
+    # Standard output is for decision records as JSON Lines (`--records -`): logs go to stderr.
+    config["handlers"]["access"]["stream"] = "ext://sys.stderr"
     return config
 
 
