@@ -68,6 +68,7 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     document = openapi_document()
+    generated = {f"{name}.schema.json": s for name, s in schema.generate().items()}  # once, not per request
     app.openapi = lambda: document  # type: ignore[method-assign]
 
     @app.exception_handler(StarletteHTTPException)
@@ -129,7 +130,6 @@ def create_app(config: ServiceConfig | None = None) -> FastAPI:
     @app.get("/v1/schemas/{naam}")
     async def schemas(request: Request, naam: str) -> Response:
         state.authorize(request)
-        generated = {f"{name}.schema.json": s for name, s in schema.generate().items()}
         found = generated.get(naam) or generated.get(f"{naam}.schema.json")
         if found is None:
             raise ProblemError("niet-gevonden", "onbekend schema; kies uit: " + ", ".join(sorted(generated)))
