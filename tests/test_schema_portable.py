@@ -240,3 +240,27 @@ def test_no_custom_keyword_or_python_pattern_reaches_a_schema() -> None:
     for generated in schema.generate().values():
         assert schema.portable(generated) == generated
     assert "(?P<" not in json.dumps(schema.generate())
+
+
+def test_scenario_samples_agree(tmp_path: Path) -> None:
+    one = {"naam": "acuut", "bron": "[NJI]", "gegeven": {"afweging": {"vermoeden": True}}, "verwacht": {"melden": "ja"}}
+    samples: list[Any] = [
+        {"scenarios": [one]},
+        {"sector": "onderwijs", "scenarios": [one, {**one, "naam": "twee"}]},
+        {"scenarios": []},
+        {"scenarios": [{**one, "bron": ""}]},
+        {"scenarios": [{k: v for k, v in one.items() if k != "bron"}]},
+        {"scenarios": [{**one, "verwacht": {"stap": 6}}]},
+        {"scenarios": [{**one, "verwacht": {"melden": "misschien"}}]},
+        {"scenarios": [one], "extra": 1},
+        {"scenarios": [{**one, "gegeven": []}]},
+    ]
+    expected = [PYDANTIC["scenario"](s) for s in samples]
+    assert expected.count(True) == 2 and expected.count(False) == len(samples) - 2
+    assert [valid for valid, _ in ajv([("scenario", s) for s in samples])] == expected
+    files = []
+    for index, sample in enumerate(samples):
+        files.append(tmp_path / f"scenario{index}.json")
+        files[-1].write_text(json.dumps(sample), encoding="utf-8")
+    rejected = check_jsonschema("scenario", files)
+    assert [str(f.resolve()) not in rejected for f in files] == expected
