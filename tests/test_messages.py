@@ -59,7 +59,8 @@ def test_the_cli_speaks_dutch() -> None:
     result = runner.invoke(main, ["evaluate", "--nope"])
     assert result.exit_code == 2
     assert "Gebruik: main evaluate" in result.output and "Fout: Onbekende optie '--nope'." in result.output
-    assert "Usage" not in result.output and "Error" not in result.output
+    assert "Usage" not in result.output and "Error" not in result.output and "OPTIONS" not in result.output
+    assert "Gebruik: main evaluate [OPTIES] CASE_FILE" in result.output
     result = runner.invoke(main, ["evaluate"])
     assert "Fout: Ontbrekend argument 'CASE_FILE'." in result.output
     help_text = runner.invoke(main, ["--help"]).output

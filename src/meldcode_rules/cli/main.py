@@ -33,7 +33,11 @@ from meldcode_rules.explain.render_text import print_judgement
 from meldcode_rules.records.store import writer_from_env
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[OPTIES]",
+    subcommand_metavar="COMMANDO [ARGUMENTEN]...",
+)
 @click.version_option(__version__, prog_name="meldcode-rules")
 def main() -> None:
     """De meldcode huiselijk geweld en kindermishandeling als controleerbare regels."""
@@ -74,6 +78,10 @@ main.add_command(batch_command)
 main.add_command(check_command)
 main.add_command(serve_command)
 main.add_command(replay_command)
+
+# The usage line in Dutch too (click's placeholder is not a translatable message).
+for _command in main.commands.values():
+    _command.options_metavar = "[OPTIES]"
 
 if __name__ == "__main__":  # pragma: no cover
     main()
