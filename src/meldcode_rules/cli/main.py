@@ -22,6 +22,7 @@ from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.explain import explain_command
 from meldcode_rules.cli.commands.oefen import oefen_command
 from meldcode_rules.cli.commands.render import render_command
+from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
 from meldcode_rules.cli.commands.schema import schema_command
 from meldcode_rules.cli.commands.sectors import sectors_command
 from meldcode_rules.cli.commands.test import test_command
@@ -40,14 +41,17 @@ def main() -> None:
 @click.option("--sector", "-s", help="Sector (standaard: het veld `sector` van de casus, anders het basismodel).")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str) -> None:
+@ruleset_option
+def evaluate_command(
+    case_file: Path, sector: str | None, engine: str | None, fmt: str, rulesets: tuple[Path, ...]
+) -> None:
     """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
         if str(case_file) == "-":
             case = read_case_text(sys.stdin.read(), "standaardinvoer", sector=sector)
         else:
             case = read_case_file(case_file, sector)
-        oordeel = evaluate(case, sector=sector, engine=engine)
+        oordeel = evaluate(case, sector=sector, engine=engine, ruleset=chosen(rulesets, sector or case.sector))
     except MeldcodeError as error:
         report_error(error)
         return

@@ -6,13 +6,15 @@ from pathlib import Path
 
 import click
 
+from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
 from meldcode_rules.diagnostics import MeldcodeError
 
 
 @click.command("oefen")
 @click.argument("oefenbestand", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--sector", "-s", help="Sector (standaard: die van de casus of het scenariobestand).")
-def oefen_command(oefenbestand: Path, sector: str | None) -> None:
+@ruleset_option
+def oefen_command(oefenbestand: Path, sector: str | None, rulesets: tuple[Path, ...]) -> None:
     """Oefen de afwegingsvragen met een casus of scenariobestand; met feedback en score."""
     from dataclasses import replace
 
@@ -26,7 +28,8 @@ def oefen_command(oefenbestand: Path, sector: str | None) -> None:
         oefeningen = lees_oefeningen(oefenbestand)
         goed = totaal = 0
         for oefening in oefeningen:
-            score = oefen(replace(oefening, sector=sector or oefening.sector), vraag, click.echo)
+            oefening = replace(oefening, sector=sector or oefening.sector)
+            score = oefen(oefening, vraag, click.echo, chosen(rulesets, oefening.sector))
             goed, totaal = goed + score.goed, totaal + score.totaal
             click.echo("")
     except MeldcodeError as error:
