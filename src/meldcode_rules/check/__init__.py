@@ -28,6 +28,7 @@ from meldcode_rules.check.completeness import check_completeness
 from meldcode_rules.check.conflicts import check_conflicts
 from meldcode_rules.check.dead import check_dead, check_shadowed
 from meldcode_rules.check.findings import Finding, RuleRef
+from meldcode_rules.check.fold import fold
 from meldcode_rules.check.invariants import check_declared, check_never_weaken, check_unknowns_never_nee
 from meldcode_rules.check.space import tracking
 from meldcode_rules.check.targets import Targets, targets
@@ -46,6 +47,8 @@ class CheckReport:
     seconds: float
     #: stages that ran per ruleset, with whether every one of their answers is a proof
     stages: dict[str, dict[str, bool]] = field(default_factory=dict)
+    #: errors per stage and ruleset, before folding (a stage with errors proved nothing)
+    stage_errors: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -62,6 +65,7 @@ class CheckReport:
             "bestanden": [str(f) for f in self.files],
             "seconden": round(self.seconds, 3),
             "stappen": self.stages,
+            "stappen_fouten": self.stage_errors,
             "bevindingen": [f.to_json() for f in self.findings],
         }
 
@@ -82,6 +86,7 @@ def run_check(
     found = source if source is not None else targets(paths)
     findings = list(found.findings)
     stages: dict[str, dict[str, bool]] = {}
+    stage_errors: dict[str, dict[str, int]] = {}
     base = next((c for label, c in found.compiled if c.id == BASISMODEL), None)
     for label, compiled in found.compiled:
         checks: list[tuple[str, Callable[[], list[Finding]]]] = [
@@ -111,13 +116,14 @@ def run_check(
         if warnings or engine_agreement:
             results["engines"] = check_agreement(compiled, engines=engine_agreement)
             stages[label]["engines"] = False  # always a sample
-        for got in results.values():
+        stage_errors[label] = {}
+        for name, got in results.items():
+            stage_errors[label][name] = sum(f.severity == "fout" for f in got)
             findings.extend(got)
-    findings = _dedupe(findings)
+    labels = [label for label, _ in found.compiled]
+    findings = fold(_dedupe(findings), [c for _, c in found.compiled])
     findings.sort(key=Finding.sort_key)
-    return CheckReport(
-        findings, [label for label, _ in found.compiled], found.files, time.perf_counter() - start, stages
-    )
+    return CheckReport(findings, labels, found.files, time.perf_counter() - start, stages, stage_errors)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
