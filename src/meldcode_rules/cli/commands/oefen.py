@@ -27,9 +27,9 @@ def oefen_command(oefenbestand: Path, sector: str | None, rulesets: tuple[Path, 
     try:
         oefeningen = lees_oefeningen(oefenbestand)
         goed = totaal = 0
-        for oefening in oefeningen:
+        for nummer, oefening in enumerate(oefeningen, start=1):
             oefening = replace(oefening, sector=sector or oefening.sector)
-            score = oefen(oefening, vraag, click.echo, chosen(rulesets, oefening.sector))
+            score = oefen(oefening, vraag, click.echo, chosen(rulesets, oefening.sector), nummer)
             goed, totaal = goed + score.goed, totaal + score.totaal
             click.echo("")
     except MeldcodeError as error:
