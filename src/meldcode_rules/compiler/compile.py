@@ -21,8 +21,8 @@ turn it into ``nee``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from meldcode_rules.case.facts import GEEN, FactCatalog, FactSpec
@@ -156,6 +156,8 @@ class CompiledRuleset:
     acties: dict[str, str]
     catalog: FactCatalog
     invarianten: tuple[CompiledInvariant, ...]
+    #: every begrip of this ruleset and what it extends, by id (render defines them on the page)
+    begrippen: Mapping[str, Begrip] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> CompiledRule:
         for rule in self.rules:
@@ -498,6 +500,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
         acties=acties,
         catalog=catalog,
         invarianten=tuple(invariants),
+        begrippen=dict(begrippen),
     )
 
 
