@@ -5,7 +5,8 @@ stages below and returns all findings sorted by file and line:
 
 1. schema and references (loader and compiler);
 2. completeness (:mod:`.completeness`);
-3. invariants, declared and built-in (:mod:`.invariants`);
+3. invariants, declared and built-in (:mod:`.invariants`), and the coherence no ruleset
+   can opt out of (:mod:`.coherence`);
 4. conflicts (:mod:`.conflicts`);
 5. dead and shadowed rules (:mod:`.dead`);
 6. engine agreement (:mod:`.agreement`).
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from meldcode_rules.check.agreement import check_agreement
+from meldcode_rules.check.coherence import check_coherence
 from meldcode_rules.check.completeness import check_completeness
 from meldcode_rules.check.conflicts import check_conflicts
 from meldcode_rules.check.dead import check_dead, check_shadowed
@@ -93,6 +95,7 @@ def run_check(
             ("volledigheid", lambda c=compiled: check_completeness(c)),
             ("invarianten", lambda c=compiled: check_declared(c)),
             ("onbekend-nooit-nee", lambda c=compiled: check_unknowns_never_nee(c)),
+            ("samenhang", lambda c=compiled: check_coherence(c)),
         ]
         if base is not None and compiled is not base:
             checks.append(("nooit-verzwakken", lambda c=compiled: check_never_weaken(base, c)))

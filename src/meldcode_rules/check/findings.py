@@ -6,7 +6,9 @@ Codes (stable; docs/ci.md lists them with what to do):
 - ``MC100`` a case on which no rule settles ``melden`` (the safety net answers);
 - ``MC101`` ``melden: onbekend`` without an open question that could settle it;
 - ``MC200`` a declared invariant fails; ``MC201`` extend-never-weaken fails;
-  ``MC202`` an unknown turns a required report into ``nee``;
+  ``MC202`` an unknown turns a required report into ``nee``; ``MC203`` a judgement contradicts
+  itself (``melden: ja`` without the report action, ``besluit`` melden without ``melden: ja``, ...);
+- ``MC010`` a ruleset's ``sector`` spelled like a known sector (a typo);
 - ``MC300`` ``melden: ja`` and ``melden: nee`` with ``besluit: afsluiten`` certainly together
   (error: "close the case" reaches a case worker next to "report");
   ``MC301`` other ``ja``/``nee`` overlaps (warning: the protective order settles it);
