@@ -18,6 +18,7 @@ from meldcode_rules import __version__
 from meldcode_rules.api import evaluate, read_case_file, read_case_text
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
+from meldcode_rules.cli.commands.diff import diff_command
 from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.explain import explain_command
 from meldcode_rules.cli.commands.oefen import oefen_command
@@ -72,6 +73,7 @@ main.add_command(sectors_command)
 
 main.add_command(batch_command)
 main.add_command(check_command)
+main.add_command(diff_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
