@@ -78,11 +78,14 @@ def run_check(
     engine_agreement: bool = True,
     source: Targets | None = None,
     warnings: bool = True,
+    against: str | None = None,
 ) -> CheckReport:
     """Check every ruleset under ``paths`` (default: the built-in rulesets).
 
     ``warnings=False`` skips the stages that can only warn (shadowed rules) and the
-    engine comparison: the mutation self-test uses it to stay fast.
+    engine comparison: the mutation self-test uses it to stay fast. ``against`` (a git
+    revision or a path) also compares with that version (:mod:`.against`): less
+    protection on some case (MC600) or an invariant gone or weakened (MC601) is an error.
     """
     start = time.perf_counter()
     found = source if source is not None else targets(paths)
@@ -123,6 +126,16 @@ def run_check(
         for name, got in results.items():
             stage_errors[label][name] = sum(f.severity == "fout" for f in got)
             findings.extend(got)
+    if against is not None:
+        from meldcode_rules.check.against import against as compare_with
+        from meldcode_rules.sectors.registry import builtin_ruleset_dir
+
+        stage_errors.setdefault("vorige-versie", {})
+        got = compare_with(against, list(paths) if paths else [builtin_ruleset_dir()], found)
+        stages["vorige versie " + against] = {"vergelijking": all(f.proved is not False for f in got)}
+        stage_errors["vorige versie " + against] = {"vergelijking": sum(f.severity == "fout" for f in got)}
+        stage_errors.pop("vorige-versie")
+        findings.extend(got)
     labels = [label for label, _ in found.compiled]
     findings = fold(_dedupe(findings), [c for _, c in found.compiled])
     findings.sort(key=Finding.sort_key)
