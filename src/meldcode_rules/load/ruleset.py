@@ -230,10 +230,6 @@ class RulesetFile(_Node):
     titel: str = Field(min_length=1)
     versie: str = Field(min_length=1, description="Versie van deze ruleset.")
     geldig_vanaf: dt.date = Field(description="Datum waarop deze versie ingaat.")
-    geldig_tot: dt.date | None = Field(
-        default=None,
-        description="Laatste dag waarop deze versie geldt (weglaten: tot een volgende versie ingaat).",
-    )
     bron: str = Field(min_length=1, description="De hoofdbron van de ruleset.")
     sector: str | None = Field(default=None, description="De sector waarvoor deze ruleset geldt.")
     breidt_uit: list[str] = Field(
