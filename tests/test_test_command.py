@@ -9,8 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from meldcode_rules.check.conclusions import conclusion_coverage
 from meldcode_rules.cli.main import main
-from meldcode_rules.scenarios.conclusions import conclusion_coverage
 from meldcode_rules.scenarios.scenarios import load_scenarios
 from meldcode_rules.sectors.registry import builtin_scenario_dir
 

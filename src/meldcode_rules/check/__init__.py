@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from meldcode_rules.check.against import against as compare_with
 from meldcode_rules.check.agreement import check_agreement
 from meldcode_rules.check.coherence import check_coherence
 from meldcode_rules.check.completeness import check_completeness
@@ -35,7 +36,7 @@ from meldcode_rules.check.invariants import check_declared, check_never_weaken, 
 from meldcode_rules.check.space import tracking
 from meldcode_rules.check.targets import Targets, targets
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.sectors.registry import BASISMODEL
+from meldcode_rules.sectors.registry import BASISMODEL, builtin_ruleset_dir
 
 __all__ = ["CheckReport", "Finding", "RuleRef", "run_check"]
 
@@ -127,9 +128,6 @@ def run_check(
             stage_errors[label][name] = sum(f.severity == "fout" for f in got)
             findings.extend(got)
     if against is not None:
-        from meldcode_rules.check.against import against as compare_with
-        from meldcode_rules.sectors.registry import builtin_ruleset_dir
-
         stage_errors.setdefault("vorige-versie", {})
         got = compare_with(against, list(paths) if paths else [builtin_ruleset_dir()], found)
         stages["vorige versie " + against] = {"vergelijking": all(f.proved is not False for f in got)}

@@ -17,11 +17,11 @@ from pathlib import Path
 
 from meldcode_rules.check.completeness import ruleset_location
 from meldcode_rules.check.context import space_for
-from meldcode_rules.check.diff import DiffError, Version, as_findings, diff_versions, materialise
+from meldcode_rules.check.diff import Version, as_findings, diff_versions, materialise
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.targets import Targets, targets
 from meldcode_rules.compiler.compile import CompiledInvariant, CompiledRuleset
-from meldcode_rules.diagnostics import Location, RulesetError
+from meldcode_rules.diagnostics import Code, DiffError, Location, RulesetError
 from meldcode_rules.sectors.registry import load_all
 
 
@@ -31,12 +31,12 @@ def against(rev: str, new_paths: list[Path], new: Targets, *, default_path: str 
         try:
             old_paths = materialise(rev, Path(tmp), default_path)
         except DiffError as error:
-            return [Finding("MC602", str(error), Location(f"<{rev}>"), proved=None)]
+            return [Finding(Code.MC602, str(error), Location(f"<{rev}>"), proved=None)]
         old = targets(old_paths)
         if old.findings or not old.compiled:
             return [
                 Finding(
-                    "MC602",
+                    Code.MC602,
                     f"de vorige versie `{rev}` is zelf niet te controleren; vergelijken kan niet",
                     Location(f"<{rev}>"),
                     proved=None,
@@ -85,7 +85,7 @@ def invariant_findings(
                 continue
             out.append(
                 Finding(
-                    "MC601",
+                    Code.MC601,
                     f"invariant `{inv.id}` ({inv.titel}) van `{inv.ruleset}` {problem} ten opzichte van `{rev}`",
                     now.location if now is not None else ruleset_location(after),
                     proved=None,

@@ -21,6 +21,7 @@ from meldcode_rules.check.context import besluit_rules, counterexample, space_fo
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import actions, fire, judge
 from meldcode_rules.compiler.compile import CompiledRuleset
+from meldcode_rules.diagnostics import Code
 
 REPORT = "melden_veilig_thuis"
 REPORTING = ("melden", "melden_en_hulp")
@@ -65,7 +66,7 @@ def check_coherence(compiled: CompiledRuleset) -> list[Finding]:
                     compiled,
                     space,
                     bad,
-                    code="MC203",
+                    code=Code.MC203,
                     message=f"`{compiled.id}`: samenhang `{name}` geldt niet: {message}",
                     location=ruleset_location(compiled),
                     expect_melden=sets.melden,

@@ -25,20 +25,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from meldcode_rules.api import evaluate
 from meldcode_rules.check.context import besluit_rules, space_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import actions, fire, judge
 from meldcode_rules.check.space import case_data
 from meldcode_rules.check.targets import Targets, targets
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
-from meldcode_rules.diagnostics import Location, MeldcodeError
+from meldcode_rules.diagnostics import Code, DiffError, Location, MeldcodeError
+from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.load.ruleset import BESLUIT_ORDE, MELDEN_ORDE
 
 # ---------------------------------------------------------------- sources: folders or git revisions
-
-
-class DiffError(MeldcodeError):
-    """OLD or NEW cannot be read (not a path, not a git revision, or a broken ruleset)."""
 
 
 @dataclass
@@ -363,15 +361,11 @@ def _read_cases(path: Path) -> list[Any]:
             except json.JSONDecodeError:
                 out.append(...)
         return out
-    from meldcode_rules.load.loader import read_yaml
-
     data = read_yaml(text, str(path))[0]
     return list(data) if isinstance(data, list) else [data]
 
 
 def case_impact(path: Path, old: dict[str, CompiledRuleset], new: dict[str, CompiledRuleset]) -> CaseImpact:
-    from meldcode_rules.api import evaluate
-
     impact = CaseImpact(str(path))
     base_old, base_new = old.get("basismodel"), new.get("basismodel")
     for number, case in enumerate(_read_cases(path), start=1):
@@ -418,7 +412,7 @@ def as_findings(report: DiffReport) -> list[Finding]:
     for change in report.lowering:
         out.append(
             Finding(
-                "MC600",
+                Code.MC600,
                 f"`{change.ruleset}`: deze wijziging verlaagt de bescherming ten opzichte van `{report.old}`: "
                 + change.describe(),
                 Location(f"<{change.ruleset}>"),
@@ -431,7 +425,7 @@ def as_findings(report: DiffReport) -> list[Finding]:
     for label in report.only_old:
         out.append(
             Finding(
-                "MC600",
+                Code.MC600,
                 f"ruleset `{label}` stond in `{report.old}` en ontbreekt nu",
                 Location(f"<{label}>"),
                 proved=None,

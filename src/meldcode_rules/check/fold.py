@@ -22,16 +22,27 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from meldcode_rules.api import evaluate, parse_case
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.compiler.compile import And, CompiledRuleset, Expr, Lit
+from meldcode_rules.diagnostics import Code, MeldcodeError
 
 #: which finding leads a group: lower first
-_LEAD = {"MC200": 0, "MC203": 1, "MC201": 2, "MC202": 3, "MC300": 4, "MC302": 5, "MC100": 6, "MC101": 7}
+_LEAD = {
+    Code.MC200: 0,
+    Code.MC203: 1,
+    Code.MC201: 2,
+    Code.MC202: 3,
+    Code.MC300: 4,
+    Code.MC302: 5,
+    Code.MC100: 6,
+    Code.MC101: 7,
+}
 
 
 def _same_finding_key(finding: Finding) -> tuple[str, str, int, str]:
     # An invariant's message starts with its id; the ruleset name follows, so compare the head.
-    head = finding.message.split(" geldt niet in ")[0] if finding.code == "MC200" else ""
+    head = finding.message.split(" geldt niet in ")[0] if finding.code == Code.MC200 else ""
     if finding.location.line <= 1:
         # about a whole ruleset (a gap, a weakening): the same only on the same case
         return finding.code, "<ruleset>", 0, _case_key(finding)
@@ -96,17 +107,14 @@ def _holds(expr: Expr, flat: dict[str, object]) -> bool:
 
 def _exhibits(finding: Finding, compiled: CompiledRuleset, case: dict[str, object]) -> bool:
     """Whether ``finding``'s property fails on ``case`` under ``compiled`` (real evaluator)."""
-    from meldcode_rules.api import evaluate, parse_case
-    from meldcode_rules.diagnostics import MeldcodeError
-
     try:
         facts = parse_case(case, model=compiled.catalog.model)
         oordeel = evaluate(facts, ruleset=compiled, engine="reference")
     except MeldcodeError:
         return False
-    if finding.code == "MC100":
+    if finding.code == Code.MC100:
         return any(r.regel == "veiligheidsnet" for r in oordeel.redenering)
-    if finding.code == "MC200":
+    if finding.code == Code.MC200:
         head = finding.message.split("`")
         inv = next((i for i in compiled.invarianten if len(head) > 1 and i.id == head[1]), None)
         if inv is None or not _holds(inv.zeker, compiled.catalog.flatten(facts)):

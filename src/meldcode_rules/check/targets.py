@@ -16,9 +16,18 @@ from pathlib import Path
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.compiler.compile import CompiledRuleset, check_and_compile
-from meldcode_rules.diagnostics import RulesetError, nearest
+from meldcode_rules.diagnostics import Code, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset
-from meldcode_rules.sectors.registry import BASISMODEL, load_all, ruleset_files
+from meldcode_rules.sectors.registry import (
+    BASISMODEL,
+    basismodel_file,
+    compile_sector,
+    compiled_for,
+    installed_sectors,
+    known_sectors,
+    load_all,
+    ruleset_files,
+)
 
 
 @dataclass
@@ -61,13 +70,11 @@ def targets(paths: Sequence[Path] | None = None) -> Targets:
 
 
 #: what a sector ruleset without ``breidt_uit`` reports because it cannot see the basismodel
-_FOLLOWS_FROM_NO_BASE = frozenset({"MR031", "MR035"})
+_FOLLOWS_FROM_NO_BASE = frozenset({Code.MR031, Code.MR035})
 
 
 def _sector_findings(loaded: Iterable[LoadedRuleset]) -> list[Finding]:
     """``sector`` spelled close to a known sector (MC010), and a sector without ``breidt_uit`` (MR041)."""
-    from meldcode_rules.sectors.registry import known_sectors
-
     known = set(known_sectors())
     out = []
     for item in loaded:
@@ -79,7 +86,7 @@ def _sector_findings(loaded: Iterable[LoadedRuleset]) -> list[Finding]:
         if hint and hint != sector:
             out.append(
                 Finding(
-                    "MC010",
+                    Code.MC010,
                     f"sector `{sector}` bestaat niet en lijkt op `{hint}`; een casus met `sector: {hint}` "
                     "zou deze ruleset nooit gebruiken",
                     where,
@@ -93,7 +100,7 @@ def _sector_findings(loaded: Iterable[LoadedRuleset]) -> list[Finding]:
         if not item.model.breidt_uit:
             out.append(
                 Finding(
-                    "MR041",
+                    Code.MR041,
                     f"ruleset `{item.model.id}` is voor sector `{sector}` maar breidt het basismodel niet uit "
                     "(`breidt_uit` ontbreekt); zonder basismodel kent ze de actiecodes en begrippen ervan niet",
                     where,
@@ -105,8 +112,6 @@ def _sector_findings(loaded: Iterable[LoadedRuleset]) -> list[Finding]:
 
 
 def _installed() -> Targets:
-    from meldcode_rules.sectors.registry import basismodel_file, compile_sector, compiled_for, installed_sectors
-
     out = Targets(files=[basismodel_file()])
     try:
         out.compiled.append((BASISMODEL, compiled_for(None)))

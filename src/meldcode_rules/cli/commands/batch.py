@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from meldcode_rules.batch import judge_lines
-from meldcode_rules.cli.commands.exits import fail
+from meldcode_rules.cli.commands.exits import fail, report_error
 from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES
@@ -24,8 +24,6 @@ def batch_command(sector: str | None, engine: str | None, rulesets: tuple[Path, 
 
     Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}; de exitcode is dan 1.
     """
-    from meldcode_rules.cli.commands.exits import report_error
-
     failed = False
     try:
         chosen(rulesets, sector)  # a broken --ruleset stops before the first line, not on each

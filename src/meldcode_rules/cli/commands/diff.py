@@ -7,13 +7,17 @@ of cases gets less protection (or a ruleset disappeared, or a version does not c
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
 
 import click
+from ruamel.yaml import YAML
 
-from meldcode_rules.check.diff import Change, DiffError, DiffReport, run_diff
+from meldcode_rules.check.diff import Change, DiffReport, run_diff
+from meldcode_rules.cli.commands.exits import fail
+from meldcode_rules.diagnostics import DiffError
 
 FORMATS = ("text", "json", "markdown", "github")
 
@@ -41,8 +45,6 @@ def diff_command(old: str, new: str, default_path: str, cases: Path | None, fmt:
     Zonder NEW: de huidige map (`--path`). Elke klasse van casussen waarvan het oordeel
     verandert, geteld en met de kleinste casus; minder bescherming geeft exit 1.
     """
-    from meldcode_rules.cli.commands.exits import fail
-
     if new == "." and not Path(default_path).exists():
         fail(f"geen NEW gegeven en `{default_path}` bestaat hier niet")
     try:
@@ -55,10 +57,6 @@ def diff_command(old: str, new: str, default_path: str, cases: Path | None, fmt:
 
 
 def _yaml(example: dict[str, object]) -> list[str]:
-    import io
-
-    from ruamel.yaml import YAML
-
     yaml = YAML()
     yaml.default_flow_style = False
     out = io.StringIO()

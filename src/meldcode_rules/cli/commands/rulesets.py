@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from meldcode_rules.compiler.compile import CompiledRuleset
+from meldcode_rules.scenarios.scenarios import ruleset_for
 
 HELP = (
     "Rulesetbestand of -map om mee te beoordelen in plaats van de geïnstalleerde rulesets "
@@ -36,6 +37,4 @@ def chosen(rulesets: tuple[Path, ...], sector: str | None) -> CompiledRuleset | 
     """The ruleset to judge with: ``None`` (the installed one) unless ``--ruleset`` was given."""
     if not rulesets:
         return None
-    from meldcode_rules.scenarios.scenarios import ruleset_for
-
     return ruleset_for(sector, list(rulesets))

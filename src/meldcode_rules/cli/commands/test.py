@@ -7,7 +7,7 @@ cannot be read.
 Without paths: the scenarios shipped with the basismodel and those of every installed sector,
 plugins included. ``--coverage`` reports two things per ruleset: the rules no scenario fires,
 and the conclusions (melden, besluit, each action) no scenario observes, that is, no
-scenario would fail if that conclusion were gone (:mod:`meldcode_rules.scenarios.conclusions`).
+scenario would fail if that conclusion were gone (:mod:`meldcode_rules.check.conclusions`).
 ``--min-coverage`` applies to the second.
 """
 
@@ -21,9 +21,11 @@ from xml.sax.saxutils import escape, quoteattr
 import click
 from rich.console import Console
 
+from meldcode_rules.check.conclusions import ConclusionCoverage, conclusion_coverage
+from meldcode_rules.check.report import relative
+from meldcode_rules.cli.commands.exits import fail, report_error
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES, EngineUnavailable, get_engine
-from meldcode_rules.scenarios.conclusions import ConclusionCoverage, conclusion_coverage
 from meldcode_rules.scenarios.scenarios import (
     RulesetCoverage,
     ScenarioResult,
@@ -32,14 +34,13 @@ from meldcode_rules.scenarios.scenarios import (
     load_scenarios,
     run_scenarios,
 )
+from meldcode_rules.sectors.registry import builtin_scenario_dir, installed_sectors
 
 FORMATS = ("text", "json", "junit", "github")
 
 
 def default_paths() -> list[Path]:
     """The shipped scenarios plus every installed sector's own (a plugin's too), each once."""
-    from meldcode_rules.sectors.registry import builtin_scenario_dir, installed_sectors
-
     paths = [builtin_scenario_dir()]
     for sector in installed_sectors():
         paths += [p for p in sector.scenarios if p.exists()]
@@ -98,8 +99,6 @@ def test_command(
 
     Zonder PATHS: de meegeleverde scenario's en die van elke geïnstalleerde sector (ook plugins).
     """
-    from meldcode_rules.cli.commands.exits import fail, report_error
-
     try:
         for engine in engines:
             get_engine(engine)  # an unavailable engine is a usage error, not a failed scenario
@@ -140,8 +139,6 @@ def _text(
     low: list[str],
     minimum: float | None,
 ) -> None:
-    from meldcode_rules.check.report import relative
-
     out = Console(highlight=False, soft_wrap=True)
     failed = [r for r in results if not r.ok]
     for result in failed:
@@ -273,8 +270,6 @@ def _github(
     low: list[str],
     minimum: float | None,
 ) -> None:
-    from meldcode_rules.check.report import relative
-
     for r in results:
         if r.ok:
             continue

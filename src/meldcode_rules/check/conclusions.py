@@ -17,8 +17,12 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from meldcode_rules.check.context import besluit_rules, space_for
+from meldcode_rules.check.semantics import actions, fire
+from meldcode_rules.check.semantics import judge as judge_space
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
 from meldcode_rules.diagnostics import Location
+from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import Fired, judge
 from meldcode_rules.scenarios.scenarios import LoadedScenario, compare
 
@@ -106,8 +110,6 @@ def without(compiled: CompiledRuleset, rule_id: str, part: str) -> CompiledRules
 
 def conclusion_coverage(loaded: Sequence[LoadedScenario]) -> list[ConclusionCoverage]:
     """Per ruleset, every conclusion of its rules and the scenario (if any) that observes it."""
-    from meldcode_rules.engines import get_engine
-
     engine = get_engine("reference")
     observed: dict[tuple[str, str, str], str] = {}
     known: dict[tuple[str, str, str], Conclusion] = {}
@@ -183,9 +185,6 @@ class _Needed:
         self._cache: dict[str, tuple[object, object, list[CompiledRule], object]] = {}
 
     def _setup(self, part: str) -> tuple[object, object, list[CompiledRule], object]:
-        from meldcode_rules.check.context import besluit_rules, space_for
-        from meldcode_rules.check.semantics import fire
-
         key = part if part.startswith("actie:") else "oordeel"
         if key not in self._cache:
             if key == "oordeel":
@@ -200,11 +199,9 @@ class _Needed:
 
     @staticmethod
     def _sets(space: object, fired: object, rules: Sequence[CompiledRule], part: str) -> object:
-        from meldcode_rules.check.semantics import actions, judge
-
         if part.startswith("actie:"):
             return actions(space, rules, fired).get(part.removeprefix("actie:"), 0)  # type: ignore[arg-type]
-        sets = judge(space, rules, fired)  # type: ignore[arg-type]
+        sets = judge_space(space, rules, fired)  # type: ignore[arg-type]
         return (sets.melden, sets.besluit)
 
     def __call__(self, rule: CompiledRule, part: str) -> bool | None:
