@@ -11,16 +11,27 @@ caller can never mistake a failed line for a judgement.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from meldcode_rules.api import RecordSink, evaluate
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
 
 
 def judge_lines(
-    lines: Iterable[str], *, sector: str | None = None, engine: str | None = None, records: RecordSink | None = None
+    lines: Iterable[str],
+    *,
+    sector: str | None = None,
+    engine: str | None = None,
+    ruleset_for: Callable[[str | None], CompiledRuleset | None] | None = None,
+    records: RecordSink | None = None,
 ) -> Iterator[tuple[bool, str]]:
-    """Yield ``(ok, json_line)`` for each non-empty input line (``records``: see :func:`evaluate`)."""
+    """Yield ``(ok, json_line)`` for each non-empty input line.
+
+    ``sector`` is for the cases without their own ``sector`` field (a case that names its
+    sector is judged by it). ``ruleset_for(sector)`` picks the ruleset (``--ruleset``).
+    ``records``: a decision record per judgement (see :func:`evaluate`).
+    """
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -29,8 +40,12 @@ def judge_lines(
         except json.JSONDecodeError as error:
             yield False, _error(number, [f"geen geldige JSON (kolom {error.colno})"])
             continue
+        own = data.get("sector") if isinstance(data, dict) else None
+        # a wrong type of `sector` is left to the case's own validation to report
+        use = sector if own is None else own if isinstance(own, str) else None
         try:
-            oordeel = evaluate(data, sector=sector, engine=engine, records=records)
+            ruleset = ruleset_for(use) if ruleset_for is not None else None
+            oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset, records=records)
         except MeldcodeError as error:
             problems = getattr(error, "problems", None) or [str(error)]
             yield False, _error(number, problems)

@@ -18,11 +18,13 @@ from meldcode_rules._version import __version__
 from meldcode_rules.api import evaluate, read_case_file, read_case_text
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
+from meldcode_rules.cli.commands.diff import diff_command
 from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.explain import explain_command
 from meldcode_rules.cli.commands.oefen import oefen_command
 from meldcode_rules.cli.commands.render import render_command
 from meldcode_rules.cli.commands.replay import replay_command
+from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
 from meldcode_rules.cli.commands.schema import schema_command
 from meldcode_rules.cli.commands.sectors import sectors_command
 from meldcode_rules.cli.commands.serve import serve_command
@@ -48,8 +50,11 @@ def main() -> None:
 @click.option("--sector", "-s", help="Sector (standaard: het veld `sector` van de casus, anders het basismodel).")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@ruleset_option
 @click.option("--records", help="Leg een besluitregistratie vast in deze SQLite-database (zie `replay`).")
-def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str, records: str | None) -> None:
+def evaluate_command(
+    case_file: Path, sector: str | None, engine: str | None, fmt: str, rulesets: tuple[Path, ...], records: str | None
+) -> None:
     """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
         if str(case_file) == "-":
@@ -57,7 +62,9 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
         else:
             case = read_case_file(case_file, sector)
         writer = writer_from_env(records) if records else None
-        oordeel = evaluate(case, sector=sector, engine=engine, records=writer)
+        oordeel = evaluate(
+            case, sector=sector, engine=engine, ruleset=chosen(rulesets, sector or case.sector), records=writer
+        )
     except MeldcodeError as error:
         report_error(error)
         return
@@ -76,6 +83,7 @@ main.add_command(sectors_command)
 
 main.add_command(batch_command)
 main.add_command(check_command)
+main.add_command(diff_command)
 main.add_command(serve_command)
 main.add_command(replay_command)
 

@@ -321,6 +321,7 @@ def check_and_compile(
         acties=ctx.acties,
         catalog=catalog,
         invarianten=tuple(ctx.invariants),
+        begrippen=dict(ctx.begrippen),
     )
 
 

@@ -278,6 +278,18 @@ class ActieDefinitie(_Node):
     omschrijving: str = Field(min_length=1)
 
 
+class Vervalt(_Node):
+    """An invariant of an earlier version that this version removes or weakens, on purpose.
+
+    ``check --against REV`` reports a removed or weakened invariant (MC601) unless the new
+    version says so here: a promise about children's safety never disappears silently.
+    """
+
+    invariant: str = Field(pattern=ID_PATTERN, description="Het id van de invariant die vervalt of verzwakt.")
+    reden: str = Field(min_length=1, description="Waarom: wat de bron nu zegt, of waar het nu geregeld is.")
+    bron: str | None = Field(default=None, description="De bron van de wijziging.")
+
+
 class RulesetFile(_Node):
     """One ruleset file."""
 
@@ -300,3 +312,7 @@ class RulesetFile(_Node):
     )
     regels: list[Regel] = Field(default_factory=list)
     invarianten: list[Invariant] = Field(default_factory=list)
+    vervalt: list[Vervalt] = Field(
+        default_factory=list,
+        description="Invarianten van een vorige versie die deze versie bewust laat vervallen of verzwakt.",
+    )
