@@ -327,3 +327,46 @@ def test_render_draws_the_time_rules() -> None:
     for regel in compiled.tijdregels:
         assert f"`{regel.feit}`" in markdown and regel.feit in page
     assert "-->|deadline van| " in markdown and "standaard van meldcode-rules" in markdown
+
+
+@settings(max_examples=150, deadline=None)
+@given(dossiers(sectors=SECTORS))
+def test_the_fast_reader_builds_what_pydantic_builds(generated: tuple[dict[str, Any], dt.date]) -> None:
+    from meldcode_rules.dossier.reader import read_dossier
+
+    data, _op = generated
+    read = read_dossier(data)
+    assert read is not None  # generated dossiers are of the plain shape: the reader must not decline them all
+    validated = Dossier.model_validate(data)
+    assert read == validated
+    for mine, theirs in zip(read.gebeurtenissen, validated.gebeurtenissen, strict=True):
+        assert list(mine.__dict__) == list(theirs.__dict__) and mine.model_fields_set == theirs.model_fields_set
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"soort": "signaal", "datum": "2026-02-30"},
+        {"soort": "signaal", "datum": "2026-01-01T10:00+01:00"},
+        {"soort": "signaal", "datum": "2026-01-01", "vormen": ["vgv", "onzin"]},
+        {"soort": "melding", "datum": "2026-01-01"},
+        {"soort": "melding", "datum": "2026-01-01", "door": None},
+        {"soort": "afweging", "datum": "2026-01-01", "vermoeden": 1},
+        {"soort": "hulp_gestart", "datum": "2026-01-01", "termijn": "zes weken"},
+        {"soort": "signal", "datum": "2026-01-01"},
+    ],
+)
+def test_the_fast_reader_declines_what_it_does_not_mirror(bad: dict[str, Any]) -> None:
+    from meldcode_rules.dossier.reader import read_dossier
+
+    assert read_dossier({"gebeurtenissen": [bad]}) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(dossiers(sectors=SECTORS))
+def test_judgements_built_without_revalidation_equal_validated_ones(generated: tuple[dict[str, Any], dt.date]) -> None:
+    from meldcode_rules.judge.judgement import Judgement
+
+    data, op = generated
+    judgement = evaluate(data, engine="reference", op=op)
+    assert Judgement.model_validate(judgement.model_dump()) == judgement

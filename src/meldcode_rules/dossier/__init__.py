@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from meldcode_rules.case.model import Case
 from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.dossier.model import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
+from meldcode_rules.dossier.reader import read_dossier
 from meldcode_rules.load.loader import read_yaml
 
 __all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier", "read_input_file", "read_input_text"]
@@ -47,6 +48,11 @@ def parse_dossier(
         return dossier_of_case(parse_case(data, source), datum)  # type: ignore[arg-type]
     if not isinstance(data, Mapping):
         raise CaseError(["een dossier is een object met `gebeurtenissen` (zie docs/vocabulary.md)"], source)
+    # Plain JSON-shaped dossiers are read without pydantic's per-event cost; whatever the
+    # reader declines (every invalid dossier among it) is validated by pydantic.
+    read = read_dossier(data)
+    if read is not None:
+        return read
     try:
         return Dossier.model_validate(dict(data))
     except ValidationError as error:
