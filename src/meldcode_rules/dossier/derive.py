@@ -100,13 +100,16 @@ class Afleiding:
 
 def ordered(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> list[Ingang]:
     """The events in date order (stable), after checking that none lies after the peildatum."""
-    problems: list[str] = []
     ingangen = [Ingang(i, e) for i, e in enumerate(dossier.gebeurtenissen, start=1)]  # type: ignore[arg-type]
-    for ingang in ingangen:
-        for name, value in _moments(ingang.event):
-            if _after(value, peildatum):
-                # The position and the field, never the date itself: case data is sensitive.
-                problems.append(f"`gebeurtenissen.{ingang.positie}.{name}`: ligt na de peildatum")
+    peil_dag = day(peildatum)
+    late = [i for i in ingangen if i.dag >= peil_dag or i.event.__dict__.get("incidentdatum") is not None]
+    problems = [
+        # The position and the field, never the date itself: case data is sensitive.
+        f"`gebeurtenissen.{ingang.positie}.{name}`: ligt na de peildatum"
+        for ingang in late
+        for name, value in _moments(ingang.event)
+        if _after(value, peildatum)
+    ]
     if problems:
         raise CaseError(problems, source)
     ingangen.sort(key=_dag)
@@ -220,7 +223,9 @@ def derive(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> Afl
     """Fold the events (in date order) into case data, with provenance and contradictions."""
     ingangen = ordered(dossier, peildatum, source)
     values: dict[str, Any] = {}
-    afleiding = Afleiding(ingangen=ingangen, data={})
+    herkomst: dict[str, Ingang] = {}
+    afleiding = Afleiding(ingangen=ingangen, data={}, herkomst=herkomst)
+    wijzigingen = afleiding.wijzigingen
     for ingang in ingangen:
         changes: list[Wijziging] = []
         for path, value in effects(ingang.event):
@@ -230,21 +235,16 @@ def derive(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> Afl
                 if merged != (old or []):
                     changes.append(Wijziging(path, old or [], merged))
                     values[path] = merged
-                    afleiding.herkomst[path] = ingang
+                    herkomst[path] = ingang
                 continue
-            before = afleiding.herkomst.get(path)
-            if (
-                before is not None
-                and before.positie != ingang.positie
-                and old != value
-                and before.dag == ingang.dag
-            ):
-                afleiding.tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
             if old != value:
+                before = herkomst.get(path)
+                if before is not None and before.dag == ingang.dag and before.positie != ingang.positie:
+                    afleiding.tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
                 changes.append(Wijziging(path, old, value))
-            values[path] = value
-            afleiding.herkomst[path] = ingang
-        afleiding.wijzigingen[ingang.positie] = changes
+                values[path] = value
+            herkomst[path] = ingang
+        wijzigingen[ingang.positie] = changes
     data: dict[str, Any] = {}
     for path, value in values.items():
         node = data
