@@ -370,3 +370,16 @@ def test_judgements_built_without_revalidation_equal_validated_ones(generated: t
     data, op = generated
     judgement = evaluate(data, engine="reference", op=op)
     assert Judgement.model_validate(judgement.model_dump()) == judgement
+
+
+def test_a_plain_case_dated_after_the_peildatum_names_its_datum() -> None:
+    with pytest.raises(CaseError) as error:
+        evaluate_api({"datum": "2026-05-01", "afweging": {"vermoeden": "ja"}}, op=D(2026, 4, 1))
+    assert "`datum`: ligt na de peildatum" in str(error.value) and "2026-05-01" not in str(error.value)
+
+
+def test_a_plain_case_judged_op_a_date_counts_its_deadlines_from_its_datum() -> None:
+    case = {"datum": "2026-01-05", "afweging": {"vermoeden": "ja", "acute_onveiligheid": "ja"}}
+    actie = _actie(evaluate_api(case, engine="reference", op=D(2026, 1, 9)), "melden_veilig_thuis")
+    assert (actie.deadline, actie.verlopen, actie.dagen_verlopen) == (D(2026, 1, 5), True, 4)
+    assert actie.telt_vanaf.soort == "momentopname"

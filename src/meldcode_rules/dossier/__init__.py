@@ -109,7 +109,12 @@ def evaluate(
     """Judge a dossier (or a plain case, as a dossier of one moment) as of ``op`` (default today)."""
     from meldcode_rules.dossier.oordeel import evaluate_dossier
 
-    return evaluate_dossier(parse_dossier(dossier, datum=op), sector, engine, ruleset=ruleset, op=op)
+    parsed = parse_dossier(dossier, datum=op)
+    first = parsed.gebeurtenissen[0]
+    if not is_dossier(dossier) and op is not None and first.datum > op:
+        # A plain case has no events to name: its own `datum` lies after the peildatum.
+        raise CaseError(["`datum`: ligt na de peildatum"], "casus")
+    return evaluate_dossier(parsed, sector, engine, ruleset=ruleset, op=op)
 
 
 def read_input_file(path: Path, sector: str | None = None) -> Case | Dossier:
