@@ -286,12 +286,16 @@ def test_time_rules_are_checked_with_locations(rulesets: Path) -> None:
         "start: [{soort: hulp_afgeslote, waar: {afspraak_wie_contact_houdt: [nee, onbekend]}}]",
     )
     text = text.replace("    vanaf: incidentdatum\n", "    vanaf: incidentdatm\n")
+    text = text.replace("    min_aantal: 3\n    min_herkomsten: 2\n", "")  # a pattern without counts
+    text = text.replace("  - feit: tijd.signaal_na_afsluiting\n", "  - feit: tijd.csg_venster_open\n")
     file.write_text(text, encoding="utf-8")
     with pytest.raises(RulesetError) as error:
         compile_from([rulesets])
     rendered = str(error.value)
     assert "MR061" in rendered and "hulp_afgesloten" in rendered
     assert "MR062" in rendered and "incidentdatum" in rendered
+    assert "MR063" in rendered and "min_aantal" in rendered
+    assert "MR060" in rendered and "tijd.csg_venster_open" in rendered
 
 
 # ---------------------------------------------------------------- CLI and batch
