@@ -427,3 +427,12 @@ def test_a_witness_dossier_gives_exactly_the_time_facts_asked_for(data: st.DataO
     dossier, op = found
     judgement = evaluate(dossier, engine="reference", op=op)
     assert {f.feit: f.waarde for f in judgement.tijdfeiten} == wanted
+
+
+@settings(max_examples=80, deadline=None)
+@given(dossiers(sectors=SECTORS, max_events=5, low=dt.date(1, 1, 1), high=dt.date(9999, 12, 31)))
+def test_any_date_ends_in_a_judgement(generated: tuple[dict[str, Any], dt.date]) -> None:
+    # The first and last representable days included: never an overflow, never a traceback.
+    data, op = generated
+    for engine in ENGINES:
+        assert evaluate(data, engine=engine, op=op).melden in ("ja", "nee", "onbekend")

@@ -20,8 +20,8 @@ from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condi
 from meldcode_rules.dossier.derive import Afleiding, Ingang, case_of, day, derive
 from meldcode_rules.dossier.model import Dossier, trusted
 from meldcode_rules.dossier.tijd import Klok, klokken, matches, passed
+from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
 from meldcode_rules.engines import get_engine
-from meldcode_rules.judge.combine import deadline as date_plus
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Tegenstrijdigheid, TijdFeit
 from meldcode_rules.load.ruleset import GebeurtenisKeuze
