@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from meldcode_rules.dossier.model import SOORTEN, event_fields
+from meldcode_rules.case.dossier import SOORTEN, event_fields
 
 START = dt.date(2024, 1, 1)
 END = dt.date(2026, 12, 31)

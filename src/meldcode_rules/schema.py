@@ -18,9 +18,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from meldcode_rules import resources
+from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import Case
-from meldcode_rules.dossier.model import Dossier
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.operators import OPERATORS
 from meldcode_rules.load.ruleset import RulesetFile

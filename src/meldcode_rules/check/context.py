@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from meldcode_rules.check.findings import Finding, RuleRef, Severity
 from meldcode_rules.check.space import Space, atoms_for, case_data, flat_case
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, Expr
 from meldcode_rules.diagnostics import CheckerBug, Location
+from meldcode_rules.dossier.getuige import dossier_for
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
@@ -106,10 +108,6 @@ def _as_dossier(compiled: CompiledRuleset, space: Space, mask: int, assignment: 
     tijd = {compiled.catalog[r.feit].key() for r in compiled.tijdregels}
     if not any(assignment.get(key, "onbekend") != "onbekend" for key in tijd):
         return ()
-    import json
-
-    from meldcode_rules.dossier.getuige import dossier_for
-
     rest = mask
     for _ in range(256):
         if not rest:

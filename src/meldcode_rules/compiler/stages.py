@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from meldcode_rules.case.facts import GEEN, FactCatalog
 from meldcode_rules.compiler.compiled import CompiledInvariant, CompiledRule, CompiledRuleset, RulesetInfo
 from meldcode_rules.compiler.kleene import compile_condition
+from meldcode_rules.compiler.tijdregels import check_tijdregels as tijdregels_of
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset, SourceMap
 from meldcode_rules.load.operators import BY_NAME, counterpart, dutch_list, for_kind
@@ -273,9 +274,7 @@ def compile_invariants(ctx: Context) -> None:
 def check_tijdregels(ctx: Context) -> None:
     """The time rules (``tijdregels:``) are sound, and their ``tijd.`` facts join the catalog
     (MR031, MR060-MR063); rules are checked and compiled against that catalog."""
-    from meldcode_rules.compiler.tijdregels import check_tijdregels as check
-
-    ctx.tijdregels, ctx.catalog, problems = check(ctx.order, ctx.catalog, ctx.acties)
+    ctx.tijdregels, ctx.catalog, problems = tijdregels_of(ctx.order, ctx.catalog, ctx.acties)
     ctx.diagnostics.extend(problems)
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from meldcode_rules.case.dossier import SOORTEN, event_fields
 from meldcode_rules.case.facts import TRI_VALUES, FactCatalog, FactSpec
 from meldcode_rules.diagnostics import Code, Diagnostic, nearest
-from meldcode_rules.dossier.model import SOORTEN, event_fields
 from meldcode_rules.load.loader import LoadedRuleset, YamlPath
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
 

@@ -1,7 +1,7 @@
 """A shortcut for plain JSON-shaped dossiers: read them without pydantic's per-event cost.
 
 Like :mod:`meldcode_rules.case.flat_reader` for case files: it accepts a strict subset of
-what the :class:`~meldcode_rules.dossier.model.Dossier` model accepts (strings, booleans,
+what the :class:`~meldcode_rules.case.dossier.Dossier` model accepts (strings, booleans,
 nulls and lists of strings, dates as ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]`` without a
 zone) and declines (returns ``None``) everything else, including every invalid dossier, so
 every error still comes from pydantic. What it accepts it builds into the same models, with
@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from meldcode_rules.case.dossier import EVENT_MODELS, Dossier, event_fields, trusted
 from meldcode_rules.case.model import Tri
-from meldcode_rules.dossier.model import EVENT_MODELS, Dossier, event_fields, trusted
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)

@@ -36,6 +36,8 @@ from meldcode_rules.api import evaluate
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, MeldcodeError, RulesetError, ScenarioError, nearest
+from meldcode_rules.dossier import parse_dossier
+from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.engines import ENGINES, durable_available
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics, yaml_files
@@ -279,9 +281,6 @@ def _check_dossier(
     path: YamlPath,
     problems: list[Diagnostic],
 ) -> Any:
-    from meldcode_rules.dossier import parse_dossier
-    from meldcode_rules.dossier.oordeel import evaluate_dossier
-
     where = source.locate((*path, "dossier"))
     if scenario.gegeven:
         problems.append(Diagnostic(Code.MR051, "geef `gegeven` of `dossier`, niet allebei", where))
@@ -370,8 +369,6 @@ def run_scenarios(loaded: Sequence[LoadedScenario], *, engines: Sequence[str] | 
         for item in loaded:
             try:
                 if item.dossier is not None:
-                    from meldcode_rules.dossier.oordeel import evaluate_dossier
-
                     judgement = evaluate_dossier(item.dossier, engine=engine, ruleset=item.ruleset, op=item.scenario.op)
                 else:
                     judgement = evaluate(item.case, engine=engine, ruleset=item.ruleset)
