@@ -437,3 +437,10 @@ def test_any_date_ends_in_a_judgement(generated: tuple[dict[str, Any], dt.date])
     data, op = generated
     for engine in ENGINES:
         assert evaluate(data, engine=engine, op=op).melden in ("ja", "nee", "onbekend")
+
+
+def test_an_action_whose_facts_no_event_set_has_no_deadline_and_is_onbekend() -> None:
+    # Only a signal: nothing says when the advice of Veilig Thuis became due.
+    judgement = evaluate({"gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-05"}]}, op=D(2026, 2, 1))
+    actie = _actie(judgement, "veilig_thuis_raadplegen")
+    assert (actie.termijn, actie.deadline, actie.verlopen, actie.telt_vanaf) == ("direct", None, "onbekend", None)
