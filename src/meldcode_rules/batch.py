@@ -12,16 +12,26 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.dossier import evaluate  # cases and dossiers alike
 
 
 def judge_lines(
-    lines: Iterable[str], *, sector: str | None = None, engine: str | None = None, op: dt.date | None = None
+    lines: Iterable[str],
+    *,
+    sector: str | None = None,
+    engine: str | None = None,
+    ruleset_for: Callable[[str | None], CompiledRuleset | None] | None = None,
+    op: dt.date | None = None,
 ) -> Iterator[tuple[bool, str]]:
-    """Yield ``(ok, json_line)`` for each non-empty input line (a case or a dossier; ``op``: the peildatum)."""
+    """Yield ``(ok, json_line)`` for each non-empty input line: a case, or a dossier judged as of ``op``.
+
+    ``sector`` is for the cases without their own ``sector`` field (a case that names its
+    sector is judged by it). ``ruleset_for(sector)`` picks the ruleset (``--ruleset``).
+    """
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -30,8 +40,12 @@ def judge_lines(
         except json.JSONDecodeError as error:
             yield False, _error(number, [f"geen geldige JSON (kolom {error.colno})"])
             continue
+        own = data.get("sector") if isinstance(data, dict) else None
+        # a wrong type of `sector` is left to the case's own validation to report
+        use = sector if own is None else own if isinstance(own, str) else None
         try:
-            oordeel = evaluate(data, sector=sector, engine=engine, op=op)
+            ruleset = ruleset_for(use) if ruleset_for is not None else None
+            oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset, op=op)
         except MeldcodeError as error:
             problems = getattr(error, "problems", None) or [str(error)]
             yield False, _error(number, problems)

@@ -72,11 +72,17 @@ class Code(StrEnum):
     MR053 = "MR053", "scenario", "de sector van het scenariobestand is niet geïnstalleerd"
     MR054 = "MR054", "scenario", "twee scenario's in één bestand hebben dezelfde `naam`"
     # findings of `meldcode-rules check` (check/)
+    MC010 = "MC010", "check", "de `sector` van een ruleset lijkt op een bekende sector (een tikfout)"
     MC100 = "MC100", "check", "een casus waarop geen regel `melden` beslist (het veiligheidsnet antwoordt)"
     MC101 = "MC101", "check", "`melden: onbekend` zonder open vraag die het kan beslissen"
     MC200 = "MC200", "check", "een verklaarde invariant faalt"
     MC201 = "MC201", "check", "nooit verzwakken: een sector meldt minder dan het basismodel"
     MC202 = "MC202", "check", "een onbekend feit maakt van een verplichte melding `nee`"
+    MC203 = (
+        "MC203",
+        "check",
+        "een oordeel spreekt zichzelf tegen (melden ja zonder meldactie, besluit melden zonder melden ja, ...)",
+    )
     MC300 = "MC300", "check", "een regel `melden: nee` met `besluit: afsluiten` vuurt zeker samen met `melden: ja`"
     MC301 = "MC301", "check", "een andere overlap van `ja` en `nee`: de beschermende volgorde beslist"
     MC302 = "MC302", "check", "één regel concludeert `melden: ja` met een besluit dat geen melding is"
@@ -84,6 +90,13 @@ class Code(StrEnum):
     MC401 = "MC401", "check", "overschaduwde regel: verandert het oordeel nooit"
     MC500 = "MC500", "check", "de engines durable en reference verschillen"
     MC501 = "MC501", "check", "vergelijking van de engines overgeslagen (durable-rules niet te importeren)"
+    MC600 = "MC600", "check", "`--against`: een klasse van casussen krijgt minder bescherming dan in de vorige versie"
+    MC601 = (
+        "MC601",
+        "check",
+        "`--against`: een invariant van vroeger is weg of belooft minder, zonder `vervalt:`",
+    )
+    MC602 = "MC602", "check", "`--against`: de vorige versie is niet te lezen of niet te controleren"
     # a case that cannot be judged (api.py, scenarios/oefen.py): CaseError
     MV001 = "MV001", "casus", "het casusbestand is niet te lezen"
     MV002 = "MV002", "casus", "het casusbestand is geen UTF-8-tekst"
@@ -166,6 +179,10 @@ class RulesetError(MeldcodeError):
         count = len(self.diagnostics)
         head = f"{count} {'fout' if count == 1 else 'fouten'} in de ruleset(s):"
         return "\n".join([head, *(d.render() for d in self.diagnostics)])
+
+
+class DiffError(MeldcodeError):
+    """``diff``/``check --against``: OLD or NEW is not a path nor a git revision, or cannot be read."""
 
 
 class ScenarioError(RulesetError):

@@ -31,8 +31,9 @@ class Finding:
     message: str
     location: Location
     severity: Severity = "fout"
-    #: True: holds for every case of the (finite) space; False: found or checked on a sample
-    proved: bool = True
+    #: True: holds for every case of the (finite) space; False: found or checked on a sample;
+    #: None: not a statement about cases at all (a syntax or reference error in a file)
+    proved: bool | None = True
     ruleset: str | None = None
     regels: tuple[RuleRef, ...] = ()
     #: the smallest case that shows it, in case-file form (the ``gegeven:`` of a scenario)
@@ -40,6 +41,10 @@ class Finding:
     #: melden/besluit of the real evaluator on the counterexample
     oordeel: dict[str, Any] | None = None
     details: tuple[str, ...] = field(default=())
+    #: the other rulesets (sectors) where the same finding holds, folded into this one
+    ook_in: tuple[str, ...] = ()
+    #: other findings with the same smallest counterexample: consequences of the same defect
+    gevolgen: tuple[Finding, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
@@ -51,7 +56,7 @@ class Finding:
         if diagnostic.suggestion:
             details = (f"bedoelde u: {diagnostic.suggestion}?", *details)
         severity: Severity = "fout" if diagnostic.severity == "fout" else "waarschuwing"
-        return cls(diagnostic.code, diagnostic.message, diagnostic.location, severity, True, details=details)
+        return cls(diagnostic.code, diagnostic.message, diagnostic.location, severity, None, details=details)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -67,4 +72,6 @@ class Finding:
             "tegenvoorbeeld": self.tegenvoorbeeld,
             "oordeel": self.oordeel,
             "details": list(self.details),
+            "ook_in": list(self.ook_in),
+            "gevolgen": [g.to_json() for g in self.gevolgen],
         }

@@ -18,10 +18,12 @@ from rich.console import Console
 from meldcode_rules._version import __version__
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
+from meldcode_rules.cli.commands.diff import diff_command
 from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.explain import explain_command
 from meldcode_rules.cli.commands.oefen import oefen_command
 from meldcode_rules.cli.commands.render import render_command
+from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
 from meldcode_rules.cli.commands.schema import schema_command
 from meldcode_rules.cli.commands.sectors import sectors_command
 from meldcode_rules.cli.commands.test import test_command
@@ -45,14 +47,23 @@ def main() -> None:
 @click.option(
     "--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum voor een dossier (standaard: vandaag)."
 )
-def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str, op: dt.datetime | None) -> None:
+@ruleset_option
+def evaluate_command(
+    case_file: Path,
+    sector: str | None,
+    engine: str | None,
+    fmt: str,
+    op: dt.datetime | None,
+    rulesets: tuple[Path, ...],
+) -> None:
     """Beoordeel een casus of dossier (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
         if str(case_file) == "-":
             case = read_input_text(sys.stdin.read(), "standaardinvoer", sector=sector)
         else:
             case = read_input_file(case_file, sector)
-        oordeel = evaluate(case, sector=sector, engine=engine, op=op.date() if op else None)
+        ruleset = chosen(rulesets, sector or case.sector)
+        oordeel = evaluate(case, sector=sector, engine=engine, ruleset=ruleset, op=op.date() if op else None)
     except MeldcodeError as error:
         report_error(error)
         return
@@ -71,6 +82,7 @@ main.add_command(sectors_command)
 
 main.add_command(batch_command)
 main.add_command(check_command)
+main.add_command(diff_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

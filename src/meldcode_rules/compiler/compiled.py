@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from meldcode_rules.case.facts import FactCatalog
 from meldcode_rules.compiler.expr import Expr
 from meldcode_rules.diagnostics import Location
-from meldcode_rules.load.ruleset import Conclusie, Conditie, Invariant, Tijdregel
+from meldcode_rules.load.ruleset import Begrip, Conclusie, Conditie, Invariant, Tijdregel
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ class CompiledRuleset:
     acties: dict[str, str]
     catalog: FactCatalog
     invarianten: tuple[CompiledInvariant, ...]
+    #: every begrip of this ruleset and what it extends, by id (render defines them on the page)
+    begrippen: Mapping[str, Begrip] = field(default_factory=dict)
     #: the time rules of every ruleset used (their facts are in ``catalog``; see dossier/tijd.py)
     tijdregels: tuple[Tijdregel, ...] = ()
 

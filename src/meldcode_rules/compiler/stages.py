@@ -334,6 +334,7 @@ def check_and_compile(
         catalog=ctx.catalog,
         invarianten=tuple(ctx.invariants),
         tijdregels=ctx.tijdregels,
+        begrippen=dict(ctx.begrippen),
     )
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from meldcode_rules.case.dossier import Dossier
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.dossier.derive import day
 from meldcode_rules.dossier.oordeel import DossierOordeel, judge_dossier
 from meldcode_rules.explain.explain import tekst, uitleg_van
@@ -66,10 +67,15 @@ def tijdlijn_tekst(beoordeeld: DossierOordeel) -> str:
 
 
 def explain_dossier(
-    dossier: Dossier, sector: str | None = None, engine: str | None = None, *, op: dt.date | None = None
+    dossier: Dossier,
+    sector: str | None = None,
+    engine: str | None = None,
+    *,
+    op: dt.date | None = None,
+    ruleset: CompiledRuleset | None = None,
 ) -> str:
     """The timeline of ``dossier`` and the explanation of its judgement as of ``op`` (default today)."""
-    beoordeeld = judge_dossier(dossier, sector, engine, op=op)
+    beoordeeld = judge_dossier(dossier, sector, engine, op=op, ruleset=ruleset)
     case = beoordeeld.compiled.catalog.model.model_validate(
         {**beoordeeld.afleiding.data, "sector": beoordeeld.compiled.sector}
     )

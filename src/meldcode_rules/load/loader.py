@@ -139,7 +139,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
 def _yaml_hint(problem: str) -> tuple[str, ...]:
     if "duplicate key" in problem:
         return ("elke sleutel mag maar een keer voorkomen in hetzelfde blok",)
-    if "tab" in problem:
+    if "tab" in problem or "'\\t'" in problem or "\t" in problem:  # ruamel says: found character '\t'
         return ("gebruik spaties om in te springen, geen tabs",)
     if "mapping values" in problem:
         return ("staat er een dubbele punt in een tekst? zet de tekst dan tussen aanhalingstekens",)
@@ -208,6 +208,16 @@ def schema_diagnostics(
             message = (
                 f"ongeldige termijn {item.get('input')!r}: schrijf `direct`, `4 uur`, `5 dagen`, "
                 "`5 werkdagen` of `6 weken`"
+            )
+        elif (
+            kind == "string_type"
+            and isinstance(item.get("input"), int | float)
+            and not isinstance(item.get("input"), bool)
+        ):
+            # YAML reads `versie: 2026.1` as a number (and would drop a trailing 0 of 2026.10)
+            message = (
+                f"`{field_name}` moet tekst zijn, maar YAML leest hier een getal; zet de waarde tussen "
+                f'aanhalingstekens: `{field_name}: "{item.get("input")}"`'
             )
         else:
             message = f"`{field_name}`: {item['msg']}" if field_name else item["msg"]

@@ -331,6 +331,18 @@ class Tijdregel(_Node):
     actie: str | None = Field(default=None, description="De actie waarvan deze klok de deadline geeft.")
 
 
+class Vervalt(_Node):
+    """An invariant of an earlier version that this version removes or weakens, on purpose.
+
+    ``check --against REV`` reports a removed or weakened invariant (MC601) unless the new
+    version says so here: a promise about children's safety never disappears silently.
+    """
+
+    invariant: str = Field(pattern=ID_PATTERN, description="Het id van de invariant die vervalt of verzwakt.")
+    reden: str = Field(min_length=1, description="Waarom: wat de bron nu zegt, of waar het nu geregeld is.")
+    bron: str | None = Field(default=None, description="De bron van de wijziging.")
+
+
 class RulesetFile(_Node):
     """One ruleset file."""
 
@@ -356,4 +368,8 @@ class RulesetFile(_Node):
     tijdregels: list[Tijdregel] = Field(
         default_factory=list,
         description="Afgeleide feiten over tijd (`tijd.`...) voor dossiers, op de peildatum (docs/ruleset-format.md).",
+    )
+    vervalt: list[Vervalt] = Field(
+        default_factory=list,
+        description="Invarianten van een vorige versie die deze versie bewust laat vervallen of verzwakt.",
     )

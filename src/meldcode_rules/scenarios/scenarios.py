@@ -79,6 +79,9 @@ class Scenario(_Strict):
 
     naam: str = Field(min_length=1, description="Een korte, unieke naam binnen het bestand.")
     bron: str = Field(min_length=1, description="De bron waar dit scenario op rust (verplicht).")
+    omschrijving: str | None = Field(
+        default=None, description="Het verhaal van de casus, zoals `oefen` het de cursist vertelt."
+    )
     gegeven: dict[str, Any] = Field(default_factory=dict, description="De casus (zie docs/vocabulary.md).")
     dossier: dict[str, Any] | None = Field(
         default=None, description="Of een dossier: `gebeurtenissen` met datum (zie docs/vocabulary.md, Dossier)."
