@@ -30,6 +30,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("judge",),  # one protective judgement
     ("sectors",),  # which rulesets a sector uses, compiled once
     ("api",),  # the facade: evaluate, parse_case
+    ("dossier",),  # a case over time: events -> facts and time facts as of a date, then judged
     ("records",),  # decision records, replay
     ("explain",),  # explain, render, the terminal summary
     ("scenarios",),  # trainer-written scenarios, training mode

@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_shipped_schemas_equal_generated() -> None:
     generated = schema.generate()
-    assert set(generated) == {"ruleset", "case", "judgement", "scenario"}
+    assert set(generated) == {"ruleset", "case", "judgement", "scenario", "dossier"}
     for name, content in generated.items():
         shipped = (schema.shipped_dir() / schema.file_name(name)).read_text(encoding="utf-8")
         assert shipped == schema.dumps(content), f"{name}: voer `meldcode-rules schema --out schemas` uit"
@@ -30,7 +30,8 @@ def test_repo_schemas_equal_generated() -> None:
 def test_fact_names_and_action_codes_complete() -> None:
     ruleset = schema.generate()["ruleset"]
     feit = ruleset["$defs"]["FeitTest"]["properties"]["feit"]
-    assert feit["examples"] == catalog_for().paths  # examples: a sector package adds facts
+    assert feit["examples"][: len(catalog_for())] == catalog_for().paths  # examples: a sector package adds facts
+    assert "tijd.herbeoordeling_verlopen" in feit["examples"]  # declared by the basismodel's tijdregels
     assert "afweging.acute_onveiligheid" in feit["examples"]
     codes = ruleset["$defs"]["Actie"]["properties"]["code"]["examples"]
     assert "melden_veilig_thuis" in codes
@@ -51,6 +52,7 @@ def test_schema_command_writes_files(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
     assert names == [
         "case.schema.json",
+        "dossier.schema.json",
         "judgement.schema.json",
         "openapi.json",
         "ruleset.schema.json",

@@ -25,6 +25,7 @@ from meldcode_rules.api import parse_case
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import REFERENTIE_MAX
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.dossier import parse_dossier
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.load.ruleset import RulesetFile
 from meldcode_rules.scenarios.scenarios import ScenarioFile
@@ -91,8 +92,10 @@ def _plain(data: Any) -> Any:
 
 def shipped_files() -> dict[str, list[Path]]:
     examples = REPO / "examples"
+    inputs = sorted([*examples.glob("*.yaml"), *examples.glob("*.json")])
     return {
-        "case": sorted([*examples.glob("*.yaml"), *examples.glob("*.json")]),
+        "case": [p for p in inputs if "gebeurtenissen" not in _load(p)],
+        "dossier": [p for p in inputs if "gebeurtenissen" in _load(p)],
         "scenario": sorted([*(REPO / "scenarios").rglob("*.yaml"), *examples.glob("sector-*/src/*/scenarios/*.yaml")]),
         "ruleset": sorted([*(REPO / "rulesets").glob("*.yaml"), *examples.glob("sector-*/src/*/rulesets/*.yaml")]),
     }
@@ -122,8 +125,17 @@ def _pydantic_model(model: Any) -> Callable[[Any], bool]:
     return accepts
 
 
+def _pydantic_dossier(data: Any) -> bool:
+    try:
+        parse_dossier(data)
+    except MeldcodeError:
+        return False
+    return True
+
+
 PYDANTIC: dict[str, Callable[[Any], bool]] = {
     "case": _pydantic_case,
+    "dossier": _pydantic_dossier,
     "scenario": _pydantic_model(ScenarioFile),
     "ruleset": _pydantic_model(RulesetFile),
 }
@@ -132,6 +144,7 @@ PYDANTIC: dict[str, Callable[[Any], bool]] = {
 def test_every_shipped_file_passes_ajv_strict_check_jsonschema_and_pydantic() -> None:
     files = shipped_files()
     assert len(files["case"]) >= 15 and len(files["scenario"]) >= 8 and len(files["ruleset"]) >= 7
+    assert len(files["dossier"]) >= 1
     documents = [(name, _load(path)) for name, paths in files.items() for path in paths]
     verdicts = ajv(documents)
     for (name, data), (valid, errors), path in zip(

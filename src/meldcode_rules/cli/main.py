@@ -8,6 +8,7 @@ code, never a traceback. Exit codes: 0 ok, 1 a finding or failed test,
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -15,7 +16,8 @@ import click
 from rich.console import Console
 
 from meldcode_rules._version import __version__
-from meldcode_rules.api import evaluate, read_case_file, read_case_text
+from meldcode_rules.api import evaluate as evaluate_case
+from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
 from meldcode_rules.cli.commands.diff import diff_command
@@ -29,7 +31,8 @@ from meldcode_rules.cli.commands.schema import schema_command
 from meldcode_rules.cli.commands.sectors import sectors_command
 from meldcode_rules.cli.commands.serve import serve_command
 from meldcode_rules.cli.commands.test import test_command
-from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.diagnostics import CaseError, MeldcodeError
+from meldcode_rules.dossier import evaluate, read_input_file, read_input_text
 from meldcode_rules.engines import ENGINES
 from meldcode_rules.explain.render_text import print_judgement
 from meldcode_rules.records.store import writer_from_env
@@ -50,21 +53,34 @@ def main() -> None:
 @click.option("--sector", "-s", help="Sector (standaard: het veld `sector` van de casus, anders het basismodel).")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum voor een dossier (standaard: vandaag)."
+)
 @ruleset_option
 @click.option("--records", help="Leg een besluitregistratie vast in deze SQLite-database (zie `replay`).")
 def evaluate_command(
-    case_file: Path, sector: str | None, engine: str | None, fmt: str, rulesets: tuple[Path, ...], records: str | None
+    case_file: Path,
+    sector: str | None,
+    engine: str | None,
+    fmt: str,
+    op: dt.datetime | None,
+    rulesets: tuple[Path, ...],
+    records: str | None,
 ) -> None:
-    """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
+    """Beoordeel een casus of dossier (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
         if str(case_file) == "-":
-            case = read_case_text(sys.stdin.read(), "standaardinvoer", sector=sector)
+            case = read_input_text(sys.stdin.read(), "standaardinvoer", sector=sector)
         else:
-            case = read_case_file(case_file, sector)
-        writer = writer_from_env(records) if records else None
-        oordeel = evaluate(
-            case, sector=sector, engine=engine, ruleset=chosen(rulesets, sector or case.sector), records=writer
-        )
+            case = read_input_file(case_file, sector)
+        ruleset = chosen(rulesets, sector or case.sector)
+        if records:
+            if op is not None or isinstance(case, Dossier):
+                raise CaseError(["besluitregistratie is er (nog) niet voor dossiers of `--op`"], str(case_file))
+            writer = writer_from_env(records)
+            oordeel = evaluate_case(case, sector=sector, engine=engine, ruleset=ruleset, records=writer)
+        else:
+            oordeel = evaluate(case, sector=sector, engine=engine, ruleset=ruleset, op=op.date() if op else None)
     except MeldcodeError as error:
         report_error(error)
         return

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from functools import partial
 from pathlib import Path
@@ -19,9 +20,12 @@ from meldcode_rules.records.store import writer_from_env
 @click.command("batch")
 @click.option("--sector", "-s", help="Sector voor elke casus zonder eigen `sector`.")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
+@click.option("--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum (standaard: vandaag).")
 @ruleset_option
 @click.option("--records", help="Leg een besluitregistratie vast in deze SQLite-database (zie `replay`).")
-def batch_command(sector: str | None, engine: str | None, rulesets: tuple[Path, ...], records: str | None) -> None:
+def batch_command(
+    sector: str | None, engine: str | None, op: dt.datetime | None, rulesets: tuple[Path, ...], records: str | None
+) -> None:
     """Beoordeel een casus per regel (JSON Lines) van standaardinvoer; een oordeel per regel terug.
 
     Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}; de exitcode is dan 1.
@@ -38,6 +42,7 @@ def batch_command(sector: str | None, engine: str | None, rulesets: tuple[Path, 
             sector=sector,
             engine=engine,
             ruleset_for=partial(chosen, rulesets) if rulesets else None,
+            op=op.date() if op else None,
             records=writer,
         ):
             failed = failed or not ok
