@@ -266,3 +266,22 @@ def test_access_log_never_carries_the_query() -> None:
     )
     assert NoQueryFilter().filter(record)
     assert SECRET not in record.getMessage() and "/v1/oordeel" in record.getMessage()
+
+
+def test_a_dossier_is_judged_as_of_its_peildatum(client: Any) -> None:
+    import datetime as dt
+
+    from meldcode_rules.dossier import evaluate as evaluate_dossier
+    from meldcode_rules.load.loader import read_yaml
+
+    path = REPO / "examples" / "seed003-dossier-herbeoordeling-verlopen.yaml"
+    data = json.loads(json.dumps(read_yaml(path.read_text(encoding="utf-8"), str(path))[0], default=str))
+    response = client.post("/v1/oordeel?peildatum=2026-12-31&engine=reference", json=data)
+    assert response.status_code == 200, response.text
+    expected = evaluate_dossier(data, engine="reference", op=dt.date(2026, 12, 31))
+    assert response.json() == json.loads(expected.model_dump_json()) and response.json()["tijdfeiten"]
+    batch = client.post("/v1/oordelen?peildatum=2026-12-31&engine=reference", json=[data, ACUUT]).json()
+    assert batch[0] == response.json() and batch[1]["melden"] == "ja"  # a case, as a dossier of one moment
+    assert _problem(client.post("/v1/oordeel?peildatum=morgen", json=data), 400)["fouten"] == [
+        "`peildatum`: een datum als JJJJ-MM-DD"
+    ]

@@ -13,6 +13,7 @@ request (503), and is never answered by the other engine instead.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hmac
 import json
 import platform
@@ -29,6 +30,8 @@ from meldcode_rules import schema
 from meldcode_rules._version import __version__
 from meldcode_rules.api import evaluate
 from meldcode_rules.diagnostics import CaseError, MeldcodeError, RulesetError
+from meldcode_rules.dossier import evaluate as evaluate_dossier
+from meldcode_rules.dossier import is_dossier
 from meldcode_rules.engines import ENGINES, EngineUnavailable, default_engine, durable_available
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.records.store import RecordError, RecordWriter, open_store
@@ -41,6 +44,8 @@ JSON = "application/json"
 NDJSON = "application/x-ndjson"
 #: A case is at most a few levels deep; far deeper JSON is refused before it is judged.
 MAX_DEPTH = 32
+#: A request's options: sector, engine, record or not, peildatum.
+Options = tuple[str | None, str | None, bool, dt.date | None]
 
 
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
@@ -219,9 +224,9 @@ class _State:
         if not matched:
             raise ProblemError("niet-geautoriseerd", "onjuist bearer-token")
 
-    def options(self, request: Request) -> tuple[str | None, str | None, bool]:
+    def options(self, request: Request) -> Options:
         query = request.query_params
-        unknown = sorted(set(query) - {"sector", "engine", "vastleggen"})
+        unknown = sorted(set(query) - {"sector", "engine", "vastleggen", "peildatum"})
         if unknown:
             fouten = [f"`{name}`: onbekende parameter" for name in unknown]
             raise ProblemError("parameter", "onbekende parameter", fouten)
@@ -234,7 +239,15 @@ class _State:
         record = self.config.records_always or flag == "true"
         if record and self.records is None:
             raise ProblemError("geen-registratie", "deze service legt geen besluiten vast (start hem met `--records`)")
-        return query.get("sector") or None, engine, record
+        peildatum = None
+        if "peildatum" in query:
+            try:
+                peildatum = dt.date.fromisoformat(query["peildatum"]) if len(query["peildatum"]) == 10 else None
+            except ValueError:
+                peildatum = None
+            if peildatum is None:
+                raise ProblemError("parameter", "ongeldige parameter", ["`peildatum`: een datum als JJJJ-MM-DD"])
+        return query.get("sector") or None, engine, record, peildatum
 
     async def body(self, request: Request, limit: int) -> bytes:
         if request.headers.get("upgrade", "").lower() == "h2c":
@@ -260,11 +273,19 @@ class _State:
             ) from None
         return b"".join(chunks)
 
-    def judge(self, data: Any, sector: str | None, engine: str | None, record: bool) -> Any:
+    def judge(
+        self, data: Any, sector: str | None, engine: str | None, record: bool, peildatum: dt.date | None
+    ) -> Any:
         """One judgement, or a ProblemError that says what went wrong (never with values)."""
         name = engine or default_engine()
         try:
+            if peildatum is not None or is_dossier(data):
+                if record:
+                    raise ProblemError("geen-registratie", "besluitregistratie is er (nog) niet voor dossiers")
+                return evaluate_dossier(data, sector=sector, engine=engine, op=peildatum)
             return evaluate(data, sector=sector, engine=engine, records=self.records if record else None)
+        except ProblemError:
+            raise
         except CaseError as error:
             raise ProblemError("casus", "de casus is ongeldig; zie `fouten`", error.problems) from None
         except UnknownSector:
@@ -286,7 +307,7 @@ class _State:
             # Not re-raised: the error text could quote case data, and uvicorn would log it.
             raise ProblemError("intern", "onverwachte fout; de casus is niet beoordeeld") from None
 
-    def judge_line(self, number: int, data: Any, options: tuple[str | None, str | None, bool]) -> tuple[bool, bytes]:
+    def judge_line(self, number: int, data: Any, options: Options) -> tuple[bool, bytes]:
         try:
             return True, _to_json(self.judge(data, *options))
         except ProblemError as error:
@@ -295,7 +316,7 @@ class _State:
             fout = error.fouten or [error.detail]
             return False, json.dumps({"regel": number, "fout": fout}, ensure_ascii=False).encode()
 
-    async def stream(self, request: Request, options: tuple[str | None, str | None, bool]) -> AsyncIterator[bytes]:
+    async def stream(self, request: Request, options: Options) -> AsyncIterator[bytes]:
         """NDJSON in, NDJSON out: each line is judged as soon as it has arrived."""
         limit, count, size, number = self.config.max_batch_body, 0, 0, 0
         pending = b""

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from meldcode_rules._version import __version__
+from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.case.model import Case
 from meldcode_rules.engines import ENGINES
 from meldcode_rules.judge.judgement import Judgement
@@ -65,6 +66,16 @@ _QUERY = [
         "schema": {"type": "string", "enum": list(ENGINES)},
     },
     {
+        "name": "peildatum",
+        "in": "query",
+        "required": False,
+        "description": (
+            "Beoordeel als op deze datum (JJJJ-MM-DD): een dossier (standaard vandaag), of een casus "
+            "als dossier van één moment."
+        ),
+        "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
+    },
+    {
         "name": "vastleggen",
         "in": "query",
         "required": False,
@@ -80,7 +91,13 @@ def _list_of(name: str, row: dict[str, Any]) -> dict[str, Any]:
 
 def openapi_document() -> dict[str, Any]:
     _, top = models_json_schema(
-        [(Case, "validation"), (Judgement, "serialization"), (Probleem, "validation"), (Regelfout, "validation")],
+        [
+            (Case, "validation"),
+            (Dossier, "validation"),
+            (Judgement, "serialization"),
+            (Probleem, "validation"),
+            (Regelfout, "validation"),
+        ],
         ref_template="#/components/schemas/{model}",
     )
     schemas = {name: portable(schema) for name, schema in top["$defs"].items()}
@@ -92,7 +109,10 @@ def openapi_document() -> dict[str, Any]:
             "operationId": "oordeel",
             "summary": "Beoordeel een casus",
             "parameters": _QUERY,
-            "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("Case")}}},
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"anyOf": [_ref("Case"), _ref("Dossier")]}}},
+            },
             "responses": {
                 "200": _json(_ref("Judgement"), "Het oordeel."),
                 **_problems(400, 401, 408, 409, 413, 415, 422, 500, 503),
@@ -117,7 +137,7 @@ def openapi_document() -> dict[str, Any]:
                             "type": "array",
                             "items": {
                                 "description": "Een casus (`Case`); een ongeldige krijgt een `Regelfout`.",
-                                "anyOf": [_ref("Case"), {}],
+                                "anyOf": [_ref("Case"), _ref("Dossier"), {}],
                             },
                         }
                     },
