@@ -20,6 +20,7 @@ from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
 from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.explain import explain_command
+from meldcode_rules.cli.commands.monitor import monitor_command
 from meldcode_rules.cli.commands.oefen import oefen_command
 from meldcode_rules.cli.commands.render import render_command
 from meldcode_rules.cli.commands.schema import schema_command
@@ -68,6 +69,7 @@ main.add_command(sectors_command)
 
 main.add_command(batch_command)
 main.add_command(check_command)
+main.add_command(monitor_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,272 @@
+"""One dossier in, one small outcome out: what the monitor counts of its judgement.
+
+Every figure of the monitor comes from the judgement of the same rulesets and engines as
+``meldcode-rules evaluate`` (:func:`meldcode_rules.api.evaluate`): the step, the besluit and
+the actions, with their ``verlopen``. This module only *reads* a judgement; it decides
+nothing about the meldcode itself. The table :data:`KENMERKEN` says which action (and, where
+one action code serves more rules, which rule) makes a dossier count for which figure.
+
+The few things that are not judgements but plain facts of the dossier (its id, sector,
+organisation, the month it came in, the dates of my own reports, whether it is closed or
+was reopened) are read from the events as they lie.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from meldcode_rules.api import evaluate
+from meldcode_rules.diagnostics import CaseError, MeldcodeError
+from meldcode_rules.judge.judgement import Actie, Judgement
+
+#: Fields the monitor reads beside a plain case file (a case file has no id of its own).
+ENVELOPE = ("dossier_id", "organisatie")
+
+
+@dataclass(frozen=True, slots=True)
+class Kenmerk:
+    """A way to fall between the cracks, read off a judgement's actions."""
+
+    code: str
+    titel: str
+    #: lower is more urgent (the work list is sorted by this, then by how long)
+    prioriteit: int
+    actie: str | None
+    #: only when the action is past its deadline as of the peildatum
+    alleen_verlopen: bool = True
+    #: where one action code serves several rules: only when one of these rules asked for it
+    regels: tuple[str, ...] = ()
+
+
+KENMERKEN: tuple[Kenmerk, ...] = (
+    Kenmerk("melding_verlopen", "melding bij Veilig Thuis over de termijn", 0, "melden_veilig_thuis"),
+    Kenmerk(
+        "ontvangst_onbevestigd", "ontvangst van de melding niet bevestigd na de termijn", 1, "ontvangst_controleren"
+    ),
+    Kenmerk("herbeoordeling_verlopen", "herbeoordeling (afwegingsvraag 5) over de datum", 2, "herbeoordelen"),
+    Kenmerk(
+        "patroon_zonder_consultatie",
+        "patroon van signalen zonder consultatie sindsdien",
+        3,
+        "veilig_thuis_raadplegen",
+        alleen_verlopen=False,
+        regels=("tijd-patroon-raadplegen",),
+    ),
+    Kenmerk(
+        "hulp_afgesloten_zonder_contactafspraak",
+        "hulp afgesloten zonder afspraak wie contact houdt",
+        4,
+        "contactafspraak_vastleggen",
+        alleen_verlopen=False,
+    ),
+    Kenmerk(
+        "heropenen_nodig",
+        "nieuw signaal na afsluiting: heropenen en opnieuw beoordelen",
+        5,
+        "heropenen_en_herbeoordelen",
+        alleen_verlopen=False,
+    ),
+    # Any other action past its deadline: nothing overdue goes unlisted.
+    Kenmerk("actie_verlopen", "andere actie over de termijn", 6, None),
+)
+KENMERK_CODES: tuple[str, ...] = tuple(k.code for k in KENMERKEN)
+PRIORITEIT: dict[str, int] = {k.code: k.prioriteit for k in KENMERKEN}
+
+
+class Geweigerd(Exception):
+    """A record that is no valid dossier: a category, never its content."""
+
+    def __init__(self, categorie: str) -> None:
+        super().__init__(categorie)
+        self.categorie = categorie
+
+
+@dataclass(frozen=True, slots=True)
+class Signaal:
+    """One reason a dossier is on the work list, and since when (``None``: the date is unknown)."""
+
+    kenmerk: str
+    sinds: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Uitkomst:
+    """What the monitor keeps of one judged dossier: no facts, only what it counts."""
+
+    dossier_id: str
+    sector: str
+    organisatie: str | None
+    instroom: dt.date | None
+    gemeld: tuple[dt.date, ...]
+    heropend: bool
+    open: bool
+    stap: int
+    besluit: str
+    melden: str
+    signalen: tuple[Signaal, ...]
+
+
+def _verlopen(actie: Actie) -> bool:
+    return bool(getattr(actie, "verlopen", False))
+
+
+def _sinds(actie: Actie, oordeel: Judgement) -> dt.date | None:
+    if _verlopen(actie):
+        return actie.deadline
+    start = getattr(actie, "telt_vanaf", None)
+    start = getattr(start, "datum", start)  # an event reference or a date
+    if isinstance(start, dt.datetime):
+        return start.date()
+    return start if isinstance(start, dt.date) else oordeel.datum
+
+
+def signalen(oordeel: Judgement) -> tuple[Signaal, ...]:
+    """The work-list reasons in one judgement, one per kenmerk (the earliest date), by priority."""
+    found: dict[str, dt.date | None] = {}
+    for actie in oordeel.acties:
+        kenmerk = _kenmerk_of(actie)
+        if kenmerk is None:
+            continue
+        sinds = _sinds(actie, oordeel)
+        if kenmerk.code not in found:
+            found[kenmerk.code] = sinds
+        else:
+            known = found[kenmerk.code]
+            # an unknown date is the most urgent: it is never "not overdue"
+            found[kenmerk.code] = None if known is None or sinds is None else min(known, sinds)
+    return tuple(Signaal(code, found[code]) for code in KENMERK_CODES if code in found)
+
+
+def _kenmerk_of(actie: Actie) -> Kenmerk | None:
+    for kenmerk in KENMERKEN:
+        if kenmerk.actie is None:
+            if _verlopen(actie):
+                return kenmerk
+            continue
+        if actie.code != kenmerk.actie:
+            continue
+        if kenmerk.regels and not set(kenmerk.regels) & set(actie.regels):
+            continue
+        if kenmerk.alleen_verlopen and not _verlopen(actie):
+            continue
+        return kenmerk
+    return None
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def beoordeel(data: Mapping[str, Any], op: dt.date, engine: str | None, plek: str) -> Uitkomst:
+    """Judge one dossier (or plain case file) as of ``op``; raise :class:`Geweigerd` when it is not valid."""
+    if "gebeurtenissen" in data:
+        return _beoordeel_dossier(data, op, engine, plek)
+    return _beoordeel_casus(data, op, engine, plek)
+
+
+def _identity(data: Mapping[str, Any], plek: str) -> tuple[str, str | None]:
+    dossier_id = data.get("dossier_id")
+    organisatie = data.get("organisatie")
+    if dossier_id is not None and not isinstance(dossier_id, str):
+        raise Geweigerd("`dossier_id` is geen tekst")
+    if organisatie is not None and not isinstance(organisatie, str):
+        raise Geweigerd("`organisatie` is geen tekst")
+    return dossier_id or plek, organisatie
+
+
+def _beoordeel_casus(data: Mapping[str, Any], op: dt.date, engine: str | None, plek: str) -> Uitkomst:
+    dossier_id, organisatie = _identity(data, plek)
+    case = {k: v for k, v in data.items() if k not in ENVELOPE}
+    # A case file is a dossier of one moment: its own `datum`, or else the peildatum.
+    if case.get("datum") is None:
+        case["datum"] = op.isoformat()
+    oordeel = _judge(case, engine)
+    return _uitkomst(
+        oordeel, dossier_id, organisatie, _date(case.get("datum")), (), False, oordeel.besluit != "afsluiten"
+    )
+
+
+def _judge(subject: Any, engine: str | None, **options: Any) -> Judgement:
+    try:
+        return evaluate(subject, engine=engine, **options)
+    except CaseError:
+        raise Geweigerd("ongeldig dossier of ongeldige casus") from None
+    except ValidationError:
+        raise Geweigerd("ongeldig dossier of ongeldige casus") from None
+    except MeldcodeError as error:
+        # An unknown sector, or an engine or ruleset that cannot run: name the kind, not the value.
+        raise Geweigerd(_category(error)) from None
+
+
+def _category(error: MeldcodeError) -> str:
+    name = type(error).__name__
+    return {"UnknownSector": "onbekende sector", "EngineUnavailable": "engine niet beschikbaar"}.get(
+        name, "niet te beoordelen"
+    )
+
+
+def _beoordeel_dossier(data: Mapping[str, Any], op: dt.date, engine: str | None, plek: str) -> Uitkomst:
+    try:
+        from meldcode_rules.dossier import parse_dossier
+    except ImportError:  # dossiers are not in this build: say so, never guess
+        raise Geweigerd("dossiers worden in deze versie niet ondersteund") from None
+    try:
+        dossier = parse_dossier(dict(data))
+    except (CaseError, ValidationError):
+        raise Geweigerd("ongeldig dossier") from None
+    except MeldcodeError as error:
+        raise Geweigerd(_category(error)) from None
+    oordeel = _judge(dossier, engine, op=op)
+    events = sorted(dossier.gebeurtenissen, key=lambda e: _date(e.datum) or dt.date.min)
+    instroom = _date(events[0].datum) if events else None
+    gemeld = tuple(
+        sorted(d for e in events if e.soort == "melding" and e.door == "mij" and (d := _date(e.datum)) is not None)
+    )
+    closed = False
+    heropend = False
+    for event in events:
+        if event.soort == "zaak_afgesloten":
+            closed = True
+        elif event.soort == "zaak_heropend":
+            closed, heropend = False, True
+    organisatie = getattr(dossier, "organisatie", None) or data.get("organisatie")
+    dossier_id = dossier.dossier_id or plek
+    return _uitkomst(oordeel, dossier_id, organisatie, instroom, gemeld, heropend, not closed)
+
+
+def _uitkomst(
+    oordeel: Judgement,
+    dossier_id: str,
+    organisatie: str | None,
+    instroom: dt.date | None,
+    gemeld: tuple[dt.date, ...],
+    heropend: bool,
+    open_: bool,
+) -> Uitkomst:
+    return Uitkomst(
+        dossier_id=dossier_id,
+        sector=oordeel.sector or "basismodel",
+        organisatie=organisatie if isinstance(organisatie, str) else None,
+        instroom=instroom,
+        gemeld=gemeld,
+        heropend=heropend,
+        open=open_,
+        stap=oordeel.stap,
+        besluit=oordeel.besluit,
+        melden=oordeel.melden,
+        signalen=signalen(oordeel),
+    )
