@@ -166,7 +166,10 @@ def monitor_command(
         else:
             click.echo(text, nl=not text.endswith("\n"))
     if aggregaat.geweigerd:
-        Console(stderr=True, highlight=False).print(
-            f"{aggregaat.geweigerd} van {aggregaat.gelezen} geweigerd (zie het rapport: plek en soort probleem)"
-        )
+        err = Console(stderr=True, highlight=False, soft_wrap=True)
+        err.print(f"{aggregaat.geweigerd} van {aggregaat.gelezen} geweigerd (plek en soort probleem, nooit de inhoud):")
+        for w in aggregaat.weigeringen[:20]:
+            err.print(f"  {w.bron}:{w.plek}: {w.categorie}" if w.plek else f"  {w.bron}: {w.categorie}", markup=False)
+        if aggregaat.geweigerd > 20:
+            err.print(f"  ... en {aggregaat.geweigerd - 20} meer (de eerste 1000 staan in het JSON-rapport)")
     sys.exit(1 if aggregaat.geweigerd else 0)

@@ -1,0 +1,255 @@
+"""`meldcode-rules monitor`: readers, refusals, totals, the monoid, privacy and the outputs."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import logging
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from meldcode_rules.api import evaluate
+from meldcode_rules.cli import main
+from meldcode_rules.monitor import Aggregaat, Opties, beoordeel, beoordeel_deel, monitor, plan
+from meldcode_rules.monitor.judge import KENMERKEN, Uitkomst, signalen
+from meldcode_rules.monitor.report import as_csv, rapport
+from meldcode_rules.monitor.synthetic import Mix, dossier, dossiers
+
+OP = dt.date(2026, 12, 1)
+OPTIES = Opties(op=OP, engine="reference")
+SECRET = "Jansen-geheim"  # a value that must never show up in any output
+
+
+def write_jsonl(path: Path, items: list[object]) -> Path:
+    path.write_text("".join(json.dumps(i) + "\n" for i in items), encoding="utf-8")
+    return path
+
+
+def cases(count: int, seed: int = 7) -> list[dict[str, object]]:
+    return list(dossiers(count, seed, Mix(peildatum=OP, vorm="casus")))
+
+
+def test_bad_lines_are_named_by_line_number_counted_and_the_run_goes_on(tmp_path: Path) -> None:
+    good = cases(6)
+    path = tmp_path / "dossiers.jsonl"
+    lines = [json.dumps(good[0]), "{niet: json " + SECRET, "", json.dumps([SECRET]), json.dumps(good[1])]
+    lines += [json.dumps({"dossier_id": "x1", "afweging": {"vermoeden": SECRET}})]
+    lines += [json.dumps({"dossier_id": "x2", SECRET: "ja"})]
+    lines += [json.dumps(g) for g in good[2:]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = monitor([path], OPTIES)
+    assert (result.gelezen, result.beoordeeld, result.geweigerd) == (10, 6, 4)
+    assert result.gelezen == result.beoordeeld + result.geweigerd
+    assert [(w.bron, w.plek) for w in result.weigeringen] == [
+        ("dossiers.jsonl", 2),
+        ("dossiers.jsonl", 4),
+        ("dossiers.jsonl", 6),
+        ("dossiers.jsonl", 7),
+    ]
+    assert [w.categorie for w in result.weigeringen][:2] == ["geen geldige JSON", "geen JSON-object"]
+    runner = CliRunner()
+    for fmt in ("text", "json", "csv", "html"):
+        run = runner.invoke(main, ["monitor", str(path), "--op", "2026-12-01", "-e", "reference", "-f", fmt])
+        assert run.exit_code == 1, run.output
+        assert SECRET not in run.output
+        assert "dossiers.jsonl" in run.output
+
+
+def test_empty_input_gives_an_empty_report_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "leeg.jsonl"
+    path.write_text("\n\n", encoding="utf-8")
+    assert monitor([path], OPTIES) == Aggregaat()
+    run = CliRunner().invoke(main, ["monitor", str(path), "-f", "json", "-e", "reference"])
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.output)
+    assert data["totalen"] == {"gelezen": 0, "beoordeeld": 0, "geweigerd": 0}
+    assert data["werklijst"] == [] and data["per"]["sector"] == {}
+    folder = tmp_path / "map"
+    folder.mkdir()
+    assert CliRunner().invoke(main, ["monitor", str(folder), "-e", "reference"]).exit_code == 0
+
+
+def test_a_folder_of_case_and_dossier_files_names_bad_files_by_name(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    (folder / "sub").mkdir(parents=True)
+    items = cases(4)
+    (folder / "a.json").write_text(json.dumps(items[0]), encoding="utf-8")
+    (folder / "b.yaml").write_text(
+        "dossier_id: b1\ndatum: 2026-11-02\nafweging: {vermoeden: ja, acute_onveiligheid: ja}\n", encoding="utf-8"
+    )
+    (folder / "sub" / "c.jsonl").write_text(json.dumps(items[1]) + "\n" + json.dumps(items[2]) + "\n")
+    (folder / "kapot.yaml").write_text(f"naam: !!python/object {SECRET}\n", encoding="utf-8")
+    (folder / "lijst.json").write_text(json.dumps([SECRET]), encoding="utf-8")
+    (folder / "notities.txt").write_text(SECRET, encoding="utf-8")  # not a dossier file: not read
+    result = monitor([folder], OPTIES)
+    assert (result.gelezen, result.beoordeeld, result.geweigerd) == (6, 4, 2)
+    assert {(w.bron, w.plek) for w in result.weigeringen} == {("kapot.yaml", 0), ("lijst.json", 0)}
+    assert result.waarde("totaal", "alle", "open_besluit_melden") >= 1  # b.yaml: acute unsafety
+
+
+def test_parquet_gives_the_same_figures_as_json_lines(tmp_path: Path) -> None:
+    import pyarrow as pa  # in the test extra, so CI runs this
+    import pyarrow.parquet as pq
+
+    items = cases(40)
+    jsonl = monitor([write_jsonl(tmp_path / "d.jsonl", items)], OPTIES)
+    # an export with the dossier's fields as columns (nulls where a row has no such field) ...
+    pq.write_table(pa.Table.from_pylist(items), tmp_path / "kolommen.parquet", row_group_size=16)
+    # ... and one with a single text column of JSON
+    pq.write_table(pa.table({"dossier": [json.dumps(i) for i in items]}), tmp_path / "json.parquet")
+    for name in ("kolommen.parquet", "json.parquet"):
+        result = monitor([tmp_path / name], OPTIES, per_deel=10)
+        assert result == jsonl, name
+    pq.write_table(pa.table({"dossier": ["{kapot", json.dumps(items[0])]}), tmp_path / "slecht.parquet")
+    bad = monitor([tmp_path / "slecht.parquet"], OPTIES)
+    assert [(w.bron, w.plek) for w in bad.weigeringen] == [("slecht.parquet", 1)]
+
+
+def test_parts_of_any_size_and_processes_give_exactly_the_single_process_result(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "d.jsonl", [*cases(60), "kapot", *cases(30, seed=8)])
+    whole = monitor([path], OPTIES, per_deel=1000)
+    for size in (1, 7, 33):
+        assert monitor([path], OPTIES, per_deel=size) == whole
+    assert monitor([path], OPTIES, per_deel=9, processen=2) == whole
+    assert whole.gelezen == 91 and whole.geweigerd == 1
+
+
+def test_the_aggregate_is_a_monoid() -> None:
+    parts = [beoordeel_deel(deel, OPTIES) for deel in plan_lines(cases(45), 5)]
+    empty = Aggregaat()
+    left = empty
+    for part in parts:
+        left = left + part
+    right = empty
+    for part in reversed(parts):
+        right = part + right
+    assert left == right
+    assert parts[0] + empty == parts[0] == empty + parts[0]
+    a, b, c = parts[:3]
+    assert (a + b) + c == a + (b + c)
+    assert a + b == b + a
+
+
+def plan_lines(items: list[dict[str, object]], size: int) -> list[object]:
+    import sys
+
+    stdin, sys.stdin = sys.stdin, io.StringIO("".join(json.dumps(i) + "\n" for i in items))
+    try:
+        return list(plan(["-"], size))
+    finally:
+        sys.stdin = stdin
+
+
+def test_a_capped_work_list_keeps_the_most_urgent_and_counts_all() -> None:
+    def outcome(i: int, prio: str, day: int) -> Uitkomst:
+        from meldcode_rules.monitor.judge import Signaal
+
+        return Uitkomst(
+            f"d{i}",
+            "onderwijs",
+            None,
+            OP,
+            (),
+            False,
+            True,
+            5,
+            "melden",
+            "ja",
+            (Signaal(prio, OP - dt.timedelta(days=day)),),
+        )
+
+    everything = Aggregaat(max_werklijst=3)
+    halves = [Aggregaat(max_werklijst=3), Aggregaat(max_werklijst=3)]
+    for i in range(20):
+        kenmerk = KENMERKEN[i % 3].code
+        everything.tel(outcome(i, kenmerk, i))
+        halves[i % 2].tel(outcome(i, kenmerk, i))
+    combined = halves[0] + halves[1]
+    assert combined == everything.af()
+    assert everything.werklijst_totaal == 20 and len(everything.werklijst) == 3
+    # most urgent kenmerk first, then the longest overdue
+    assert [p.dossier_id for p in everything.werklijst] == ["d18", "d15", "d12"]
+
+
+def test_every_figure_is_read_from_the_judgement_of_evaluate() -> None:
+    items = cases(80, seed=11)
+    counted = monitor_items(items)
+    steps: Counter[int] = Counter()
+    besluiten: Counter[str] = Counter()
+    for item in items:
+        case = {k: v for k, v in item.items() if k not in ("dossier_id", "organisatie")}
+        oordeel = evaluate(case, engine="reference")
+        if oordeel.besluit != "afsluiten":
+            steps[oordeel.stap] += 1
+            besluiten[oordeel.besluit] += 1
+        assert beoordeel(item, OP, "reference", "x").signalen == signalen(oordeel)
+    for stap, n in steps.items():
+        assert counted.waarde("totaal", "alle", f"open_stap_{stap}") == n
+    for besluit, n in besluiten.items():
+        assert counted.waarde("totaal", "alle", f"open_besluit_{besluit}") == n
+
+
+def monitor_items(items: list[dict[str, object]]) -> Aggregaat:
+    result = Aggregaat()
+    for deel in plan_lines(items, 1000):
+        result = result + beoordeel_deel(deel, OPTIES)
+    return result
+
+
+def test_small_cells_are_suppressed_in_every_output(tmp_path: Path) -> None:
+    base = {"afweging": {"vermoeden": "ja", "acute_onveiligheid": "ja"}, "datum": "2026-11-20"}
+    items = [{**base, "dossier_id": f"o{i}", "sector": "onderwijs"} for i in range(3)]
+    items += [{**base, "dossier_id": f"j{i}", "sector": "jeugdhulp"} for i in range(7)]
+    path = write_jsonl(tmp_path / "d.jsonl", items)
+    data = rapport(monitor([path], OPTIES), OP, 5)
+    assert data["per"]["sector"]["onderwijs"]["dossiers"] is None
+    assert data["per"]["sector"]["jeugdhulp"]["dossiers"] == 7
+    assert data["per"]["totaal"]["alle"]["dossiers"] == 10
+    rows = list(csv.DictReader(io.StringIO(as_csv(data))))
+    onderwijs = next(r for r in rows if r["waarde"] == "onderwijs" and r["maat"] == "dossiers")
+    assert onderwijs["aantal"] == "" and onderwijs["onderdrukt"] == "ja"
+    runner = CliRunner()
+    for fmt in ("text", "html"):
+        run = runner.invoke(main, ["monitor", str(path), "--op", "2026-12-01", "-e", "reference", "-f", fmt])
+        assert run.exit_code == 0
+        assert "&lt;5" in run.output if fmt == "html" else "<5" in run.output
+    # --drempel 0 shows every count
+    run = runner.invoke(
+        main, ["monitor", str(path), "--op", "2026-12-01", "-e", "reference", "-f", "json", "--drempel", "0"]
+    )
+    assert json.loads(run.output)["per"]["sector"]["onderwijs"]["dossiers"] == 3
+
+
+def test_nothing_is_logged(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = write_jsonl(tmp_path / "d.jsonl", [*cases(20), {"dossier_id": "x", "afweging": {"vermoeden": SECRET}}])
+    with caplog.at_level(logging.DEBUG):
+        monitor([path], OPTIES)
+    assert not [r for r in caplog.records if r.name.startswith("meldcode_rules")]
+    assert SECRET not in caplog.text
+
+
+def test_the_generator_is_seeded_and_mixes_sectors() -> None:
+    assert dossier(3, seed=1) == dossier(3, seed=1)
+    assert dossier(3, seed=1) != dossier(3, seed=2)
+    sample = list(dossiers(300, seed=5))
+    assert len({d.get("sector") for d in sample}) == 7
+    assert 15 <= sum(len(d["gebeurtenissen"]) for d in sample) / len(sample) <= 25
+    for d in sample:
+        days = [e["datum"] for e in d["gebeurtenissen"]]
+        assert days == sorted(days) and max(days) <= OP.isoformat()
+    run = CliRunner().invoke(main, ["monitor", "--genereer", "5", "--seed", "1", "--op", "2026-12-01"])
+    assert run.exit_code == 0
+    assert [json.loads(line) for line in run.output.splitlines()] == list(dossiers(5, 1))
+
+
+def test_unknown_path_and_kind_are_input_errors(tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["monitor", str(tmp_path / "nergens.jsonl")]).exit_code == 2
+    (tmp_path / "x.csv").write_text("a,b\n")
+    assert runner.invoke(main, ["monitor", str(tmp_path / "x.csv")]).exit_code == 2
+    assert runner.invoke(main, ["monitor"]).exit_code == 2
