@@ -15,7 +15,7 @@ import html
 import io
 from typing import Any
 
-from meldcode_rules.monitor.report import MAAND_MATEN, MATEN, TEKST_KOLOMMEN
+from meldcode_rules.monitor.report import KORT, MAAND_MATEN, MATEN, TEKST_KOLOMMEN
 
 #: The series of the month chart and the bars of the sector chart.
 TREND = ("instroom", "meldingen", "ontvangst_onbevestigd", "herbeoordeling_verlopen")
@@ -100,6 +100,8 @@ def sector_chart(data: dict[str, Any]) -> str:
                 axes.text(0.2, y, f"<{data['drempel']}", va="center", fontsize=7, color="#555")
     axes.set_yticks([y + 0.4 - width / 2 for y in range(len(sectors))], sectors, fontsize=8)
     axes.invert_yaxis()
+    highest = max([1, *((data["per"]["sector"][s][m] or 0) for s in sectors for m in ACHTERSTAND)])
+    axes.set_xlim(0, highest * 1.1)
     axes.set_xlabel("dossiers")
     axes.grid(axis="x", alpha=0.3)
     axes.legend(fontsize=8, loc="lower right", frameon=False)
@@ -144,7 +146,13 @@ def html_report(data: dict[str, Any]) -> str:
     if not totals["gelezen"]:
         parts.append("<p>Geen dossiers gelezen: een leeg rapport.</p></body></html>")
         return "\n".join(parts)
-    labels = {**MATEN, **MAAND_MATEN}
+    labels = {
+        **MATEN,
+        **MAAND_MATEN,
+        **{k: v.replace("\n", " ") for k, v in KORT.items()},
+        **{f"open_stap_{n}": f"stap {n}" for n in range(1, 6)},
+        **{m: m.removeprefix("open_besluit_").replace("_", " ") for m in MATEN if m.startswith("open_besluit_")},
+    }
     parts += [
         "<h2>Trends per maand</h2>",
         f'<div class="chart">{trend_chart(data)}</div>',

@@ -149,7 +149,7 @@ TEKST_KOLOMMEN = (
     "patroon_zonder_consultatie",
     "op_werklijst",
 )
-_KORT = {
+KORT = {
     "dossiers": "dossiers",
     "open": "open",
     "gemeld": "gemeld",
@@ -181,7 +181,7 @@ def print_text(data: dict[str, Any], console: Console, *, werklijst_regels: int 
         table = Table(title=titel, title_justify="left")
         table.add_column(dimensie, no_wrap=True)
         for kolom in TEKST_KOLOMMEN:
-            table.add_column(_KORT[kolom], justify="right")
+            table.add_column(KORT[kolom], justify="right")
         for waarde, cells in rows.items():
             table.add_row(waarde, *(toon(cells[k], drempel) for k in TEKST_KOLOMMEN))
         console.print(table)
