@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from meldcode_rules import resources
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import Case
+from meldcode_rules.dossier.model import Dossier
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.ruleset import RulesetFile
 from meldcode_rules.scenarios.scenarios import ScenarioFile
@@ -33,17 +34,20 @@ def _ruleset_extras(schema: dict[str, Any]) -> None:
 
     defs = schema.get("$defs", {})
     catalog = catalog_for()
+    builtin = load_all([builtin_ruleset_dir()])
+    # The facts about time the built-in rulesets declare (`tijdregels:`) are facts too.
+    tijd = [r.feit for loaded in builtin for r in loaded.model.tijdregels]
     feit = defs["FeitTest"]["properties"]["feit"]
-    feit["enum"] = catalog.paths
+    feit["enum"] = [*catalog.paths, *tijd]
     feit.pop("type", None)
     defs["FeitTest"]["properties"]["is"]["anyOf"][0]["examples"] = ["ja", "nee", "onbekend"]
-    codes = sorted({a.code for loaded in load_all([builtin_ruleset_dir()]) for a in loaded.model.acties})
+    codes = sorted({a.code for loaded in builtin for a in loaded.model.acties})
     # `examples`, not `enum`: a sector ruleset may introduce its own codes (checked by the compiler).
     defs["Actie"]["properties"]["code"]["examples"] = codes
     verwachting = defs["Verwachting"]["properties"]["acties"]
     verwachting["items"] = {"type": "string", "examples": codes}
     vragen = defs["Conclusie"]["properties"]["vragen"]
-    vragen["items"] = {"enum": catalog.paths}
+    vragen["items"] = {"enum": [*catalog.paths, *tijd]}
 
 
 #: name -> (model, post-processing). One line per schema.
@@ -52,11 +56,12 @@ MODELS: dict[str, tuple[type[BaseModel], Callable[[dict[str, Any]], None] | None
     "case": (Case, None),
     "judgement": (Judgement, None),
     "scenario": (ScenarioFile, None),
+    "dossier": (Dossier, None),
 }
 
 
 def generate() -> dict[str, dict[str, Any]]:
-    """Every schema, by name (``ruleset``, ``case``, ``judgement``, ``scenario``)."""
+    """Every schema, by name (``ruleset``, ``case``, ``judgement``, ``scenario``, ``dossier``)."""
     out: dict[str, dict[str, Any]] = {}
     for name, (model, extra) in MODELS.items():
         schema = model.model_json_schema(by_alias=True)

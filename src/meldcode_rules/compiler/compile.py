@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meldcode_rules.case.facts import GEEN, FactCatalog, FactSpec
+from meldcode_rules.compiler.tijdregels import check_tijdregels
 from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset, SourceMap, YamlPath
 from meldcode_rules.load.ruleset import (
@@ -39,6 +40,7 @@ from meldcode_rules.load.ruleset import (
     Invariant,
     Niet,
     Regel,
+    Tijdregel,
 )
 
 # ---------------------------------------------------------------- expressions
@@ -156,6 +158,8 @@ class CompiledRuleset:
     acties: dict[str, str]
     catalog: FactCatalog
     invarianten: tuple[CompiledInvariant, ...]
+    #: the time rules of every ruleset used (their facts are in ``catalog``; see dossier/tijd.py)
+    tijdregels: tuple[Tijdregel, ...] = ()
 
     def rule(self, rule_id: str) -> CompiledRule:
         for rule in self.rules:
@@ -432,6 +436,9 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
                         item.source.locate(("begrippen", index, "als")),
                     )
                 )
+    # Time rules declare derived facts: the catalog rules are checked against includes them.
+    tijdregels, catalog, tijd_problems = check_tijdregels(order, catalog, acties)
+    problems.extend(tijd_problems)
     if problems:
         raise RulesetError(problems)
 
@@ -498,6 +505,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
         acties=acties,
         catalog=catalog,
         invarianten=tuple(invariants),
+        tijdregels=tijdregels,
     )
 
 

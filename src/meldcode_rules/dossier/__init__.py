@@ -1,0 +1,103 @@
+"""Dossiers: a case over time, judged as of a date (``peildatum``).
+
+Public API::
+
+    from meldcode_rules.dossier import Dossier, parse_dossier, evaluate
+    oordeel = evaluate({"gebeurtenissen": [...]}, op=dt.date(2026, 3, 1))
+
+A plain case file is a dossier of one moment: :func:`parse_dossier` accepts it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from meldcode_rules.case.model import Case
+from meldcode_rules.diagnostics import CaseError, nearest
+from meldcode_rules.dossier.model import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
+
+__all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier"]
+
+
+def is_dossier(data: object) -> bool:
+    """A dossier (model, or a mapping with ``gebeurtenissen``) rather than a plain case."""
+    return isinstance(data, Dossier) or (isinstance(data, Mapping) and "gebeurtenissen" in data)
+
+
+def parse_dossier(
+    data: Dossier | Case | Mapping[str, Any], source: str = "dossier", *, datum: dt.date | None = None
+) -> Dossier:
+    """Validate a dossier; a plain case becomes a dossier of one moment (on its ``datum``).
+
+    A :class:`CaseError` names every wrong field, with the nearest valid spelling of an
+    unknown event kind or field, and never a value.
+    """
+    if isinstance(data, Dossier):
+        return data
+    if isinstance(data, Case) or (isinstance(data, Mapping) and "gebeurtenissen" not in data):
+        from meldcode_rules.api import parse_case
+
+        return dossier_of_case(parse_case(data, source), datum)  # type: ignore[arg-type]
+    if not isinstance(data, Mapping):
+        raise CaseError(["een dossier is een object met `gebeurtenissen` (zie docs/vocabulary.md)"], source)
+    try:
+        return Dossier.model_validate(dict(data))
+    except ValidationError as error:
+        raise CaseError([_problem(e, data) for e in error.errors()], source) from None
+
+
+def _problem(error: Any, data: Mapping[str, Any]) -> str:
+    loc = error["loc"]
+    # Events are numbered from 1, as in the timeline; the union tag is not part of the path.
+    parts = [
+        str(p + 1) if i == 1 and loc[0] == "gebeurtenissen" and isinstance(p, int) else str(p)
+        for i, p in enumerate(loc)
+        if not (i == 2 and loc[0] == "gebeurtenissen" and p in SOORTEN)
+    ]
+    where = ".".join(parts)
+    kind = error["type"]
+    if kind == "soort":
+        given = _event(data, loc)
+        soort = given.get("soort") if isinstance(given, Mapping) else None
+        hint = nearest(soort, SOORTEN) if isinstance(soort, str) else None
+        return f"`{where}.soort`: onbekende of ontbrekende soort gebeurtenis" + (
+            f" (bedoelde u `{hint}`?)" if hint else f"; toegestaan: {', '.join(SOORTEN)}"
+        )
+    if kind == "extra_forbidden":
+        if loc[0] == "gebeurtenissen" and len(loc) >= 4 and loc[2] in EVENT_MODELS:
+            options: list[str] = list(EVENT_MODELS[str(loc[2])].model_fields)
+        else:
+            options = list(Dossier.model_fields)
+        hint = nearest(str(loc[-1]), options)
+        return f"`{where}`: onbekend veld" + (f" (bedoelde u `{hint}`?)" if hint else "")
+    if kind in ("enum", "literal_error"):
+        return f"`{where}`: ongeldige waarde; toegestaan: {error.get('ctx', {}).get('expected', '')}"
+    if kind == "string_pattern_mismatch":
+        return f"`{where}`: ongeldige vorm"
+    # pydantic's message for dates and types names no value; it is safe to show.
+    return f"`{where}`: {error['msg']}"
+
+
+def _event(data: Mapping[str, Any], loc: tuple[Any, ...]) -> Any:
+    events = data.get("gebeurtenissen")
+    if isinstance(events, list) and len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(events):
+        return events[loc[1]]
+    return None
+
+
+def evaluate(
+    dossier: Dossier | Case | Mapping[str, Any],
+    sector: str | None = None,
+    engine: str | None = None,
+    *,
+    op: dt.date | None = None,
+    ruleset: Any = None,
+) -> Any:
+    """Judge a dossier (or a plain case, as a dossier of one moment) as of ``op`` (default today)."""
+    from meldcode_rules.dossier.evaluate import evaluate_dossier
+
+    return evaluate_dossier(parse_dossier(dossier, datum=op), sector, engine, ruleset=ruleset, op=op)
