@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from meldcode_rules.api import evaluate
 from meldcode_rules.cli import main
+from meldcode_rules.dossier import parse_dossier
+from meldcode_rules.dossier.evaluate import evaluate_dossier
+from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.monitor import Aggregaat, Opties, beoordeel, beoordeel_deel, monitor, plan
 from meldcode_rules.monitor.judge import KENMERKEN, Uitkomst, signalen
 from meldcode_rules.monitor.report import as_csv, rapport
@@ -99,7 +101,8 @@ def test_parquet_gives_the_same_figures_as_json_lines(tmp_path: Path) -> None:
     items = cases(40)
     jsonl = monitor([write_jsonl(tmp_path / "d.jsonl", items)], OPTIES)
     # an export with the dossier's fields as columns (nulls where a row has no such field) ...
-    pq.write_table(pa.Table.from_pylist(items), tmp_path / "kolommen.parquet", row_group_size=16)
+    # (pa.array infers the columns from every row; from_pylist would look at the first row only)
+    pq.write_table(pa.Table.from_struct_array(pa.array(items)), tmp_path / "kolommen.parquet", row_group_size=16)
     # ... and one with a single text column of JSON
     pq.write_table(pa.table({"dossier": [json.dumps(i) for i in items]}), tmp_path / "json.parquet")
     for name in ("kolommen.parquet", "json.parquet"):
@@ -176,22 +179,42 @@ def test_a_capped_work_list_keeps_the_most_urgent_and_counts_all() -> None:
     assert [p.dossier_id for p in everything.werklijst] == ["d18", "d15", "d12"]
 
 
-def test_every_figure_is_read_from_the_judgement_of_evaluate() -> None:
-    items = cases(80, seed=11)
+def judged(item: dict[str, object]) -> Judgement:
+    """The judgement `meldcode-rules evaluate --op` gives, without the monitor in between."""
+    subject = (
+        {k: v for k, v in item.items() if k not in ("dossier_id", "organisatie")}
+        if "gebeurtenissen" not in item
+        else item
+    )
+    return evaluate_dossier(parse_dossier(subject, datum=OP), None, "reference", op=OP)
+
+
+@pytest.mark.parametrize("vorm", ["casus", "dossier"])
+def test_every_figure_is_read_from_the_judgement_of_evaluate(vorm: str) -> None:
+    items = list(dossiers(300, 11, Mix(peildatum=OP, vorm=vorm)))
     counted = monitor_items(items)
     steps: Counter[int] = Counter()
     besluiten: Counter[str] = Counter()
+    by_rule: Counter[str] = Counter()
     for item in items:
-        case = {k: v for k, v in item.items() if k not in ("dossier_id", "organisatie")}
-        oordeel = evaluate(case, engine="reference")
-        if oordeel.besluit != "afsluiten":
+        oordeel = judged(item)
+        uitkomst = beoordeel(item, OP, "reference", "x")
+        if uitkomst.open:
             steps[oordeel.stap] += 1
             besluiten[oordeel.besluit] += 1
-        assert beoordeel(item, OP, "reference", "x").signalen == signalen(oordeel)
+        assert uitkomst.signalen == signalen(oordeel)
+        assert (uitkomst.stap, uitkomst.besluit, uitkomst.melden) == (oordeel.stap, oordeel.besluit, oordeel.melden)
+        by_rule.update({r for a in oordeel.acties for r in a.regels if r.startswith("tijd-")})
     for stap, n in steps.items():
         assert counted.waarde("totaal", "alle", f"open_stap_{stap}") == n
     for besluit, n in besluiten.items():
         assert counted.waarde("totaal", "alle", f"open_besluit_{besluit}") == n
+    # each time-rule figure is exactly the number of judgements in which that time rule asked for its action
+    for kenmerk in KENMERKEN:
+        for regel in kenmerk.regels:
+            assert counted.waarde("totaal", "alle", kenmerk.code) == by_rule[regel], kenmerk.code
+    if vorm == "dossier":  # the generated mix reaches every time rule the monitor counts
+        assert all(by_rule[r] for k in KENMERKEN for r in k.regels), by_rule
 
 
 def monitor_items(items: list[dict[str, object]]) -> Aggregaat:

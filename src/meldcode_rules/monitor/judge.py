@@ -20,7 +20,6 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from meldcode_rules.api import evaluate
 from meldcode_rules.diagnostics import CaseError, MeldcodeError
 from meldcode_rules.judge.judgement import Actie, Judgement
 
@@ -45,34 +44,52 @@ class Kenmerk:
 
 KENMERKEN: tuple[Kenmerk, ...] = (
     Kenmerk("melding_verlopen", "melding bij Veilig Thuis over de termijn", 0, "melden_veilig_thuis"),
+    # The time rules of the rulesets (`tijd-...`, docs/ruleset-format.md): each fires only past
+    # its term or on its pattern, so the rule that asked for the action is what counts.
     Kenmerk(
-        "ontvangst_onbevestigd", "ontvangst van de melding niet bevestigd na de termijn", 1, "ontvangst_controleren"
+        "ontvangst_onbevestigd",
+        "ontvangst van de melding niet bevestigd na de termijn",
+        1,
+        "ontvangst_controleren",
+        alleen_verlopen=False,
+        regels=("tijd-ontvangst-onbevestigd",),
     ),
-    Kenmerk("herbeoordeling_verlopen", "herbeoordeling (afwegingsvraag 5) over de datum", 2, "herbeoordelen"),
+    Kenmerk(
+        "herbeoordeling_verlopen",
+        "herbeoordeling (afwegingsvraag 5) over de afgesproken datum",
+        2,
+        "herbeoordelen",
+        alleen_verlopen=False,
+        regels=("tijd-herbeoordeling-verlopen",),
+    ),
     Kenmerk(
         "patroon_zonder_consultatie",
         "patroon van signalen zonder consultatie sindsdien",
         3,
         "veilig_thuis_raadplegen",
         alleen_verlopen=False,
-        regels=("tijd-patroon-raadplegen",),
+        regels=("tijd-patroon-zonder-consultatie",),
     ),
     Kenmerk(
         "hulp_afgesloten_zonder_contactafspraak",
         "hulp afgesloten zonder afspraak wie contact houdt",
         4,
-        "contactafspraak_vastleggen",
+        "contact_afspreken",
         alleen_verlopen=False,
+        regels=("tijd-hulp-afgesloten-zonder-contactafspraak",),
     ),
     Kenmerk(
         "heropenen_nodig",
-        "nieuw signaal na afsluiting: heropenen en opnieuw beoordelen",
+        "nieuw signaal na afsluiting: heropenen en opnieuw wegen",
         5,
-        "heropenen_en_herbeoordelen",
+        "zaak_heropenen",
         alleen_verlopen=False,
+        regels=("tijd-signaal-na-afsluiting",),
     ),
     # Any other action past its deadline: nothing overdue goes unlisted.
     Kenmerk("actie_verlopen", "andere actie over de termijn", 6, None),
+    # A deadline that cannot be computed (a date is missing) is never "not overdue".
+    Kenmerk("termijn_onbekend", "termijn niet te bepalen: een datum ontbreekt", 7, None),
 )
 KENMERK_CODES: tuple[str, ...] = tuple(k.code for k in KENMERKEN)
 PRIORITEIT: dict[str, int] = {k.code: k.prioriteit for k in KENMERKEN}
@@ -112,17 +129,19 @@ class Uitkomst:
 
 
 def _verlopen(actie: Actie) -> bool:
-    return bool(getattr(actie, "verlopen", False))
+    return actie.verlopen is True
 
 
-def _sinds(actie: Actie, oordeel: Judgement) -> dt.date | None:
-    if _verlopen(actie):
+def _sinds(actie: Actie) -> dt.date | None:
+    """Since when: the deadline that passed, or else the event the rule counts from; ``None``: unknown."""
+    if actie.verlopen == "onbekend":
+        return None
+    if actie.verlopen is True and actie.deadline is not None:
         return actie.deadline
-    start = getattr(actie, "telt_vanaf", None)
-    start = getattr(start, "datum", start)  # an event reference or a date
+    start = actie.telt_vanaf.datum if actie.telt_vanaf is not None else None
     if isinstance(start, dt.datetime):
         return start.date()
-    return start if isinstance(start, dt.date) else oordeel.datum
+    return start
 
 
 def signalen(oordeel: Judgement) -> tuple[Signaal, ...]:
@@ -132,7 +151,7 @@ def signalen(oordeel: Judgement) -> tuple[Signaal, ...]:
         kenmerk = _kenmerk_of(actie)
         if kenmerk is None:
             continue
-        sinds = _sinds(actie, oordeel)
+        sinds = _sinds(actie)
         if kenmerk.code not in found:
             found[kenmerk.code] = sinds
         else:
@@ -145,7 +164,9 @@ def signalen(oordeel: Judgement) -> tuple[Signaal, ...]:
 def _kenmerk_of(actie: Actie) -> Kenmerk | None:
     for kenmerk in KENMERKEN:
         if kenmerk.actie is None:
-            if _verlopen(actie):
+            if kenmerk.code == "actie_verlopen" and _verlopen(actie):
+                return kenmerk
+            if kenmerk.code == "termijn_onbekend" and actie.verlopen == "onbekend":
                 return kenmerk
             continue
         if actie.code != kenmerk.actie:
@@ -191,21 +212,21 @@ def _identity(data: Mapping[str, Any], plek: str) -> tuple[str, str | None]:
 def _beoordeel_casus(data: Mapping[str, Any], op: dt.date, engine: str | None, plek: str) -> Uitkomst:
     dossier_id, organisatie = _identity(data, plek)
     case = {k: v for k, v in data.items() if k not in ENVELOPE}
-    # A case file is a dossier of one moment: its own `datum`, or else the peildatum.
-    if case.get("datum") is None:
-        case["datum"] = op.isoformat()
-    oordeel = _judge(case, engine)
-    return _uitkomst(
-        oordeel, dossier_id, organisatie, _date(case.get("datum")), (), False, oordeel.besluit != "afsluiten"
-    )
+    # A case file is a dossier of one moment: on its own `datum`, or else on the peildatum.
+    moment = _date(case.get("datum")) or op
+    oordeel = _judge(case, engine, op=op)
+    return _uitkomst(oordeel, dossier_id, organisatie, moment, (), False, oordeel.besluit != "afsluiten")
 
 
-def _judge(subject: Any, engine: str | None, **options: Any) -> Judgement:
+def _judge(subject: Any, engine: str | None, *, op: dt.date) -> Judgement:
+    # Not `meldcode_rules.dossier.evaluate`: the submodule of that name shadows the function
+    # once imported, so the function under it is called, with the dossier as parse_dossier reads it.
+    from meldcode_rules.dossier import parse_dossier
+    from meldcode_rules.dossier.evaluate import evaluate_dossier
+
     try:
-        return evaluate(subject, engine=engine, **options)
-    except CaseError:
-        raise Geweigerd("ongeldig dossier of ongeldige casus") from None
-    except ValidationError:
+        return evaluate_dossier(parse_dossier(subject, datum=op), None, engine, op=op)
+    except (CaseError, ValidationError):
         raise Geweigerd("ongeldig dossier of ongeldige casus") from None
     except MeldcodeError as error:
         # An unknown sector, or an engine or ruleset that cannot run: name the kind, not the value.
@@ -220,32 +241,29 @@ def _category(error: MeldcodeError) -> str:
 
 
 def _beoordeel_dossier(data: Mapping[str, Any], op: dt.date, engine: str | None, plek: str) -> Uitkomst:
-    try:
-        from meldcode_rules.dossier import parse_dossier
-    except ImportError:  # dossiers are not in this build: say so, never guess
-        raise Geweigerd("dossiers worden in deze versie niet ondersteund") from None
+    from meldcode_rules.dossier import parse_dossier
+
     try:
         dossier = parse_dossier(dict(data))
     except (CaseError, ValidationError):
         raise Geweigerd("ongeldig dossier") from None
-    except MeldcodeError as error:
-        raise Geweigerd(_category(error)) from None
     oordeel = _judge(dossier, engine, op=op)
     events = sorted(dossier.gebeurtenissen, key=lambda e: _date(e.datum) or dt.date.min)
     instroom = _date(events[0].datum) if events else None
     gemeld = tuple(
-        sorted(d for e in events if e.soort == "melding" and e.door == "mij" and (d := _date(e.datum)) is not None)
+        sorted(
+            d
+            for e in events
+            if e.soort == "melding" and getattr(e, "door", None) == "mij" and (d := _date(e.datum)) is not None
+        )
     )
-    closed = False
-    heropend = False
+    closed = heropend = False
     for event in events:
         if event.soort == "zaak_afgesloten":
             closed = True
         elif event.soort == "zaak_heropend":
             closed, heropend = False, True
-    organisatie = getattr(dossier, "organisatie", None) or data.get("organisatie")
-    dossier_id = dossier.dossier_id or plek
-    return _uitkomst(oordeel, dossier_id, organisatie, instroom, gemeld, heropend, not closed)
+    return _uitkomst(oordeel, dossier.dossier_id or plek, dossier.organisatie, instroom, gemeld, heropend, not closed)
 
 
 def _uitkomst(

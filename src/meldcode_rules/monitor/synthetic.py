@@ -194,12 +194,13 @@ def _dossier(rng: random.Random, index: int, sector: str | None, organisatie: st
                 }
             )
             evaluation += 42
-        if rng.random() < mix.afgesloten and evaluation < span:
-            agreed = "nee" if rng.random() < mix.vertraging else "ja"
+        if rng.random() < mix.afgesloten * 2 and evaluation < span:
+            agreed = rng.choice(("nee", None)) if rng.random() < 2 * mix.vertraging else "ja"
             events.append(
                 {"soort": "hulp_afgesloten", "datum": _day(at(evaluation)), "afspraak_wie_contact_houdt": agreed}
             )
-            events.append({"soort": "zaak_afgesloten", "datum": _day(at(evaluation + 1))})
+            if rng.random() < 0.6:  # the case closes too, or stays open for follow-up
+                events.append({"soort": "zaak_afgesloten", "datum": _day(at(evaluation + 1))})
             closed = True
             cursor = evaluation + 2
     elif not report and rng.random() < mix.afgesloten and cursor < span:
