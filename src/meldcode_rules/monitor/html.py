@@ -80,7 +80,7 @@ def trend_chart(data: dict[str, Any]) -> str:
     axes.set_ylabel("aantal")
     axes.set_ylim(bottom=0)
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(fontsize=8, loc="upper left", frameon=False)
+    axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, frameon=False)
     axes.set_title("Trends per maand (onderbroken lijn: onderdrukt of geen)", fontsize=10)
     return _svg(figure)
 
@@ -104,7 +104,7 @@ def sector_chart(data: dict[str, Any]) -> str:
     axes.set_xlim(0, highest * 1.1)
     axes.set_xlabel("dossiers")
     axes.grid(axis="x", alpha=0.3)
-    axes.legend(fontsize=8, loc="lower right", frameon=False)
+    axes.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, frameon=False)
     axes.set_title("Achterstand per sector", fontsize=10)
     return _svg(figure)
 
