@@ -97,11 +97,12 @@ def _dates_as_text(data: Any) -> Any:
 
 
 def evaluate(
-    case: Case | Mapping[str, Any],
+    case: Case | Mapping[str, Any] | Any,
     sector: str | None = None,
     engine: str | None = None,
     *,
     ruleset: CompiledRuleset | None = None,
+    op: dt.date | None = None,
 ) -> Judgement:
     """Judge one case under the meldcode of ``sector`` (default: the case's own sector).
 
@@ -109,7 +110,18 @@ def evaluate(
     ``"reference"``. ``ruleset`` overrides the built-in rulesets (for checks
     and tests of edited rulesets). Errors are raised, never turned into a
     default judgement: in this domain a default can be the wrong answer.
+
+    A dossier (a :class:`~meldcode_rules.dossier.Dossier`, or a mapping with
+    ``gebeurtenissen``) is judged as of ``op`` (default today); so is a plain case
+    when ``op`` is given, as a dossier of one moment (its deadlines then count from
+    its ``datum``, and say whether they are overdue on ``op``).
     """
+    from meldcode_rules.dossier import is_dossier
+
+    if op is not None or is_dossier(case):
+        from meldcode_rules.dossier import evaluate as evaluate_dossier
+
+        return evaluate_dossier(case, sector, engine, op=op, ruleset=ruleset)
     if sector is None:
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
         sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case

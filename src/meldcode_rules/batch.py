@@ -10,6 +10,7 @@ caller can never mistake a failed line for a judgement.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
@@ -18,9 +19,9 @@ from meldcode_rules.diagnostics import MeldcodeError
 
 
 def judge_lines(
-    lines: Iterable[str], *, sector: str | None = None, engine: str | None = None
+    lines: Iterable[str], *, sector: str | None = None, engine: str | None = None, op: dt.date | None = None
 ) -> Iterator[tuple[bool, str]]:
-    """Yield ``(ok, json_line)`` for each non-empty input line."""
+    """Yield ``(ok, json_line)`` for each non-empty input line (a case or a dossier; ``op``: the peildatum)."""
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -30,7 +31,7 @@ def judge_lines(
             yield False, _error(number, [f"geen geldige JSON (kolom {error.colno})"])
             continue
         try:
-            oordeel = evaluate(data, sector=sector, engine=engine)
+            oordeel = evaluate(data, sector=sector, engine=engine, op=op)
         except MeldcodeError as error:
             problems = getattr(error, "problems", None) or [str(error)]
             yield False, _error(number, problems)

@@ -8,6 +8,7 @@ code, never a traceback. Exit codes: 0 ok, 1 a finding or failed test,
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import click
 from rich.console import Console
 
 from meldcode_rules import __version__
-from meldcode_rules.api import evaluate, read_case_file, read_case_text
+from meldcode_rules.api import evaluate
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
 from meldcode_rules.cli.commands.exits import report_error
@@ -41,14 +42,19 @@ def main() -> None:
 @click.option("--sector", "-s", help="Sector (standaard: het veld `sector` van de casus, anders het basismodel).")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str) -> None:
-    """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
+@click.option(
+    "--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum voor een dossier (standaard: vandaag)."
+)
+def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str, op: dt.datetime | None) -> None:
+    """Beoordeel een casus of dossier (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
+    from meldcode_rules.dossier import read_input_file, read_input_text
+
     try:
         if str(case_file) == "-":
-            case = read_case_text(sys.stdin.read(), "standaardinvoer", sector=sector)
+            case = read_input_text(sys.stdin.read(), "standaardinvoer", sector=sector)
         else:
-            case = read_case_file(case_file, sector)
-        oordeel = evaluate(case, sector=sector, engine=engine)
+            case = read_input_file(case_file, sector)
+        oordeel = evaluate(case, sector=sector, engine=engine, op=op.date() if op else None)
     except MeldcodeError as error:
         report_error(error)
         return

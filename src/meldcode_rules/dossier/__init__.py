@@ -11,16 +11,19 @@ A plain case file is a dossier of one moment: :func:`parse_dossier` accepts it t
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from meldcode_rules.case.model import Case
-from meldcode_rules.diagnostics import CaseError, nearest
+from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.dossier.model import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
+from meldcode_rules.load.loader import read_yaml
 
-__all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier"]
+__all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier", "read_input_file", "read_input_text"]
 
 
 def is_dossier(data: object) -> bool:
@@ -98,6 +101,40 @@ def evaluate(
     ruleset: Any = None,
 ) -> Any:
     """Judge a dossier (or a plain case, as a dossier of one moment) as of ``op`` (default today)."""
-    from meldcode_rules.dossier.evaluate import evaluate_dossier
+    from meldcode_rules.dossier.oordeel import evaluate_dossier
 
     return evaluate_dossier(parse_dossier(dossier, datum=op), sector, engine, ruleset=ruleset, op=op)
+
+
+def read_input_file(path: Path, sector: str | None = None) -> Case | Dossier:
+    """Read a case file or a dossier file (YAML or JSON): a dossier when it has ``gebeurtenissen``."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
+    except UnicodeDecodeError:
+        raise CaseError(["het bestand is geen UTF-8-tekst"], source) from None
+    return read_input_text(text, source, as_json=path.suffix == ".json", sector=sector)
+
+
+def read_input_text(
+    text: str, source: str = "invoer", *, as_json: bool = False, sector: str | None = None
+) -> Case | Dossier:
+    """A case or a dossier from text (JSON when ``as_json``, else YAML, which also reads JSON)."""
+    from meldcode_rules.api import _dates_as_text, read_case_text
+
+    if "gebeurtenissen" not in text:
+        return read_case_text(text, source, as_json=as_json, sector=sector)
+    try:
+        data = json.loads(text) if as_json else read_yaml(text, source)[0]
+    except json.JSONDecodeError as error:
+        raise CaseError([f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"], source) from None
+    except RulesetError as error:
+        raise CaseError([d.render() for d in error.diagnostics], source) from None
+    if not isinstance(data, dict) or "gebeurtenissen" not in data:
+        return read_case_text(text, source, as_json=as_json, sector=sector)
+    data = _dates_as_text(data)
+    if sector is not None:
+        data["sector"] = sector
+    return parse_dossier(data, source)

@@ -290,7 +290,7 @@ def _check_dossier(
     problems: list[Diagnostic],
 ) -> Any:
     from meldcode_rules.dossier import parse_dossier
-    from meldcode_rules.dossier.evaluate import evaluate_dossier
+    from meldcode_rules.dossier.oordeel import evaluate_dossier
 
     where = source.locate((*path, "dossier"))
     if scenario.gegeven:
@@ -384,7 +384,7 @@ def run_scenarios(loaded: Sequence[LoadedScenario], *, engines: Sequence[str] | 
         for item in loaded:
             try:
                 if item.dossier is not None:
-                    from meldcode_rules.dossier.evaluate import evaluate_dossier
+                    from meldcode_rules.dossier.oordeel import evaluate_dossier
 
                     judgement = evaluate_dossier(item.dossier, engine=engine, ruleset=item.ruleset, op=item.scenario.op)
                 else:

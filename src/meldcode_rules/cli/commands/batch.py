@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 
 import click
@@ -15,14 +16,15 @@ from meldcode_rules.engines import ENGINES
 @click.command("batch")
 @click.option("--sector", "-s", help="Sector voor elke casus zonder eigen `sector`.")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
-def batch_command(sector: str | None, engine: str | None) -> None:
+@click.option("--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum (standaard: vandaag).")
+def batch_command(sector: str | None, engine: str | None, op: dt.datetime | None) -> None:
     """Beoordeel een casus per regel (JSON Lines) van standaardinvoer; een oordeel per regel terug.
 
     Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}; de exitcode is dan 1.
     """
     failed = False
     try:
-        for ok, line in judge_lines(sys.stdin, sector=sector, engine=engine):
+        for ok, line in judge_lines(sys.stdin, sector=sector, engine=engine, op=op.date() if op else None):
             failed = failed or not ok
             click.echo(line)
     except MeldcodeError as error:  # engine or ruleset trouble: nothing can be judged

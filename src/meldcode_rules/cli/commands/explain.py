@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -14,14 +15,26 @@ from meldcode_rules.engines import ENGINES
 @click.argument("case_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--sector", "-s", help="Sector (standaard: het veld `sector` van de casus, anders het basismodel).")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
-def explain_command(case_file: Path, sector: str | None, engine: str | None) -> None:
-    """Leg stap voor stap uit hoe een casus wordt beoordeeld, met regels en bronnen."""
-    from meldcode_rules.api import read_case_file
-    from meldcode_rules.cli.commands.exits import report_error
-    from meldcode_rules.explain.explain import explain
+@click.option("--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum (standaard: vandaag).")
+def explain_command(case_file: Path, sector: str | None, engine: str | None, op: dt.datetime | None) -> None:
+    """Leg stap voor stap uit hoe een casus wordt beoordeeld, met regels en bronnen.
 
+    Een dossier (met `gebeurtenissen`) krijgt eerst een tijdlijn: elke gebeurtenis, wat die
+    veranderde of startte, en wat op de peildatum verlopen is.
+    """
+    from meldcode_rules.cli.commands.exits import report_error
+    from meldcode_rules.dossier import parse_dossier, read_input_file
+    from meldcode_rules.dossier.model import Dossier
+    from meldcode_rules.explain.explain import explain
+    from meldcode_rules.explain.tijdlijn import explain_dossier
+
+    peildatum = op.date() if op else None
     try:
-        text = explain(read_case_file(case_file), sector=sector, engine=engine)
+        given = read_input_file(case_file, sector)
+        if isinstance(given, Dossier) or peildatum is not None:
+            text = explain_dossier(parse_dossier(given, datum=peildatum), sector, engine, op=peildatum)
+        else:
+            text = explain(given, sector=sector, engine=engine)
     except MeldcodeError as error:
         report_error(error)
         return

@@ -108,7 +108,7 @@ def _tijdfeit(clock: Klok) -> TijdFeit:
         waarde=clock.waarde,
         telt_vanaf=ref(clock.start, clock.veld) if clock.start is not None else None,
         gestopt_door=ref(clock.gestopt) if clock.gestopt is not None else None,
-        deadline=clock.deadline,
+        deadline=day(clock.deadline) if clock.deadline is not None else None,
     )
 
 
@@ -194,12 +194,12 @@ def _origin(compiled: CompiledRuleset, actie: Actie, afleiding: Afleiding) -> In
 
 
 def _voldaan(code: str, afleiding: Afleiding, vanaf: GebeurtenisRef | None) -> Ingang | None:
+    """The latest event that shows ``code`` was done, on or after the day its termijn counts from."""
     keuzes = VOLDAAN_DOOR.get(code)
     if not keuzes:
         return None
-    order = {i.positie: n for n, i in enumerate(afleiding.ingangen)}
-    since = order.get(vanaf.positie, -1) if vanaf is not None else -1
+    since = day(vanaf.datum) if vanaf is not None else dt.date.min
     for ingang in reversed(afleiding.ingangen):
-        if order[ingang.positie] >= since and any(matches(k, ingang) for k in keuzes):
+        if day(ingang.datum) >= since and any(matches(k, ingang) for k in keuzes):
             return ingang
     return None
