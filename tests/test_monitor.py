@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from meldcode_rules.api import evaluate
 from meldcode_rules.cli import main
-from meldcode_rules.dossier import parse_dossier
-from meldcode_rules.dossier.evaluate import evaluate_dossier
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.monitor import Aggregaat, Opties, beoordeel, beoordeel_deel, monitor, plan
 from meldcode_rules.monitor.judge import KENMERKEN, Uitkomst, signalen
@@ -186,7 +185,7 @@ def judged(item: dict[str, object]) -> Judgement:
         if "gebeurtenissen" not in item
         else item
     )
-    return evaluate_dossier(parse_dossier(subject, datum=OP), None, "reference", op=OP)
+    return evaluate(subject, engine="reference", op=OP)
 
 
 @pytest.mark.parametrize("vorm", ["casus", "dossier"])

@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from meldcode_rules.api import evaluate
 from meldcode_rules.diagnostics import CaseError, MeldcodeError
 from meldcode_rules.judge.judgement import Actie, Judgement
 
@@ -219,13 +220,9 @@ def _beoordeel_casus(data: Mapping[str, Any], op: dt.date, engine: str | None, p
 
 
 def _judge(subject: Any, engine: str | None, *, op: dt.date) -> Judgement:
-    # Not `meldcode_rules.dossier.evaluate`: the submodule of that name shadows the function
-    # once imported, so the function under it is called, with the dossier as parse_dossier reads it.
-    from meldcode_rules.dossier import parse_dossier
-    from meldcode_rules.dossier.evaluate import evaluate_dossier
-
+    # The public API, as `meldcode-rules evaluate --op` calls it: the same judgement, nothing else.
     try:
-        return evaluate_dossier(parse_dossier(subject, datum=op), None, engine, op=op)
+        return evaluate(subject, engine=engine, op=op)
     except (CaseError, ValidationError):
         raise Geweigerd("ongeldig dossier of ongeldige casus") from None
     except MeldcodeError as error:
