@@ -275,3 +275,19 @@ def test_unknown_path_and_kind_are_input_errors(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("a,b\n")
     assert runner.invoke(main, ["monitor", str(tmp_path / "x.csv")]).exit_code == 2
     assert runner.invoke(main, ["monitor"]).exit_code == 2
+
+
+def test_no_progress_bar_when_piped_and_progress_adds_up(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "d.jsonl", cases(250))
+    run = CliRunner().invoke(main, ["monitor", str(path), "--op", "2026-12-01", "-e", "reference", "-f", "json"])
+    assert run.exit_code == 0
+    json.loads(run.output)  # nothing but the report: no bar, no rate
+    told: list[int] = []
+    totals: list[int | None] = []
+
+    def start(total: int | None):  # type: ignore[no-untyped-def]
+        totals.append(total)
+        return told.append
+
+    monitor([path], OPTIES, per_deel=120, voortgang=start)
+    assert totals == [250] and sum(told) == 250 and len(told) > 3

@@ -43,11 +43,18 @@ class Opties:
     max_weigeringen: int = MAX_WEIGERINGEN
 
 
-def beoordeel_deel(deel: Deel, opties: Opties) -> Aggregaat:
-    """Judge every dossier of one part; a bad one is counted as refused, with its place."""
+def beoordeel_deel(deel: Deel, opties: Opties, voortgang: Voortgang | None = None) -> Aggregaat:
+    """Judge every dossier of one part; a bad one is counted as refused, with its place.
+
+    ``voortgang`` (in this process only) is told every hundred records how many were done.
+    """
     aggregaat = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
+    told = 0
     try:
         for record in records(deel):
+            if voortgang is not None and aggregaat.gelezen - told >= 100:
+                voortgang(aggregaat.gelezen - told)
+                told = aggregaat.gelezen
             bron = Path(record.bron).name if record.bron != "standaardinvoer" else record.bron
             if record.data is None:
                 aggregaat.weiger(bron, record.plek, record.fout or "onleesbaar")
@@ -62,6 +69,8 @@ def beoordeel_deel(deel: Deel, opties: Opties) -> Aggregaat:
     except OSError:
         # The file went away or became unreadable while the run was going: the part is refused whole.
         aggregaat.weiger(_bron_of(deel), 0, "bestand niet te lezen")
+    if voortgang is not None:
+        voortgang(aggregaat.gelezen - told)
     return aggregaat.af()
 
 
@@ -101,9 +110,7 @@ def monitor(
         return _met_processen(parts, opties, processen, step)
     result = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
     for deel in parts:
-        partial = beoordeel_deel(deel, opties)
-        result = result + partial
-        step(partial.gelezen)
+        result = result + beoordeel_deel(deel, opties, step)
     return result.af()
 
 
