@@ -47,6 +47,8 @@ def load_cases() -> list[tuple[str, dict[str, Any]]]:
     for path in sorted([*EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.json")]):
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else read_yaml(text, str(path))[0]
+        if "gebeurtenissen" in data:
+            continue  # dossiers have their own benchmark (bench_dossier.py)
         cases.append((path.name, json.loads(json.dumps(data, default=_iso))))
     return cases
 

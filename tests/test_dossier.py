@@ -315,3 +315,15 @@ def test_cli_evaluate_explain_and_batch_take_dossiers(tmp_path: Path) -> None:
     assert json.loads(result.output)["dossier_id"] == "T-1"
     late = runner.invoke(main, ["evaluate", str(file), "--op", "2026-01-01"])
     assert late.exit_code == 2 and "peildatum" in late.output
+
+
+def test_render_draws_the_time_rules() -> None:
+    from meldcode_rules.explain.render import render
+    from meldcode_rules.sectors.registry import compiled_for
+
+    compiled = compiled_for()
+    markdown, page = render(compiled, "markdown"), render(compiled, "html")
+    assert "## Tijdregels (dossiers)" in markdown and "<h2>Tijdregels (dossiers)</h2>" in page
+    for regel in compiled.tijdregels:
+        assert f"`{regel.feit}`" in markdown and regel.feit in page
+    assert "-->|deadline van| " in markdown and "standaard van meldcode-rules" in markdown

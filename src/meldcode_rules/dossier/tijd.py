@@ -21,7 +21,7 @@ The toetsen (``toets:``):
     ``ja`` while the peildatum lies within ``termijn`` of the start (``vanaf``); ``nee``
     after, or once stopped.
 ``na_start``
-    ``ja`` when a ``gebeurtenis`` follows the latest start with no stop after the start.
+    ``ja`` when a ``gebeurtenis`` follows the latest start and no stop event follows it.
 ``patroon``
     ``ja`` when, since the latest stop event, at least ``min_aantal`` ``gebeurtenis``
     events, or events from ``min_herkomsten`` different ``herkomst``, lie within
@@ -118,15 +118,19 @@ def klok(regel: Tijdregel, ingangen: Sequence[Ingang], peildatum: dt.date) -> Kl
     veld = regel.vanaf or "datum"
     base = getattr(start.event, veld, None)
     limit = _deadline(regel, start, base)
+    if regel.toets == "na_start":
+        # An event after the start that no stop event has followed yet.
+        later = _latest(regel.gebeurtenis, ingangen, begin)
+        if later is None:
+            return Klok(regel, "nee", start, veld)
+        handled = _latest(regel.stop, ingangen, later) if regel.stop else None
+        if handled is not None:
+            return Klok(regel, "nee", ingangen[later], "datum", ingangen[handled])
+        return Klok(regel, "ja", ingangen[later], "datum", None, day(ingangen[later].datum))
     if stop is not None:
         return Klok(regel, "nee", start, veld, ingangen[stop], limit)
     if regel.toets == "loopt":
         return Klok(regel, "ja", start, veld, None, limit)
-    if regel.toets == "na_start":
-        later = _latest(regel.gebeurtenis, ingangen, begin)
-        if later is None:
-            return Klok(regel, "nee", start, veld)
-        return Klok(regel, "ja", ingangen[later], "datum", None, day(ingangen[later].datum))
     if limit is None:
         return Klok(regel, "onbekend", start, veld)
     if regel.toets == "verlopen":

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, evaluate_expr
+from meldcode_rules.explain.render_tijd import tijd_html, tijd_markdown
 from meldcode_rules.load.ruleset import Alle, BegripRef, Conclusie, Conditie, EenVan, FeitTest, Niet
 
 Format = Literal["mermaid", "markdown", "html"]
@@ -326,7 +327,8 @@ def markdown(ruleset: CompiledRuleset) -> str:
             f"| `{rule.id}`<br/>{_md(rule.titel)}<br/><small>{_md(_locatie(rule))}</small> "
             f"| {_md(conditie_tekst(rule.als))} | {_md(conclusie_tekst(rule.dan))} | {_md(rule.bron)} |"
         )
-    return "\n".join(out) + "\n"
+    tijd = tijd_markdown(ruleset)
+    return "\n".join([*out, "", *tijd] if tijd else out) + "\n"
 
 
 def _locatie(rule: CompiledRule) -> str:
@@ -435,7 +437,7 @@ def html(ruleset: CompiledRuleset) -> str:
         f"<pre>{html_lib.escape(mermaid(ruleset))}</pre></details>"
         f"<h2>Stappen en wat u vastlegt</h2>{''.join(stap_html)}"
         f"<h2>Beslistabel</h2><table><thead><tr><th>Regel</th><th>Als</th><th>Dan</th><th>Bron</th></tr></thead>"
-        f"<tbody>{rijen}</tbody></table></body></html>\n"
+        f"<tbody>{rijen}</tbody></table>{tijd_html(ruleset)}</body></html>\n"
     )
 
 
