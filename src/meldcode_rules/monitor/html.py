@@ -15,7 +15,7 @@ import html
 import io
 from typing import Any
 
-from meldcode_rules.monitor.report import KORT, MAAND_MATEN, MATEN, TEKST_KOLOMMEN
+from meldcode_rules.monitor.report import HTML_KOLOMMEN, KORT, MAAND_MATEN, MATEN
 
 #: The series of the month chart and the bars of the sector chart.
 TREND = ("instroom", "meldingen", "ontvangst_onbevestigd", "herbeoordeling_verlopen")
@@ -159,11 +159,11 @@ def html_report(data: dict[str, Any]) -> str:
         "<h2>Achterstand per sector</h2>",
         f'<div class="chart">{sector_chart(data)}</div>',
         "<h2>Per sector</h2>",
-        _table(data["per"]["sector"], TEKST_KOLOMMEN, labels, "sector", drempel),
+        _table(data["per"]["sector"], HTML_KOLOMMEN, labels, "sector", drempel),
     ]
     organisations = data["per"]["organisatie"]
     if organisations and list(organisations) != ["(geen)"]:
-        parts += ["<h2>Per organisatie</h2>", _table(organisations, TEKST_KOLOMMEN, labels, "organisatie", drempel)]
+        parts += ["<h2>Per organisatie</h2>", _table(organisations, HTML_KOLOMMEN, labels, "organisatie", drempel)]
     open_columns = tuple(m for m in MATEN if m.startswith("open"))
     parts += [
         "<h2>Open dossiers per stap en besluit</h2>",

@@ -163,6 +163,8 @@ def signalen(oordeel: Judgement) -> tuple[Signaal, ...]:
 
 
 def _kenmerk_of(actie: Actie) -> Kenmerk | None:
+    if actie.voldaan is not None:  # the dossier shows it was done
+        return None
     for kenmerk in KENMERKEN:
         if kenmerk.actie is None:
             if kenmerk.code == "actie_verlopen" and _verlopen(actie):

@@ -149,7 +149,11 @@ TEKST_KOLOMMEN = (
     "patroon_zonder_consultatie",
     "op_werklijst",
 )
+#: The HTML tables also show the other overdue actions and the deadlines that cannot be computed.
+HTML_KOLOMMEN = (*TEKST_KOLOMMEN[:-1], "actie_verlopen", "termijn_onbekend", TEKST_KOLOMMEN[-1])
 KORT = {
+    "actie_verlopen": "andere actie\nover termijn",
+    "termijn_onbekend": "termijn\nonbekend",
     "dossiers": "dossiers",
     "open": "open",
     "gemeld": "gemeld",

@@ -132,9 +132,12 @@ def _dossier(rng: random.Random, index: int, sector: str | None, organisatie: st
             {
                 "soort": "consultatie",
                 "datum": _day(at(rng.randrange(30, 40))),
-                "met": rng.choice(("collega", "aandachtsfunctionaris", "veilig_thuis")),
+                "met": rng.choice(("collega", "aandachtsfunctionaris")),
             }
         )
+        # most professionals also ask Veilig Thuis for advice in step 2; a delay skips it
+        if rng.random() < 0.8:
+            events.append({"soort": "consultatie", "datum": _day(at(rng.randrange(30, 40))), "met": "veilig_thuis"})
     events.append(
         {"soort": "kindcheck", "datum": _day(at(rng.randrange(0, 10))), "zorgt_voor_minderjarigen": rng.choice(TRI)}
     )
