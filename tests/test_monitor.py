@@ -291,3 +291,20 @@ def test_no_progress_bar_when_piped_and_progress_adds_up(tmp_path: Path) -> None
 
     monitor([path], OPTIES, per_deel=120, voortgang=start)
     assert totals == [250] and sum(told) == 250 and len(told) > 3
+
+
+def test_ids_are_pseudonymous_codes_never_markup_or_names(tmp_path: Path) -> None:
+    base = {"datum": "2026-11-20", "afweging": {"vermoeden": "ja", "acute_onveiligheid": "ja"}}
+    items = [
+        {**base, "dossier_id": "[bold red]x"},
+        {**base, "dossier_id": "Jan Jansen"},
+        {**base, "dossier_id": "ok-1", "organisatie": "<script>"},
+        {**base, "dossier_id": "ok-2", "organisatie": "school.17"},
+    ]
+    result = monitor([write_jsonl(tmp_path / "d.jsonl", items)], OPTIES)
+    assert [(w.plek, w.categorie) for w in result.weigeringen] == [
+        (1, "`dossier_id` is geen geldig kenmerk"),
+        (2, "`dossier_id` is geen geldig kenmerk"),
+        (3, "`organisatie` is geen geldig kenmerk"),
+    ]
+    assert result.waarde("organisatie", "school.17", "dossiers") == 1

@@ -61,13 +61,27 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), dpi=96)
 
 
+def _month_range(months: list[str]) -> list[str]:
+    """Every month from the first to the last: a month without events is a zero, not a gap."""
+    if not months:
+        return []
+    year, month = map(int, min(months).split("-"))
+    last = max(months)
+    out: list[str] = []
+    while (text := f"{year:04d}-{month:02d}") <= last:
+        out.append(text)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def trend_chart(data: dict[str, Any]) -> str:
     """Per month: new dossiers, reports, and where receipt and re-assessment went overdue."""
-    months = [m for m in data["per"]["maand"] if m != "onbekend"]
+    months = _month_range([m for m in data["per"]["maand"] if m != "onbekend"])
+    empty = dict.fromkeys(TREND, 0)
     figure = _figure(9, 3.4)
     axes = figure.add_subplot()
     for colour, maat in zip(KLEUREN, TREND, strict=False):
-        values = [data["per"]["maand"][m][maat] for m in months]
+        values = [data["per"]["maand"].get(m, empty)[maat] for m in months]
         # a suppressed cell is a gap (NaN), never drawn as a number
         axes.plot(
             range(len(months)),

@@ -14,6 +14,7 @@ was reopened) are read from the events as they lie.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +27,8 @@ from meldcode_rules.judge.judgement import Actie, Judgement
 
 #: Fields the monitor reads beside a plain case file (a case file has no id of its own).
 ENVELOPE = ("dossier_id", "organisatie")
+#: Their form, as in the dossier model: letters, digits and `_.:-`, at most 64.
+KENMERK_VORM = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,10 +208,11 @@ def beoordeel(data: Mapping[str, Any], op: dt.date, engine: str | None, plek: st
 def _identity(data: Mapping[str, Any], plek: str) -> tuple[str, str | None]:
     dossier_id = data.get("dossier_id")
     organisatie = data.get("organisatie")
-    if dossier_id is not None and not isinstance(dossier_id, str):
-        raise Geweigerd("`dossier_id` is geen tekst")
-    if organisatie is not None and not isinstance(organisatie, str):
-        raise Geweigerd("`organisatie` is geen tekst")
+    # The same form as in a dossier: a pseudonymous code, which no output can mistake for markup.
+    if dossier_id is not None and not (isinstance(dossier_id, str) and KENMERK_VORM.fullmatch(dossier_id)):
+        raise Geweigerd("`dossier_id` is geen geldig kenmerk")
+    if organisatie is not None and not (isinstance(organisatie, str) and KENMERK_VORM.fullmatch(organisatie)):
+        raise Geweigerd("`organisatie` is geen geldig kenmerk")
     return dossier_id or plek, organisatie
 
 

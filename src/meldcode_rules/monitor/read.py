@@ -159,7 +159,7 @@ def _plan_jsonl(path: Path, per_deel: int) -> Iterator[RegelsDeel]:
 
 def _plan_lines(lines: Iterable[str], bron: str, per_deel: int) -> Iterator[TekstDeel]:
     chunk: list[str] = []
-    first = number = 1
+    first = 1
     filled = 0
     for number, line in enumerate(lines, start=1):
         chunk.append(line)
@@ -272,7 +272,10 @@ def _parquet_records(deel: ParquetDeel) -> Iterator[Record]:
     handle = pq.ParquetFile(deel.pad)
     row = deel.eerste_rij
     for group in deel.rijgroepen:
-        table = handle.read_row_group(group)
+        try:
+            table = handle.read_row_group(group)
+        except (OSError, ValueError) as error:  # pyarrow's ArrowInvalid is a ValueError
+            raise OSError(f"rijgroep {group} niet te lezen") from error
         # An export with one text column of JSON (`dossier`) or the dossier's fields as columns.
         as_json = table.num_columns == 1 and table.column_names[0] in ("dossier", "json")
         for item in table.to_pylist():
