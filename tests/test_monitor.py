@@ -308,3 +308,19 @@ def test_ids_are_pseudonymous_codes_never_markup_or_names(tmp_path: Path) -> Non
         (3, "`organisatie` is geen geldig kenmerk"),
     ]
     assert result.waarde("organisatie", "school.17", "dossiers") == 1
+
+
+def test_the_seed_example_dossiers_land_on_the_work_list_for_their_story() -> None:
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    paths = sorted(examples.glob("seed00*-dossier-*.yaml"))
+    assert len(paths) >= 3
+    result = monitor(paths, OPTIES)
+    assert result.geweigerd == 0
+    reasons = {p.dossier_id: {s.kenmerk for s in p.redenen} for p in result.werklijst}
+    found = {kenmerk for kenmerken in reasons.values() for kenmerk in kenmerken}
+    for kenmerk in (
+        "ontvangst_onbevestigd",  # seed 000: nobody checked the receipt
+        "hulp_afgesloten_zonder_contactafspraak",  # seed 002: who keeps contact?
+        "herbeoordeling_verlopen",  # seed 003: risks not re-assessed
+    ):
+        assert kenmerk in found, (kenmerk, reasons)
