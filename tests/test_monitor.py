@@ -324,3 +324,17 @@ def test_the_seed_example_dossiers_land_on_the_work_list_for_their_story() -> No
         "herbeoordeling_verlopen",  # seed 003: risks not re-assessed
     ):
         assert kenmerk in found, (kenmerk, reasons)
+
+
+def test_both_engines_give_the_same_figures(tmp_path: Path) -> None:
+    from meldcode_rules.engines import durable_available
+
+    path = tmp_path / "d.jsonl"
+    with path.open("w", encoding="utf-8") as out:
+        from meldcode_rules.monitor.synthetic import write_jsonl as generate
+
+        generate(out, 80, seed=41, mix=Mix(peildatum=OP))
+    reference = monitor([path], OPTIES)
+    assert reference.beoordeeld == 80
+    if durable_available():  # Python 3.11 and 3.12 (CI); on 3.13 only the reference engine exists
+        assert monitor([path], Opties(op=OP, engine="durable")) == reference
