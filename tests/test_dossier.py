@@ -327,3 +327,99 @@ def test_render_draws_the_time_rules() -> None:
     for regel in compiled.tijdregels:
         assert f"`{regel.feit}`" in markdown and regel.feit in page
     assert "-->|deadline van| " in markdown and "standaard van meldcode-rules" in markdown
+
+
+@settings(max_examples=150, deadline=None)
+@given(dossiers(sectors=SECTORS))
+def test_the_fast_reader_builds_what_pydantic_builds(generated: tuple[dict[str, Any], dt.date]) -> None:
+    from meldcode_rules.dossier.reader import read_dossier
+
+    data, _op = generated
+    read = read_dossier(data)
+    assert read is not None  # generated dossiers are of the plain shape: the reader must not decline them all
+    validated = Dossier.model_validate(data)
+    assert read == validated
+    for mine, theirs in zip(read.gebeurtenissen, validated.gebeurtenissen, strict=True):
+        assert list(mine.__dict__) == list(theirs.__dict__) and mine.model_fields_set == theirs.model_fields_set
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"soort": "signaal", "datum": "2026-02-30"},
+        {"soort": "signaal", "datum": "2026-01-01T10:00+01:00"},
+        {"soort": "signaal", "datum": "2026-01-01", "vormen": ["vgv", "onzin"]},
+        {"soort": "melding", "datum": "2026-01-01"},
+        {"soort": "melding", "datum": "2026-01-01", "door": None},
+        {"soort": "afweging", "datum": "2026-01-01", "vermoeden": 1},
+        {"soort": "hulp_gestart", "datum": "2026-01-01", "termijn": "zes weken"},
+        {"soort": "signal", "datum": "2026-01-01"},
+    ],
+)
+def test_the_fast_reader_declines_what_it_does_not_mirror(bad: dict[str, Any]) -> None:
+    from meldcode_rules.dossier.reader import read_dossier
+
+    assert read_dossier({"gebeurtenissen": [bad]}) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(dossiers(sectors=SECTORS))
+def test_judgements_built_without_revalidation_equal_validated_ones(generated: tuple[dict[str, Any], dt.date]) -> None:
+    from meldcode_rules.judge.judgement import Judgement
+
+    data, op = generated
+    judgement = evaluate(data, engine="reference", op=op)
+    assert Judgement.model_validate(judgement.model_dump()) == judgement
+
+
+def test_a_plain_case_dated_after_the_peildatum_names_its_datum() -> None:
+    with pytest.raises(CaseError) as error:
+        evaluate_api({"datum": "2026-05-01", "afweging": {"vermoeden": "ja"}}, op=D(2026, 4, 1))
+    assert "`datum`: ligt na de peildatum" in str(error.value) and "2026-05-01" not in str(error.value)
+
+
+def test_a_plain_case_judged_op_a_date_counts_its_deadlines_from_its_datum() -> None:
+    case = {"datum": "2026-01-05", "afweging": {"vermoeden": "ja", "acute_onveiligheid": "ja"}}
+    actie = _actie(evaluate_api(case, engine="reference", op=D(2026, 1, 9)), "melden_veilig_thuis")
+    assert (actie.deadline, actie.verlopen, actie.dagen_verlopen) == (D(2026, 1, 5), True, 4)
+    assert actie.telt_vanaf.soort == "momentopname"
+
+
+def test_a_counterexample_with_time_facts_comes_with_a_dossier_that_gives_it(rulesets: Path) -> None:
+    file = rulesets / "basismodel.yaml"
+    text = file.read_text(encoding="utf-8")
+    # Without the overdue rule alone the invariant fails only on cases no dossier gives (an
+    # overdue clock also runs, and the running-clock rule asks the re-assessment): said so.
+    start = text.index("  - id: tijd-herbeoordeling-verlopen\n")
+    end = text.index("  - id: meldnorm3-hulp-niet-effectief\n")
+    file.write_text(text[:start] + text[end:], encoding="utf-8")
+    (finding,) = [f for f in run_check([file]).findings if "herbeoordeling-verlopen-nooit-stil" in f.message]
+    assert "geen dossier geeft deze combinatie van feiten over tijd" in finding.details
+    # Without both time rules a dossier shows it: help started long ago, no action.
+    start = text.index("  - id: tijd-herbeoordeling-loopt\n")
+    file.write_text(text[:start] + text[end:], encoding="utf-8")
+    (finding,) = [f for f in run_check([file]).findings if "herbeoordeling-verlopen-nooit-stil" in f.message]
+    (line,) = [d for d in finding.details if d.startswith("als dossier")]
+    op = D.fromisoformat(line.split("`op: ", 1)[1][:10])
+    dossier = json.loads(line.split("`): ", 1)[1])
+    compiled = compile_from([file])
+    judgement = evaluate(dossier, engine="reference", op=op, ruleset=compiled)
+    assert {f.feit: f.waarde for f in judgement.tijdfeiten}["tijd.herbeoordeling_verlopen"] == "ja"
+    assert "herbeoordelen" not in [a.code for a in judgement.acties]  # the defect, shown as events
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_witness_dossier_gives_exactly_the_time_facts_asked_for(data: st.DataObject) -> None:
+    from meldcode_rules.dossier.getuige import dossier_for
+    from meldcode_rules.sectors.registry import compiled_for
+
+    compiled = compiled_for()
+    wanted = {r.feit: data.draw(st.sampled_from(("ja", "nee", "onbekend")), label=r.feit) for r in compiled.tijdregels}
+    assignment = {compiled.catalog[f].key(): v for f, v in wanted.items()}
+    found = dossier_for(compiled, assignment)
+    if found is None:
+        return  # not every combination of the finite space is a dossier (a stopped clock cannot be overdue)
+    dossier, op = found
+    judgement = evaluate(dossier, engine="reference", op=op)
+    assert {f.feit: f.waarde for f in judgement.tijdfeiten} == wanted

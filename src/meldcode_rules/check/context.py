@@ -76,6 +76,7 @@ def counterexample(
                 f"op {case_data(compiled.catalog, assignment)}"
             )
     fired = [r.regel for r in oordeel.redenering]
+    details = (*details, *_as_dossier(compiled, space, mask, assignment))
     if not regels and auto_rules:
         regels = [r for r in compiled.rules if r.id in fired]
     return Finding(
@@ -90,6 +91,35 @@ def counterexample(
         oordeel={"melden": oordeel.melden, "besluit": oordeel.besluit, "regels": fired},
         details=(*details, f"{space.count(mask)} van {space.size} gevallen"),
     )
+
+
+def _as_dossier(compiled: CompiledRuleset, space: Space, mask: int, assignment: dict[str, Any]) -> tuple[str, ...]:
+    """Where the counterexample has facts about time: a case of the same set as a dossier, to paste.
+
+    Not every case of the finite space is a dossier (a clock that is overdue also runs), so
+    the cases of ``mask`` are tried in order until one is (at most 256).
+    """
+    tijd = {compiled.catalog[r.feit].key() for r in compiled.tijdregels}
+    if not any(assignment.get(key, "onbekend") != "onbekend" for key in tijd):
+        return ()
+    import json
+
+    from meldcode_rules.dossier.getuige import dossier_for
+
+    rest = mask
+    for _ in range(256):
+        if not rest:
+            break
+        index = (rest & -rest).bit_length() - 1
+        rest &= rest - 1
+        found = dossier_for(compiled, space.assignment(index))
+        if found is not None:
+            data, op = found
+            return (
+                f"als dossier (een geval uit dezelfde verzameling; scenario: `dossier:` en `op: {op.isoformat()}`): "
+                + json.dumps(data, ensure_ascii=False),
+            )
+    return ("geen dossier geeft deze combinatie van feiten over tijd",)
 
 
 class CheckerBug(AssertionError):

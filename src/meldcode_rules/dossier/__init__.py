@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from meldcode_rules.case.model import Case
 from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.dossier.model import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
+from meldcode_rules.dossier.reader import read_dossier
 from meldcode_rules.load.loader import read_yaml
 
 __all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier", "read_input_file", "read_input_text"]
@@ -47,6 +48,11 @@ def parse_dossier(
         return dossier_of_case(parse_case(data, source), datum)  # type: ignore[arg-type]
     if not isinstance(data, Mapping):
         raise CaseError(["een dossier is een object met `gebeurtenissen` (zie docs/vocabulary.md)"], source)
+    # Plain JSON-shaped dossiers are read without pydantic's per-event cost; whatever the
+    # reader declines (every invalid dossier among it) is validated by pydantic.
+    read = read_dossier(data)
+    if read is not None:
+        return read
     try:
         return Dossier.model_validate(dict(data))
     except ValidationError as error:
@@ -103,7 +109,12 @@ def evaluate(
     """Judge a dossier (or a plain case, as a dossier of one moment) as of ``op`` (default today)."""
     from meldcode_rules.dossier.oordeel import evaluate_dossier
 
-    return evaluate_dossier(parse_dossier(dossier, datum=op), sector, engine, ruleset=ruleset, op=op)
+    parsed = parse_dossier(dossier, datum=op)
+    first = parsed.gebeurtenissen[0]
+    if not is_dossier(dossier) and op is not None and first.datum > op:
+        # A plain case has no events to name: its own `datum` lies after the peildatum.
+        raise CaseError(["`datum`: ligt na de peildatum"], "casus")
+    return evaluate_dossier(parsed, sector, engine, ruleset=ruleset, op=op)
 
 
 def read_input_file(path: Path, sector: str | None = None) -> Case | Dossier:

@@ -44,20 +44,28 @@ def day(moment: dt.date) -> dt.date:
     return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
-@dataclass(frozen=True)
 class Ingang:
-    """One event as judged: its 1-based position in the file and the event itself."""
+    """One event as judged: its 1-based position in the file, the event, and its place in date order."""
 
-    positie: int
-    event: _Event
+    __slots__ = ("dag", "datum", "event", "orde", "positie", "soort")
 
-    @property
-    def soort(self) -> str:
-        return str(self.event.soort)  # type: ignore[attr-defined]
+    def __init__(self, positie: int, event: _Event) -> None:
+        self.positie = positie
+        self.event = event
+        self.soort: str = event.soort  # type: ignore[attr-defined]
+        self.datum: dt.date = event.datum
+        self.dag: dt.date = day(self.datum)
+        #: the index in date order (set when sorted)
+        self.orde = -1
 
-    @property
-    def datum(self) -> dt.date:
-        return self.event.datum
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ingang) and (self.positie, self.event) == (other.positie, other.event)
+
+    def __hash__(self) -> int:
+        return hash(self.positie)
+
+    def __repr__(self) -> str:
+        return f"Ingang({self.positie}, {self.soort})"
 
 
 @dataclass(frozen=True)
@@ -92,21 +100,31 @@ class Afleiding:
 
 def ordered(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> list[Ingang]:
     """The events in date order (stable), after checking that none lies after the peildatum."""
-    problems: list[str] = []
     ingangen = [Ingang(i, e) for i, e in enumerate(dossier.gebeurtenissen, start=1)]  # type: ignore[arg-type]
-    for ingang in ingangen:
-        for name, value in _moments(ingang.event):
-            if _after(value, peildatum):
-                # The position and the field, never the date itself: case data is sensitive.
-                problems.append(f"`gebeurtenissen.{ingang.positie}.{name}`: ligt na de peildatum")
+    peil_dag = day(peildatum)
+    late = [i for i in ingangen if i.dag >= peil_dag or i.event.__dict__.get("incidentdatum") is not None]
+    problems = [
+        # The position and the field, never the date itself: case data is sensitive.
+        f"`gebeurtenissen.{ingang.positie}.{name}`: ligt na de peildatum"
+        for ingang in late
+        for name, value in _moments(ingang.event)
+        if _after(value, peildatum)
+    ]
     if problems:
         raise CaseError(problems, source)
-    return sorted(ingangen, key=lambda i: day(i.datum))
+    ingangen.sort(key=_dag)
+    for index, ingang in enumerate(ingangen):
+        ingang.orde = index
+    return ingangen
+
+
+def _dag(ingang: Ingang) -> dt.date:
+    return ingang.dag
 
 
 def _moments(event: _Event) -> Iterator[tuple[str, dt.date]]:
     yield "datum", event.datum
-    incident = getattr(event, "incidentdatum", None)
+    incident = event.__dict__.get("incidentdatum")
     if incident is not None:
         yield "incidentdatum", incident
 
@@ -121,54 +139,73 @@ def _text(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
+#: Per event kind: (field of the event, the fact it sets); special cases follow in effects().
+_PLAN: dict[type[_Event], tuple[tuple[str, str], ...]] = {
+    Signaal: (
+        ("vormen", "vormen"),
+        ("problematiek", "kindcheck.problematiek"),
+        ("vastgelegd", "stappen.signalen_vastgelegd"),
+        ("medewerker_verdacht", "medewerker_verdacht"),
+    ),
+    Kindcheck: (
+        ("zorgt_voor_minderjarigen", "kindcheck.zorgt_voor_minderjarigen"),
+        ("zwanger", "kindcheck.zwanger"),
+        ("problematiek", "kindcheck.problematiek"),
+    ),
+    AfwegingGebeurtenis: tuple(
+        (name, f"afweging.{name}") for name in AfwegingGebeurtenis.model_fields if name not in ("soort", "datum")
+    ),
+    HulpGeevalueerd: (("veilig", "afweging.hulp_effectief"),),
+}
+_CONSULTATIE = {
+    "collega": "stappen.collega_geraadpleegd",
+    "aandachtsfunctionaris": "stappen.collega_geraadpleegd",
+    "veilig_thuis": "stappen.veilig_thuis_geraadpleegd",
+}
+
+
 def effects(event: _Event) -> list[tuple[str, Any]]:
     """The facts an event states, as ``(fact path, value)``; list facts give a list to add."""
+    values = event.__dict__
+    plan = _PLAN.get(type(event))
+    if plan is not None:
+        return [(path, _plain(values[name])) for name, path in plan if values[name] is not None and values[name] != []]
     out: list[tuple[str, Any]] = []
-
-    def put(path: str, value: Any) -> None:
-        if value is not None and value != []:
-            out.append((path, _text(value) if not isinstance(value, list) else [_text(v) for v in value]))
-
-    if isinstance(event, Signaal):
-        put("vormen", event.vormen)
-        put("kindcheck.problematiek", event.problematiek)
-        put("stappen.signalen_vastgelegd", event.vastgelegd)
-        put("medewerker_verdacht", event.medewerker_verdacht)
-    elif isinstance(event, Kindcheck):
-        put("kindcheck.zorgt_voor_minderjarigen", event.zorgt_voor_minderjarigen)
-        put("kindcheck.zwanger", event.zwanger)
-        put("kindcheck.problematiek", event.problematiek)
-    elif isinstance(event, Consultatie):
-        if event.met in ("collega", "aandachtsfunctionaris"):
-            put("stappen.collega_geraadpleegd", "ja")
-        elif event.met == "veilig_thuis":
-            put("stappen.veilig_thuis_geraadpleegd", "ja")
+    if isinstance(event, Consultatie):
+        path = _CONSULTATIE.get(event.met)
+        if path is not None:
+            out.append((path, "ja"))
     elif isinstance(event, Gesprek):
         gevoerd = event.gevoerd
         if gevoerd is None:
             gevoerd = "nee" if event.overgeslagen_reden else "ja"
-        put("stappen.gesprek_gevoerd", gevoerd)
-        put("stappen.gesprek_overgeslagen_reden", event.overgeslagen_reden)
-    elif isinstance(event, AfwegingGebeurtenis):
-        for name in AfwegingGebeurtenis.model_fields:
-            if name not in ("soort", "datum"):
-                put(f"afweging.{name}", getattr(event, name))
+        out.append(("stappen.gesprek_gevoerd", _plain(gevoerd)))
+        if event.overgeslagen_reden is not None:
+            out.append(("stappen.gesprek_overgeslagen_reden", event.overgeslagen_reden))
     elif isinstance(event, MeldingGebeurtenis):
         if event.door == "ander":
-            put("eerder_gemeld_door_ander", "ja")
+            out.append(("eerder_gemeld_door_ander", "ja"))
         else:
-            put("melding.besproken_met_client", event.besproken_met_client)
-            put("melding.niet_besproken_reden", event.niet_besproken_reden)
+            for name in ("besproken_met_client", "niet_besproken_reden"):
+                if values[name] is not None:
+                    out.append((f"melding.{name}", _plain(values[name])))
     elif isinstance(event, OntvangstBevestigd | TerugkoppelingVeiligThuis):
         # Feedback from Veilig Thuis shows that the report arrived.
-        put("melding.ontvangst_bevestigd", "ja")
-    elif isinstance(event, HulpGeevalueerd):
-        put("afweging.hulp_effectief", event.veilig)
+        out.append(("melding.ontvangst_bevestigd", "ja"))
     elif isinstance(event, Momentopname):
         for path, value in _leaves(event.casus, ""):
             # JSON booleans as in a case file, so that `true` and `ja` are one answer.
-            put(path, {True: "ja", False: "nee"}.get(value, value) if isinstance(value, bool) else value)
+            if isinstance(value, bool):
+                value = "ja" if value else "nee"
+            if value is not None and value != []:
+                out.append((path, _plain(value)))
     return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    return _text(value)
 
 
 def _leaves(data: Any, prefix: str) -> Iterator[tuple[str, Any]]:
@@ -186,7 +223,9 @@ def derive(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> Afl
     """Fold the events (in date order) into case data, with provenance and contradictions."""
     ingangen = ordered(dossier, peildatum, source)
     values: dict[str, Any] = {}
-    afleiding = Afleiding(ingangen=ingangen, data={})
+    herkomst: dict[str, Ingang] = {}
+    afleiding = Afleiding(ingangen=ingangen, data={}, herkomst=herkomst)
+    wijzigingen = afleiding.wijzigingen
     for ingang in ingangen:
         changes: list[Wijziging] = []
         for path, value in effects(ingang.event):
@@ -196,21 +235,16 @@ def derive(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> Afl
                 if merged != (old or []):
                     changes.append(Wijziging(path, old or [], merged))
                     values[path] = merged
-                    afleiding.herkomst[path] = ingang
+                    herkomst[path] = ingang
                 continue
-            before = afleiding.herkomst.get(path)
-            if (
-                before is not None
-                and before.positie != ingang.positie
-                and old != value
-                and day(before.datum) == day(ingang.datum)
-            ):
-                afleiding.tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
             if old != value:
+                before = herkomst.get(path)
+                if before is not None and before.dag == ingang.dag and before.positie != ingang.positie:
+                    afleiding.tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
                 changes.append(Wijziging(path, old, value))
-            values[path] = value
-            afleiding.herkomst[path] = ingang
-        afleiding.wijzigingen[ingang.positie] = changes
+                values[path] = value
+            herkomst[path] = ingang
+        wijzigingen[ingang.positie] = changes
     data: dict[str, Any] = {}
     for path, value in values.items():
         node = data

@@ -18,7 +18,7 @@ from typing import Any
 
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
 from meldcode_rules.dossier.derive import Afleiding, Ingang, case_of, day, derive
-from meldcode_rules.dossier.model import Dossier
+from meldcode_rules.dossier.model import Dossier, trusted
 from meldcode_rules.dossier.tijd import Klok, klokken, matches, passed
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import deadline as date_plus
@@ -45,8 +45,9 @@ class DossierOordeel:
 
 
 def ref(ingang: Ingang, veld: str = "datum") -> GebeurtenisRef:
-    moment = getattr(ingang.event, veld, None) or ingang.datum
-    return GebeurtenisRef(positie=ingang.positie, soort=ingang.soort, datum=moment, veld=veld)
+    moment = ingang.event.__dict__.get(veld) or ingang.datum
+    # Every part comes from the validated dossier.
+    return trusted(GebeurtenisRef, {"positie": ingang.positie, "soort": ingang.soort, "datum": moment, "veld": veld})
 
 
 def judge_dossier(
@@ -71,16 +72,18 @@ def judge_dossier(
     fired = runner.fire(compiled, flat)
     oordeel = judge(compiled, flat, fired, datum=day(peildatum), engine=runner.name)
     acties = tuple(_dated(compiled, actie, afleiding, clocks, peildatum) for actie in oordeel.acties)
-    oordeel = oordeel.model_copy(
-        update={
+    oordeel = trusted(
+        Judgement,
+        {
+            **oordeel.__dict__,
             "acties": acties,
             "dossier_id": dossier.dossier_id,
             "tijdfeiten": tuple(_tijdfeit(c) for c in clocks.values()),
             "tegenstrijdigheden": tuple(
-                Tegenstrijdigheid(feit=t.feit, eerste=ref(t.eerste), geldt=ref(t.wint))
+                trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": ref(t.eerste), "geldt": ref(t.wint)})
                 for t in afleiding.tegenstrijdigheden
             ),
-        }
+        },
     )
     return DossierOordeel(oordeel, afleiding, clocks, compiled, peildatum)
 
@@ -103,12 +106,15 @@ def _fact_keys(compiled: CompiledRuleset) -> dict[str, str]:
 
 
 def _tijdfeit(clock: Klok) -> TijdFeit:
-    return TijdFeit(
-        feit=clock.regel.feit,
-        waarde=clock.waarde,
-        telt_vanaf=ref(clock.start, clock.veld) if clock.start is not None else None,
-        gestopt_door=ref(clock.gestopt) if clock.gestopt is not None else None,
-        deadline=day(clock.deadline) if clock.deadline is not None else None,
+    return trusted(
+        TijdFeit,
+        {
+            "feit": clock.regel.feit,
+            "waarde": clock.waarde,
+            "telt_vanaf": ref(clock.start, clock.veld) if clock.start is not None else None,
+            "gestopt_door": ref(clock.gestopt) if clock.gestopt is not None else None,
+            "deadline": day(clock.deadline) if clock.deadline is not None else None,
+        },
     )
 
 
@@ -162,7 +168,7 @@ def _dated(
     done = _voldaan(actie.code, afleiding, update.get("telt_vanaf"))
     if done is not None:
         update |= {"voldaan": ref(done), "verlopen": False, "dagen_verlopen": None}
-    return actie.model_copy(update=update)
+    return trusted(Actie, {**actie.__dict__, **update})
 
 
 def _clock_deadline(clock: Klok, actie: Actie) -> dt.date | None:
@@ -189,8 +195,11 @@ def _origin(compiled: CompiledRuleset, actie: Actie, afleiding: Afleiding) -> In
                 found.append(ingang)
     if not found:
         return None
-    order = {i.positie: n for n, i in enumerate(afleiding.ingangen)}
-    return max(found, key=lambda i: order[i.positie])
+    return max(found, key=_orde)
+
+
+def _orde(ingang: Ingang) -> int:
+    return ingang.orde
 
 
 def _voldaan(code: str, afleiding: Afleiding, vanaf: GebeurtenisRef | None) -> Ingang | None:

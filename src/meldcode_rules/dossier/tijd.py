@@ -81,11 +81,11 @@ def passed(limit: dt.date, peildatum: dt.date) -> bool:
 
 
 def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
-    event = ingang.event
     if ingang.soort != keuze.soort:
         return False
+    values = ingang.event.__dict__
     for name, allowed in keuze.waar.items():
-        value = getattr(event, name, None)
+        value = values.get(name)
         if isinstance(value, list):
             if not any(_text(v) in allowed for v in value):
                 return False
@@ -98,32 +98,57 @@ def _text(value: Any) -> str:
     return str(value.value if isinstance(value, Enum) else value)
 
 
-def _latest(keuzes: Sequence[GebeurtenisKeuze], ingangen: Sequence[Ingang], after: int = -1) -> int | None:
-    """Index (in date order) of the latest event matching any of ``keuzes`` after ``after``."""
-    for index in range(len(ingangen) - 1, after, -1):
-        if any(matches(k, ingangen[index]) for k in keuzes):
-            return index
-    return None
+class Index:
+    """The events in date order, and per kind (so a clock looks only at the kinds it names)."""
+
+    def __init__(self, ingangen: Sequence[Ingang]) -> None:
+        self.ingangen = ingangen
+        self.per_soort: dict[str, list[Ingang]] = {}
+        for ingang in ingangen:
+            self.per_soort.setdefault(ingang.soort, []).append(ingang)
+
+    def latest(self, keuzes: Sequence[GebeurtenisKeuze], after: int = -1) -> int | None:
+        """Date-order index of the latest event matching any of ``keuzes`` after index ``after``."""
+        best: int | None = None
+        for keuze in keuzes:
+            for ingang in reversed(self.per_soort.get(keuze.soort, ())):
+                if ingang.orde <= after or (best is not None and ingang.orde <= best):
+                    break
+                if matches(keuze, ingang):
+                    best = ingang.orde
+                    break
+        return best
+
+    def since(self, keuzes: Sequence[GebeurtenisKeuze], after: int) -> list[Ingang]:
+        """Every event matching any of ``keuzes`` after index ``after``, in date order."""
+        found = [
+            ingang
+            for keuze in keuzes
+            for ingang in self.per_soort.get(keuze.soort, ())
+            if ingang.orde > after and matches(keuze, ingang)
+        ]
+        return sorted(set(found), key=lambda i: i.orde)
 
 
-def klok(regel: Tijdregel, ingangen: Sequence[Ingang], peildatum: dt.date) -> Klok:
+def klok(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
     """The value of one time rule for events in date order, as of ``peildatum``."""
+    ingangen = index.ingangen
     if regel.toets == "patroon":
-        return _patroon(regel, ingangen, peildatum)
-    begin = _latest(regel.start, ingangen)
+        return _patroon(regel, index, peildatum)
+    begin = index.latest(regel.start)
     if begin is None:
         return Klok(regel, "onbekend")
     start = ingangen[begin]
-    stop = _latest(regel.stop, ingangen, begin) if regel.stop else None
+    stop = index.latest(regel.stop, begin) if regel.stop else None
     veld = regel.vanaf or "datum"
-    base = getattr(start.event, veld, None)
+    base = start.event.__dict__.get(veld)
     limit = _deadline(regel, start, base)
     if regel.toets == "na_start":
         # An event after the start that no stop event has followed yet.
-        later = _latest(regel.gebeurtenis, ingangen, begin)
+        later = index.latest(regel.gebeurtenis, begin)
         if later is None:
             return Klok(regel, "nee", start, veld)
-        handled = _latest(regel.stop, ingangen, later) if regel.stop else None
+        handled = index.latest(regel.stop, later) if regel.stop else None
         if handled is not None:
             return Klok(regel, "nee", ingangen[later], "datum", ingangen[handled])
         return Klok(regel, "ja", ingangen[later], "datum", None, day(ingangen[later].datum))
@@ -141,31 +166,30 @@ def klok(regel: Tijdregel, ingangen: Sequence[Ingang], peildatum: dt.date) -> Kl
 
 def _deadline(regel: Tijdregel, start: Ingang, base: dt.date | None) -> dt.date | None:
     if regel.deadline_veld is not None:
-        fixed = getattr(start.event, regel.deadline_veld, None)
+        fixed = start.event.__dict__.get(regel.deadline_veld)
         if fixed is not None:
             return fixed
-    termijn = getattr(start.event, regel.termijn_veld, None) if regel.termijn_veld else None
+    termijn = start.event.__dict__.get(regel.termijn_veld) if regel.termijn_veld else None
     termijn = termijn or regel.termijn
     if base is None or termijn is None:
         return None
     return plus(base, termijn)
 
 
-def _patroon(regel: Tijdregel, ingangen: Sequence[Ingang], peildatum: dt.date) -> Klok:
-    stop = _latest(regel.stop, ingangen) if regel.stop else None
-    since = -1 if stop is None else stop
+def _patroon(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
+    stop = index.latest(regel.stop) if regel.stop else None
     assert regel.termijn is not None  # checked by the compiler (MR063)
+    termijn = regel.termijn
     hits = [
-        ingangen[i]
-        for i in range(since + 1, len(ingangen))
-        if any(matches(k, ingangen[i]) for k in regel.gebeurtenis)
-        and not passed(plus(ingangen[i].datum, regel.termijn), peildatum)
+        ingang
+        for ingang in index.since(regel.gebeurtenis, -1 if stop is None else stop)
+        if not passed(plus(ingang.datum, termijn), peildatum)
     ]
-    herkomsten = {_text(h.event.herkomst) for h in hits if getattr(h.event, "herkomst", None) is not None}
+    herkomsten = {_text(h.event.__dict__["herkomst"]) for h in hits if h.event.__dict__.get("herkomst") is not None}
     enough = (regel.min_aantal is not None and len(hits) >= regel.min_aantal) or (
         regel.min_herkomsten is not None and len(herkomsten) >= regel.min_herkomsten
     )
-    gestopt = ingangen[stop] if stop is not None else None
+    gestopt = index.ingangen[stop] if stop is not None else None
     if not enough:
         return Klok(regel, "nee", None, "datum", gestopt)
     # The pattern is there from the event that completed it: that is what the action counts from.
@@ -173,5 +197,6 @@ def _patroon(regel: Tijdregel, ingangen: Sequence[Ingang], peildatum: dt.date) -
 
 
 def klokken(regels: Sequence[Tijdregel], ingangen: Sequence[Ingang], peildatum: dt.date) -> dict[str, Klok]:
-    """Every time rule's value, by fact path."""
-    return {regel.feit: klok(regel, ingangen, peildatum) for regel in regels}
+    """Every time rule's value, by fact path (``ingangen`` in date order, as derive() gives them)."""
+    index = Index(ingangen)
+    return {regel.feit: klok(regel, index, peildatum) for regel in regels}
