@@ -338,3 +338,14 @@ def test_both_engines_give_the_same_figures(tmp_path: Path) -> None:
     assert reference.beoordeeld == 80
     if durable_available():  # Python 3.11 and 3.12 (CI); on 3.13 only the reference engine exists
         assert monitor([path], Opties(op=OP, engine="durable")) == reference
+
+
+def test_the_fast_dossier_reader_keeps_the_organisation_as_pydantic_does() -> None:
+    from meldcode_rules.dossier.model import Dossier
+    from meldcode_rules.dossier.reader import read_dossier
+
+    for item in dossiers(30, seed=51):
+        read = read_dossier(item)
+        assert read is not None and read.organisatie == item["organisatie"]
+        assert read == Dossier.model_validate(item)
+    assert read_dossier({**dossier(1), "organisatie": "geen geldige code"}) is None  # pydantic decides
