@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from meldcode_rules.dossier.model import SOORTEN, event_fields
+from meldcode_rules.case.dossier import SOORTEN, event_fields
 
 START = dt.date(2024, 1, 1)
 END = dt.date(2026, 12, 31)
@@ -33,9 +33,11 @@ def _iso(value: dt.date) -> str:
 
 
 @st.composite
-def events(draw: st.DrawFn, kinds: tuple[str, ...] = KINDS, high: dt.date = END) -> dict[str, Any]:
+def events(
+    draw: st.DrawFn, kinds: tuple[str, ...] = KINDS, high: dt.date = END, low: dt.date = START
+) -> dict[str, Any]:
     soort = draw(st.sampled_from(kinds))
-    datum = draw(moments(START, high))
+    datum = draw(moments(low, high))
     event: dict[str, Any] = {"soort": soort, "datum": _iso(datum)}
     for name, (kind, values) in event_fields(soort).items():
         if name == "datum":
@@ -45,10 +47,9 @@ def events(draw: st.DrawFn, kinds: tuple[str, ...] = KINDS, high: dt.date = END)
             continue
         if kind == "moment":
             # incident dates lie before the event; evaluation dates may lie after it
-            low, top = (
-                (START, min(dt.date.fromisoformat(_iso(datum)[:10]), high)) if name == "incidentdatum" else (START, END)
-            )
-            event[name] = _iso(draw(moments(low, top)))
+            day = dt.date.fromisoformat(_iso(datum)[:10])
+            first, last = (low, min(day, high)) if name == "incidentdatum" else (low, max(END, high))
+            event[name] = _iso(draw(moments(first, last)))
         elif kind == "termijn":
             event[name] = draw(st.sampled_from(TERMIJNEN))
         elif kind == "keuze":
@@ -62,11 +63,15 @@ def events(draw: st.DrawFn, kinds: tuple[str, ...] = KINDS, high: dt.date = END)
 
 @st.composite
 def dossiers(
-    draw: st.DrawFn, sectors: tuple[str | None, ...] = (None,), max_events: int = 12
+    draw: st.DrawFn,
+    sectors: tuple[str | None, ...] = (None,),
+    max_events: int = 12,
+    low: dt.date = START,
+    high: dt.date = END,
 ) -> tuple[dict[str, Any], dt.date]:
     """A dossier (as a JSON-shaped dict) and a peildatum on or after its last event."""
-    peildatum = draw(st.dates(START, END))
-    items = draw(st.lists(events(high=peildatum), min_size=1, max_size=max_events))
+    peildatum = draw(st.dates(low, high))
+    items = draw(st.lists(events(high=peildatum, low=low), min_size=1, max_size=max_events))
     sector = draw(st.sampled_from(sectors))
     data: dict[str, Any] = {"gebeurtenissen": items}
     if sector is not None:

@@ -257,8 +257,9 @@ def test_a_missing_date_is_never_not_overdue(generated: tuple[dict[str, Any], dt
     data, op = generated
     judgement = evaluate(data, engine="reference", op=op)
     for actie in judgement.acties:
-        if actie.verlopen is False:
-            assert actie.deadline is not None and (actie.telt_vanaf is not None or actie.voldaan is not None)
+        # "not overdue" needs a date it counts from, or an event that shows the action was done
+        if actie.verlopen is False and actie.voldaan is None:
+            assert actie.deadline is not None and actie.telt_vanaf is not None
     for feit in judgement.tijdfeiten:
         if feit.waarde != "onbekend" and feit.feit != "tijd.patroon_zonder_consultatie":
             assert feit.telt_vanaf is not None
@@ -286,12 +287,16 @@ def test_time_rules_are_checked_with_locations(rulesets: Path) -> None:
         "start: [{soort: hulp_afgeslote, waar: {afspraak_wie_contact_houdt: [nee, onbekend]}}]",
     )
     text = text.replace("    vanaf: incidentdatum\n", "    vanaf: incidentdatm\n")
+    text = text.replace("    min_aantal: 3\n    min_herkomsten: 2\n", "")  # a pattern without counts
+    text = text.replace("  - feit: tijd.signaal_na_afsluiting\n", "  - feit: tijd.csg_venster_open\n")
     file.write_text(text, encoding="utf-8")
     with pytest.raises(RulesetError) as error:
         compile_from([rulesets])
     rendered = str(error.value)
     assert "MR061" in rendered and "hulp_afgesloten" in rendered
     assert "MR062" in rendered and "incidentdatum" in rendered
+    assert "MR063" in rendered and "min_aantal" in rendered
+    assert "MR060" in rendered and "tijd.csg_venster_open" in rendered
 
 
 # ---------------------------------------------------------------- CLI and batch
@@ -423,3 +428,12 @@ def test_a_witness_dossier_gives_exactly_the_time_facts_asked_for(data: st.DataO
     dossier, op = found
     judgement = evaluate(dossier, engine="reference", op=op)
     assert {f.feit: f.waarde for f in judgement.tijdfeiten} == wanted
+
+
+@settings(max_examples=80, deadline=None)
+@given(dossiers(sectors=SECTORS, max_events=5, low=dt.date(1, 1, 1), high=dt.date(9999, 12, 31)))
+def test_any_date_ends_in_a_judgement(generated: tuple[dict[str, Any], dt.date]) -> None:
+    # The first and last representable days included: never an overflow, never a traceback.
+    data, op = generated
+    for engine in ENGINES:
+        assert evaluate(data, engine=engine, op=op).melden in ("ja", "nee", "onbekend")

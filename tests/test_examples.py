@@ -29,8 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from meldcode_rules.api import evaluate
-from meldcode_rules.dossier import read_input_file
+from meldcode_rules.dossier import evaluate, read_input_file
 from meldcode_rules.engines import EngineUnavailable, durable_available
 from meldcode_rules.judge.judgement import Judgement
 

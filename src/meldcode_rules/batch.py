@@ -14,8 +14,8 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Iterator
 
-from meldcode_rules.api import evaluate
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.dossier import evaluate  # cases and dossiers alike
 
 
 def judge_lines(

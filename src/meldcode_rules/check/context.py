@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from meldcode_rules.check.findings import Finding, RuleRef, Severity
 from meldcode_rules.check.space import Space, atoms_for, case_data, flat_case
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, Expr
-from meldcode_rules.diagnostics import Location
+from meldcode_rules.diagnostics import CheckerBug, Location
+from meldcode_rules.dossier.getuige import dossier_for
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
@@ -93,6 +95,10 @@ def counterexample(
     )
 
 
+def sector_of(compiled: CompiledRuleset) -> str:
+    return compiled.sector or compiled.id
+
+
 def _as_dossier(compiled: CompiledRuleset, space: Space, mask: int, assignment: dict[str, Any]) -> tuple[str, ...]:
     """Where the counterexample has facts about time: a case of the same set as a dossier, to paste.
 
@@ -102,10 +108,6 @@ def _as_dossier(compiled: CompiledRuleset, space: Space, mask: int, assignment: 
     tijd = {compiled.catalog[r.feit].key() for r in compiled.tijdregels}
     if not any(assignment.get(key, "onbekend") != "onbekend" for key in tijd):
         return ()
-    import json
-
-    from meldcode_rules.dossier.getuige import dossier_for
-
     rest = mask
     for _ in range(256):
         if not rest:
@@ -120,11 +122,3 @@ def _as_dossier(compiled: CompiledRuleset, space: Space, mask: int, assignment: 
                 + json.dumps(data, ensure_ascii=False),
             )
     return ("geen dossier geeft deze combinatie van feiten over tijd",)
-
-
-class CheckerBug(AssertionError):
-    """``check`` and the evaluator disagree: never a finding to waive, always a bug to fix."""
-
-
-def sector_of(compiled: CompiledRuleset) -> str:
-    return compiled.sector or compiled.id

@@ -1,19 +1,9 @@
 """Findings of ``check``: errors as data, sorted by file and line, with stable codes.
 
-Codes (stable; docs/ci.md lists them with what to do):
-
-- ``MR0xx``: schema and references, as the loader and compiler report them;
-- ``MC100`` a case on which no rule settles ``melden`` (the safety net answers);
-- ``MC101`` ``melden: onbekend`` without an open question that could settle it;
-- ``MC200`` a declared invariant fails; ``MC201`` extend-never-weaken fails;
-  ``MC202`` an unknown turns a required report into ``nee``;
-- ``MC300`` ``melden: ja`` and ``melden: nee`` with ``besluit: afsluiten`` certainly together
-  (error: "close the case" reaches a case worker next to "report");
-  ``MC301`` other ``ja``/``nee`` overlaps (warning: the protective order settles it);
-  ``MC302`` one rule concludes ``melden: ja`` with a besluit that is not a report;
-- ``MC400`` dead rule; ``MC401`` shadowed rule (warning);
-- ``MC500`` the engines disagree; ``MC501`` engine agreement skipped (note);
-- ``MC900`` the checker disagrees with the evaluator (a bug in ``check``, never ignore it).
+Codes are stable and defined once, in :class:`meldcode_rules.diagnostics.Code` (``MR0xx``:
+schema and references, as the loader and compiler report them; ``MC1xx``-``MC5xx``: the
+findings of the stages of ``check``); docs/ci.md lists them with what to do. When ``check``
+and the evaluator disagree that is not a finding but a bug: :class:`CheckerBug` is raised.
 """
 
 from __future__ import annotations

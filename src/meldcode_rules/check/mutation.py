@@ -28,12 +28,15 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from meldcode_rules.api import evaluate, parse_case
 from meldcode_rules.check import run_check
 from meldcode_rules.check.context import besluit_rules, space_for
 from meldcode_rules.check.semantics import fire, judge
 from meldcode_rules.check.targets import targets
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.sectors.registry import builtin_ruleset_dir
+from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.load.operators import OPERATORS
+from meldcode_rules.sectors.registry import UnknownSector, builtin_ruleset_dir, compile_from
 
 Detector = Callable[[list[Path]], bool]
 
@@ -92,6 +95,8 @@ def _lists(node: Any) -> Iterator[list[Any]]:
 
 
 _FLIP = {"ja": "nee", "nee": "ja"}
+#: the operators whose one value can be flipped (from the operator table)
+_FLIPPABLE = tuple(op.name for op in OPERATORS if op.tests_answer and not op.many)
 
 
 def mutants_of(file: Path) -> list[Mutant]:
@@ -112,15 +117,13 @@ def mutants_of(file: Path) -> list[Mutant]:
 
             def flip(d: Any, i: int = i, j: int = j) -> bool:
                 test = list(_tests(d["regels"][i]["als"]))[j]
-                for op in ("is", "is_niet"):
+                for op in _FLIPPABLE:
                     if test.get(op) in _FLIP:
                         test[op] = _FLIP[test[op]]
                         return True
                 return False
 
-            emit(
-                f"{name}: {rid}: test {j + 1} omgedraaid", flip, any(test.get(op) in _FLIP for op in ("is", "is_niet"))
-            )
+            emit(f"{name}: {rid}: test {j + 1} omgedraaid", flip, any(test.get(op) in _FLIP for op in _FLIPPABLE))
         melden = regel.get("dan", {}).get("melden")
         if melden in _FLIP:
 
@@ -295,9 +298,6 @@ def run_mutation(
 def scenario_detector(scenarios: list[dict[str, Any]]) -> Callable[[Baseline], Detector]:
     """Caught when a scenario fails (``gegeven`` + ``verwacht``: melden, besluit, stap, acties and
     regels that must be there, geen_acties that must not)."""
-    from meldcode_rules.api import evaluate, parse_case
-    from meldcode_rules.diagnostics import MeldcodeError
-    from meldcode_rules.sectors.registry import UnknownSector, compile_from
 
     def factory(baseline: Baseline) -> Detector:
         def detect(paths: list[Path]) -> bool:

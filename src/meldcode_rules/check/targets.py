@@ -18,7 +18,15 @@ from meldcode_rules.check.findings import Finding
 from meldcode_rules.compiler.compile import CompiledRuleset, check_and_compile
 from meldcode_rules.diagnostics import RulesetError
 from meldcode_rules.load.loader import LoadedRuleset
-from meldcode_rules.sectors.registry import BASISMODEL, load_all, ruleset_files
+from meldcode_rules.sectors.registry import (
+    BASISMODEL,
+    basismodel_file,
+    compile_sector,
+    compiled_for,
+    installed_sectors,
+    load_all,
+    ruleset_files,
+)
 
 
 @dataclass
@@ -55,8 +63,6 @@ def targets(paths: Sequence[Path] | None = None) -> Targets:
 
 
 def _installed() -> Targets:
-    from meldcode_rules.sectors.registry import basismodel_file, compile_sector, compiled_for, installed_sectors
-
     out = Targets(files=[basismodel_file()])
     try:
         out.compiled.append((BASISMODEL, compiled_for(None)))

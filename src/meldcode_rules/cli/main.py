@@ -15,8 +15,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from meldcode_rules import __version__
-from meldcode_rules.api import evaluate
+from meldcode_rules._version import __version__
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
 from meldcode_rules.cli.commands.exits import report_error
@@ -28,7 +27,9 @@ from meldcode_rules.cli.commands.schema import schema_command
 from meldcode_rules.cli.commands.sectors import sectors_command
 from meldcode_rules.cli.commands.test import test_command
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.dossier import evaluate, read_input_file, read_input_text
 from meldcode_rules.engines import ENGINES
+from meldcode_rules.explain.render_text import print_judgement
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -47,8 +48,6 @@ def main() -> None:
 )
 def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fmt: str, op: dt.datetime | None) -> None:
     """Beoordeel een casus of dossier (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
-    from meldcode_rules.dossier import read_input_file, read_input_text
-
     try:
         if str(case_file) == "-":
             case = read_input_text(sys.stdin.read(), "standaardinvoer", sector=sector)
@@ -61,8 +60,6 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
     if fmt == "json":
         click.echo(oordeel.model_dump_json(indent=2))
     else:
-        from meldcode_rules.explain.render_text import print_judgement
-
         print_judgement(oordeel, Console())
 
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from meldcode_rules.case.dossier import SOORTEN, event_fields
 from meldcode_rules.case.facts import TRI_VALUES, FactCatalog, FactSpec
-from meldcode_rules.diagnostics import Diagnostic, nearest
-from meldcode_rules.dossier.model import SOORTEN, event_fields
+from meldcode_rules.diagnostics import Code, Diagnostic, nearest
 from meldcode_rules.load.loader import LoadedRuleset, YamlPath
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
 
@@ -41,17 +41,17 @@ def check_tijdregels(
             path: YamlPath = ("tijdregels", index)
 
             def add(
-                code: str, message: str, where: YamlPath, hint: str | None = None, _item: LoadedRuleset = item
+                code: Code, message: str, where: YamlPath, hint: str | None = None, _item: LoadedRuleset = item
             ) -> None:
                 problems.append(Diagnostic(code, message, _item.source.locate(where), hint))
 
             if regel.feit in seen or regel.feit in catalog:
-                add("MR060", f"het feit `{regel.feit}` bestaat al", (*path, "feit"))
+                add(Code.MR060, f"het feit `{regel.feit}` bestaat al", (*path, "feit"))
             seen.add(regel.feit)
             for need in _NEEDS[regel.toets]:
                 if not any(getattr(regel, option) for option in need.split("|")):
                     wanted = " of ".join(f"`{o}`" for o in need.split("|"))
-                    add("MR063", f"toets `{regel.toets}` heeft {wanted} nodig", (*path, "toets"))
+                    add(Code.MR063, f"toets `{regel.toets}` heeft {wanted} nodig", (*path, "toets"))
             for key in ("start", "stop", "gebeurtenis"):
                 for j, keuze in enumerate(getattr(regel, key)):
                     _check_keuze(keuze, (*path, key, j), add)  # type: ignore[arg-type]
@@ -66,14 +66,14 @@ def check_tijdregels(
                     if fields.get(name, ("",))[0] != kind:
                         options = [f for f, (k, _v) in fields.items() if k == kind]
                         add(
-                            "MR062",
+                            Code.MR062,
                             f"`{keuze.soort}` heeft geen {'datum' if kind == 'moment' else 'termijn'}veld `{name}`"
                             f" (start {j + 1})",
                             (*path, key),
                             nearest(name, options),
                         )
             if regel.actie is not None and regel.actie not in acties:
-                add("MR031", f"onbekende actiecode `{regel.actie}`", (*path, "actie"), nearest(regel.actie, acties))
+                add(Code.MR031, f"onbekende actiecode `{regel.actie}`", (*path, "actie"), nearest(regel.actie, acties))
             regels.append(regel)
     specs = tuple(
         FactSpec(r.feit, "tri", TRI_VALUES, r.vraag, r.titel, False, 0) for r in regels if r.feit not in catalog
@@ -81,12 +81,14 @@ def check_tijdregels(
     return tuple(regels), catalog.with_derived(tuple(dict((s.path, s) for s in specs).values())), problems
 
 
-_Report = Callable[[str, str, YamlPath, str | None], None]
+_Report = Callable[[Code, str, YamlPath, str | None], None]
 
 
 def _check_keuze(keuze: GebeurtenisKeuze, path: YamlPath, report: _Report) -> None:
     if keuze.soort not in SOORTEN:
-        report("MR061", f"onbekende soort gebeurtenis `{keuze.soort}`", (*path, "soort"), nearest(keuze.soort, SOORTEN))
+        report(
+            Code.MR061, f"onbekende soort gebeurtenis `{keuze.soort}`", (*path, "soort"), nearest(keuze.soort, SOORTEN)
+        )
         return
     fields = event_fields(keuze.soort)
     for name, values in keuze.waar.items():
@@ -94,13 +96,16 @@ def _check_keuze(keuze: GebeurtenisKeuze, path: YamlPath, report: _Report) -> No
         if kind not in ("keuze", "lijst"):
             options = [f for f, (k, _v) in fields.items() if k in ("keuze", "lijst")]
             report(
-                "MR062", f"`{keuze.soort}` heeft geen keuzeveld `{name}`", (*path, "waar", name), nearest(name, options)
+                Code.MR062,
+                f"`{keuze.soort}` heeft geen keuzeveld `{name}`",
+                (*path, "waar", name),
+                nearest(name, options),
             )
             continue
         for value in values:
             if value not in allowed and not (kind == "keuze" and value == "onbekend"):
                 report(
-                    "MR062",
+                    Code.MR062,
                     f"`{value}` is geen waarde van `{keuze.soort}.{name}`; toegestaan: " + ", ".join(allowed),
                     (*path, "waar", name),
                     nearest(value, allowed),

@@ -18,10 +18,15 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from meldcode_rules.api import _dates_as_text, parse_case, read_case_text
+from meldcode_rules.api import evaluate as evaluate_case
+from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
 from meldcode_rules.case.model import Case
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
-from meldcode_rules.dossier.model import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
+from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.dossier.reader import read_dossier
+from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import read_yaml
 
 __all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier", "read_input_file", "read_input_text"]
@@ -43,8 +48,6 @@ def parse_dossier(
     if isinstance(data, Dossier):
         return data
     if isinstance(data, Case) or (isinstance(data, Mapping) and "gebeurtenissen" not in data):
-        from meldcode_rules.api import parse_case
-
         return dossier_of_case(parse_case(data, source), datum)  # type: ignore[arg-type]
     if not isinstance(data, Mapping):
         raise CaseError(["een dossier is een object met `gebeurtenissen` (zie docs/vocabulary.md)"], source)
@@ -99,19 +102,26 @@ def _event(data: Mapping[str, Any], loc: tuple[Any, ...]) -> Any:
 
 
 def evaluate(
-    dossier: Dossier | Case | Mapping[str, Any],
+    case: Dossier | Case | Mapping[str, Any],
     sector: str | None = None,
     engine: str | None = None,
     *,
+    ruleset: CompiledRuleset | None = None,
     op: dt.date | None = None,
-    ruleset: Any = None,
-) -> Any:
-    """Judge a dossier (or a plain case, as a dossier of one moment) as of ``op`` (default today)."""
-    from meldcode_rules.dossier.oordeel import evaluate_dossier
+) -> Judgement:
+    """Judge a case or a dossier; the public ``meldcode_rules.evaluate``.
 
-    parsed = parse_dossier(dossier, datum=op)
+    A plain case without ``op`` is judged as :func:`meldcode_rules.api.evaluate` judges it
+    (the same judgement, the same speed). A dossier (a :class:`Dossier`, or a mapping with
+    ``gebeurtenissen``) is judged as of ``op`` (default today); so is a plain case when ``op``
+    is given, as a dossier of one moment: its deadlines count from its ``datum`` and say
+    whether they are overdue on ``op``.
+    """
+    if op is None and not is_dossier(case):
+        return evaluate_case(case, sector, engine, ruleset=ruleset)  # type: ignore[arg-type]
+    parsed = parse_dossier(case, datum=op)
     first = parsed.gebeurtenissen[0]
-    if not is_dossier(dossier) and op is not None and first.datum > op:
+    if not is_dossier(case) and op is not None and first.datum > op:
         # A plain case has no events to name: its own `datum` lies after the peildatum.
         raise CaseError(["`datum`: ligt na de peildatum"], "casus")
     return evaluate_dossier(parsed, sector, engine, ruleset=ruleset, op=op)
@@ -133,8 +143,6 @@ def read_input_text(
     text: str, source: str = "invoer", *, as_json: bool = False, sector: str | None = None
 ) -> Case | Dossier:
     """A case or a dossier from text (JSON when ``as_json``, else YAML, which also reads JSON)."""
-    from meldcode_rules.api import _dates_as_text, read_case_text
-
     if "gebeurtenissen" not in text:
         return read_case_text(text, source, as_json=as_json, sector=sector)
     try:

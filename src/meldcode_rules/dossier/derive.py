@@ -19,9 +19,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from meldcode_rules.case.model import Case
-from meldcode_rules.diagnostics import CaseError
-from meldcode_rules.dossier.model import (
+from meldcode_rules.api import _case_problem
+from meldcode_rules.case.dossier import (
     AfwegingGebeurtenis,
     Consultatie,
     Dossier,
@@ -35,6 +34,8 @@ from meldcode_rules.dossier.model import (
     TerugkoppelingVeiligThuis,
     _Event,
 )
+from meldcode_rules.case.model import Case
+from meldcode_rules.diagnostics import CaseError
 
 #: Fact paths that collect values (a list), instead of taking the latest answer.
 LIJSTEN = ("vormen", "kindcheck.problematiek")
@@ -271,8 +272,6 @@ def case_of(
     try:
         return model.model_validate(data)
     except ValidationError as error:
-        from meldcode_rules.api import _case_problem
-
         problems = []
         for e in error.errors():
             path = ".".join(str(p) for p in e["loc"])

@@ -13,10 +13,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from meldcode_rules.check.space import case_data
+from pydantic import ValidationError
+
+from meldcode_rules.case.dossier import Dossier, event_fields
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
-from meldcode_rules.dossier.model import event_fields
+from meldcode_rules.dossier.derive import case_of, derive
+from meldcode_rules.dossier.tijd import klokken
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
 
 BEGIN = dt.date(2026, 1, 5)
@@ -71,15 +74,32 @@ def _witness(regel: Tijdregel, waarde: str) -> tuple[list[dict[str, Any]], list[
     return [_event(start, when, **extra)], []
 
 
+def _case_data(compiled: CompiledRuleset, assignment: dict[str, Any]) -> dict[str, Any]:
+    """The case-file form (nested, only what is given) of an assignment of case atoms."""
+    data: dict[str, Any] = {}
+    for spec in compiled.catalog:
+        if spec in compiled.catalog.derived:
+            continue
+        if spec.kind == "lijst":
+            value: Any = [v for v in spec.values if assignment.get(spec.key(v)) is True]
+            if not value:
+                continue
+        else:
+            value = assignment.get(spec.key())
+            if value is None or value in ("onbekend", "geen"):
+                continue
+        node = data
+        *parents, leaf = spec.path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return data
+
+
 def dossier_for(compiled: CompiledRuleset, assignment: dict[str, Any]) -> tuple[dict[str, Any], dt.date] | None:
     """A dossier and peildatum whose derived facts are ``assignment`` (on its keys), or None."""
-    from meldcode_rules.dossier import parse_dossier
-    from meldcode_rules.dossier.derive import case_of, derive
-    from meldcode_rules.dossier.tijd import klokken
-
     keys = {compiled.catalog[r.feit].key(): r for r in compiled.tijdregels}
-    facts = case_data(compiled.catalog, {k: v for k, v in assignment.items() if k not in keys})
-    facts.pop("tijd", None)
+    facts = _case_data(compiled, {k: v for k, v in assignment.items() if k not in keys})
     first: list[dict[str, Any]] = [{"soort": "momentopname", "datum": BEGIN.isoformat(), "casus": facts}]
     last: list[dict[str, Any]] = []
     for key, regel in keys.items():
@@ -90,10 +110,10 @@ def dossier_for(compiled: CompiledRuleset, assignment: dict[str, Any]) -> tuple[
     if compiled.sector:
         data["sector"] = compiled.sector
     try:
-        dossier = parse_dossier(data)
+        dossier = Dossier.model_validate(data)
         afleiding = derive(dossier, PEILDATUM)
         flat = compiled.catalog.flatten(case_of(afleiding, dossier, compiled.catalog.model, PEILDATUM))
-    except MeldcodeError:
+    except (MeldcodeError, ValidationError):
         return None
     for feit, klok in klokken(compiled.tijdregels, afleiding.ingangen, PEILDATUM).items():
         flat[compiled.catalog[feit].key()] = klok.waarde

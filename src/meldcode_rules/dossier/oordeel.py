@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from meldcode_rules.case.dossier import Dossier, trusted
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
 from meldcode_rules.dossier.derive import Afleiding, Ingang, case_of, day, derive
-from meldcode_rules.dossier.model import Dossier, trusted
 from meldcode_rules.dossier.tijd import Klok, klokken, matches, passed
+from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
 from meldcode_rules.engines import get_engine
-from meldcode_rules.judge.combine import deadline as date_plus
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Tegenstrijdigheid, TijdFeit
 from meldcode_rules.load.ruleset import GebeurtenisKeuze

@@ -1,7 +1,7 @@
 """A shortcut for plain JSON-shaped dossiers: read them without pydantic's per-event cost.
 
 Like :mod:`meldcode_rules.case.flat_reader` for case files: it accepts a strict subset of
-what the :class:`~meldcode_rules.dossier.model.Dossier` model accepts (strings, booleans,
+what the :class:`~meldcode_rules.case.dossier.Dossier` model accepts (strings, booleans,
 nulls and lists of strings, dates as ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]`` without a
 zone) and declines (returns ``None``) everything else, including every invalid dossier, so
 every error still comes from pydantic. What it accepts it builds into the same models, with
@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from meldcode_rules.case.dossier import EVENT_MODELS, Dossier, event_fields, trusted
 from meldcode_rules.case.model import Tri
-from meldcode_rules.dossier.model import EVENT_MODELS, Dossier, event_fields, trusted
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
@@ -29,18 +29,18 @@ _TOP = frozenset(("dossier_id", "sector", "organisatie", "gebeurtenissen"))
 _REQUIRED = {"melding": ("door",), "consultatie": ("met",)}
 
 
-class _Decline(Exception):
+class _Unsupported(Exception):
     """The input is not of the plain shape this reader mirrors: let pydantic decide."""
 
 
 def _moment(value: Any) -> dt.date:
     if type(value) is not str:
-        raise _Decline
+        raise _Unsupported
     if _DATE.match(value):
         return dt.date.fromisoformat(value)
     found = _DATETIME.match(value)
     if found is None:
-        raise _Decline
+        raise _Unsupported
     day = dt.date.fromisoformat(found[1])
     hour, minute, second = int(found[2]), int(found[3]), int(found[4] or 0)
     if (hour, minute, second) == (0, 0, 0):
@@ -63,10 +63,10 @@ def _plan(soort: str) -> tuple[type[Any], dict[str, tuple[str, frozenset[str], b
 
 def _event(data: Any) -> Any:
     if type(data) is not dict:
-        raise _Decline
+        raise _Unsupported
     soort = data.get("soort")
     if type(soort) is not str or soort not in EVENT_MODELS or soort == "momentopname":
-        raise _Decline
+        raise _Unsupported
     model, fields, defaults, required = _plan(soort)
     values: dict[str, Any] = {**defaults}
     for name, value in data.items():
@@ -75,7 +75,7 @@ def _event(data: Any) -> Any:
             continue
         spec = fields.get(name)
         if spec is None:
-            raise _Decline  # an unknown field: pydantic names it, with the nearest spelling
+            raise _Unsupported  # an unknown field: pydantic names it, with the nearest spelling
         kind, allowed, is_tri = spec
         if value is None and kind != "lijst" and name not in required:
             continue
@@ -84,27 +84,27 @@ def _event(data: Any) -> Any:
         elif is_tri:
             tri = _TRI.get(value) if type(value) in (str, bool) else None
             if tri is None:
-                raise _Decline
+                raise _Unsupported
             values[name] = tri
         elif kind == "keuze":
             if type(value) is not str or value not in allowed:
-                raise _Decline
+                raise _Unsupported
             values[name] = value
         elif kind == "lijst":
             if type(value) is not list or any(type(v) is not str or v not in allowed for v in value):
-                raise _Decline
+                raise _Unsupported
             values[name] = list(value)
         elif kind == "termijn":
             if type(value) is not str or not TERMIJN_PATTERN.match(value):
-                raise _Decline
+                raise _Unsupported
             values[name] = value
         else:  # hulpvorm, the one text field
             if type(value) is not str or not _HULPVORM.match(value):
-                raise _Decline
+                raise _Unsupported
             values[name] = value
     for name in required:
         if name not in data:
-            raise _Decline
+            raise _Unsupported
     # the field order of the model, as pydantic builds it
     return trusted(model, {"datum": values.pop("datum"), "soort": values.pop("soort"), **values}, set(data))
 
@@ -127,7 +127,7 @@ def read_dossier(data: Mapping[str, Any]) -> Dossier | None:
         return None
     try:
         built = [_event(e) for e in events]
-    except (_Decline, ValueError):  # ValueError: a date that does not exist (2026-02-30)
+    except (_Unsupported, ValueError):  # ValueError: a date that does not exist (2026-02-30)
         return None
     values = {
         "dossier_id": dossier_id,

@@ -59,7 +59,25 @@ class Klok:
 
 
 def plus(moment: dt.date, termijn: str) -> dt.date:
-    """``moment`` plus a termijn; a date-time stays a date-time for hours and days."""
+    """``moment`` plus a termijn; a date-time stays a date-time for hours and days.
+
+    Past the last representable day the deadline is that day: it has not passed.
+    """
+    try:
+        return _plus(moment, termijn)
+    except OverflowError:
+        return dt.datetime.max if isinstance(moment, dt.datetime) else dt.date.max
+
+
+def safe_date_plus(moment: dt.date, termijn: str | None) -> dt.date | None:
+    """combine.deadline for a date, with the same rule past the last representable day."""
+    try:
+        return date_plus(moment, termijn)
+    except OverflowError:
+        return dt.date.max
+
+
+def _plus(moment: dt.date, termijn: str) -> dt.date:
     match = TERMIJN_PATTERN.match(termijn)
     if isinstance(moment, dt.datetime) and match is not None and termijn != "direct":
         unit, n = match["eenheid"], int(match["n"])
@@ -67,10 +85,10 @@ def plus(moment: dt.date, termijn: str) -> dt.date:
             return moment + dt.timedelta(hours=n)
         if not unit.startswith("werkdag"):
             return moment + dt.timedelta(days=n * (7 if unit in ("week", "weken") else 1))
-        return dt.datetime.combine(date_plus(moment.date(), termijn) or moment.date(), moment.time())
+        return dt.datetime.combine(safe_date_plus(moment.date(), termijn) or moment.date(), moment.time())
     if isinstance(moment, dt.datetime):
         return moment
-    return date_plus(moment, termijn) or moment
+    return safe_date_plus(moment, termijn) or moment
 
 
 def passed(limit: dt.date, peildatum: dt.date) -> bool:

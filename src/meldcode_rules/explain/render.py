@@ -18,13 +18,15 @@ the Mermaid source as text: no JavaScript and no network are needed to read it
 from __future__ import annotations
 
 import html as html_lib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from meldcode_rules.api import parse_case
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, evaluate_expr
 from meldcode_rules.explain.render_tijd import tijd_html, tijd_markdown
-from meldcode_rules.load.ruleset import Alle, BegripRef, Conclusie, Conditie, EenVan, FeitTest, Niet
+from meldcode_rules.load.operators import BY_NAME
+from meldcode_rules.load.ruleset import Alle, Conclusie, Conditie, EenVan, FeitTest, fold
 
 Format = Literal["mermaid", "markdown", "html"]
 FORMATS: tuple[str, ...] = ("mermaid", "markdown", "html")
@@ -138,8 +140,6 @@ class GetekendeTak:
 
 
 def _flat(ruleset: CompiledRuleset, case: Mapping[str, Any]) -> dict[str, Any]:
-    from meldcode_rules.api import parse_case
-
     return ruleset.catalog.flatten(parse_case(case))
 
 
@@ -172,36 +172,30 @@ def takken(ruleset: CompiledRuleset) -> list[GetekendeTak]:
 
 
 def conditie_tekst(cond: Conditie) -> str:
-    """A condition in readable Dutch (``begrip`` references are kept by name)."""
-    if isinstance(cond, FeitTest):
-        op, value = cond.operator()
-        if isinstance(value, list):
-            value = ", ".join(value)
-        woorden = {
-            "is": "is",
-            "is_niet": "is niet",
-            "in": "is een van",
-            "bevat": "bevat",
-            "bevat_een_van": "bevat een van",
-        }
-        return f"{cond.feit} {woorden[op]} {value}"
-    if isinstance(cond, BegripRef):
-        return f"begrip {cond.begrip}"
-    if isinstance(cond, Niet):
-        return f"niet ({conditie_tekst(cond.niet)})"
-    if isinstance(cond, Alle):
-        return _join(cond.alle, " en ")
-    if isinstance(cond, EenVan):
-        return _join(cond.een_van, " of ")
-    raise TypeError(type(cond))
+    """A condition in readable Dutch (``begrip`` references are kept by name).
 
+    The wording of each operator comes from the operator table (``Operator.woorden``).
+    """
 
-def _join(items: Iterable[Conditie], word: str) -> str:
-    parts = []
-    for item in items:
-        text = conditie_tekst(item)
-        parts.append(f"({text})" if isinstance(item, Alle | EenVan) else text)
-    return word.join(parts)
+    def feit(test: FeitTest, _path: object) -> str:
+        name, value = test.operator()
+        return f"{test.feit} {BY_NAME[name].woorden} {', '.join(value) if isinstance(value, list) else value}"
+
+    def join(word: str) -> Callable[[Alle | EenVan, list[str]], str]:
+        def combine(node: Alle | EenVan, parts: list[str]) -> str:
+            items = node.alle if isinstance(node, Alle) else node.een_van
+            return word.join(f"({p})" if isinstance(c, Alle | EenVan) else p for c, p in zip(items, parts, strict=True))
+
+        return combine
+
+    return fold(
+        cond,
+        feit=feit,
+        begrip=lambda ref, _: f"begrip {ref.begrip}",
+        alle=join(" en "),
+        een_van=join(" of "),
+        niet=lambda _, inner: f"niet ({inner})",
+    )
 
 
 def conclusie_tekst(dan: Conclusie) -> str:

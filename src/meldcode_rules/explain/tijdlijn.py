@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.dossier.derive import day
-from meldcode_rules.dossier.model import Dossier
 from meldcode_rules.dossier.oordeel import DossierOordeel, judge_dossier
 from meldcode_rules.explain.explain import tekst, uitleg_van
 

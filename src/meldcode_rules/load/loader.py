@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet
 from ruamel.yaml.error import MarkedYAMLError
 
-from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
-from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, RulesetFile
+from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
+from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, FeitTest, RulesetFile
 
 YamlPath = tuple[str | int, ...]
 
@@ -57,7 +58,7 @@ _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 def _tag_problem(what: str, positions: dict[YamlPath, tuple[int, int]], path: YamlPath, file: str) -> Diagnostic:
     pos = positions.get(path, (0, 0))
-    return Diagnostic("MR002", f"{what} is niet toegestaan: een ruleset bevat alleen gegevens", Location(file, *pos))
+    return Diagnostic(Code.MR002, f"{what} is niet toegestaan: een ruleset bevat alleen gegevens", Location(file, *pos))
 
 
 def _plain(
@@ -120,7 +121,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         raise RulesetError(
             [
                 Diagnostic(
-                    "MR001",
+                    Code.MR001,
                     f"de YAML is niet te lezen: {problem}",
                     location,
                     details=_yaml_hint(problem),
@@ -210,15 +211,13 @@ def schema_diagnostics(
             )
         else:
             message = f"`{field_name}`: {item['msg']}" if field_name else item["msg"]
-        code = "MR011" if kind == "missing" and field_name == "bron" else "MR010"
+        code = Code.MR011 if kind == "missing" and field_name == "bron" else Code.MR010
         problems.append(Diagnostic(code, message, location, suggestion))
     return problems
 
 
 def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
     """Field names allowed at the parent of ``path`` (best effort, for suggestions)."""
-    from meldcode_rules.load import ruleset as fmt
-
     current: Any = model
     for part in path[:-1]:
         if isinstance(part, int):
@@ -230,15 +229,13 @@ def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
             return []
         current = _model_in(info.annotation)
         if current is None and part in ("als", "alle", "een_van", "niet"):
-            current = fmt.FeitTest
+            current = FeitTest
     if current is None or not hasattr(current, "model_fields"):
         return []
     return [f.alias or name for name, f in current.model_fields.items()]
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
@@ -267,14 +264,14 @@ def load_ruleset_file(path: Path) -> LoadedRuleset:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise RulesetError(
-            [Diagnostic("MR001", f"het bestand is geen UTF-8 ({error.reason})", Location(file))]
+            [Diagnostic(Code.MR001, f"het bestand is geen UTF-8 ({error.reason})", Location(file))]
         ) from None
     data, source = read_yaml(text, file)
     if not isinstance(data, dict):
         raise RulesetError(
             [
                 Diagnostic(
-                    "MR010",
+                    Code.MR010,
                     "een ruleset is een YAML-blok met velden (id, titel, regels, ...)",
                     Location(file, 1, 1),
                 )

@@ -23,7 +23,7 @@ from typing import Any
 from meldcode_rules.api import evaluate, parse_case
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import CaseError
+from meldcode_rules.diagnostics import CaseError, Code, case_problem
 from meldcode_rules.explain.render import takken
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import read_yaml
@@ -84,17 +84,21 @@ def lees_oefeningen(path: Path) -> list[Oefening]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
+        raise CaseError(
+            [case_problem(Code.MV001, f"kan het bestand niet lezen: {error.strerror}", source)], source
+        ) from None
     data = _plain(read_yaml(text, source)[0])
     if not isinstance(data, dict):
-        raise CaseError(["een oefening is een casus of een scenariobestand (een YAML-object)"], source)
+        message = "een oefening is een casus of een scenariobestand (een YAML-object)"
+        raise CaseError([case_problem(Code.MV004, message, source)], source)
     if "scenarios" in data or "gegeven" in data:
         sector = data.get("sector")
         items = data.get("scenarios") or [data]
         oefeningen = []
         for i, item in enumerate(items, start=1):
             if not isinstance(item, dict) or not isinstance(item.get("gegeven"), dict):
-                raise CaseError([f"scenario {i}: `gegeven` ontbreekt of is geen object"], source)
+                message = f"scenario {i}: `gegeven` ontbreekt of is geen object"
+                raise CaseError([case_problem(Code.MV004, message, source)], source)
             verhaal = "\n".join(str(item[k]) for k in ("omschrijving", "bron") if item.get(k))
             case = parse_case(item["gegeven"], f"{source}, scenario {i}")
             oefeningen.append(Oefening(str(item.get("naam", f"scenario {i}")), verhaal, case, case.sector or sector))

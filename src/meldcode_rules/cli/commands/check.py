@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from meldcode_rules.check.report import FORMATS
+from meldcode_rules.check import run_check
+from meldcode_rules.check.report import FORMATS, render
 
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -27,9 +28,6 @@ def check_command(paths: tuple[Path, ...], fmt: str, engine_agreement: bool) -> 
 
     Zonder PATH: de ingebouwde rulesets. Exitcode 0: geen fouten; 1: fouten gevonden; 2: verkeerd gebruik.
     """
-    from meldcode_rules.check import run_check
-    from meldcode_rules.check.report import render
-
     report = run_check(list(paths) or None, engine_agreement=engine_agreement)
     if not report.checked and not report.findings:
         click.echo("fout: geen rulesets gevonden in " + ", ".join(map(str, paths)), err=True)

@@ -7,8 +7,13 @@ from pathlib import Path
 
 import click
 
+from meldcode_rules.case.dossier import Dossier
+from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.dossier import parse_dossier, read_input_file
 from meldcode_rules.engines import ENGINES
+from meldcode_rules.explain.explain import explain
+from meldcode_rules.explain.tijdlijn import explain_dossier
 
 
 @click.command("explain")
@@ -22,12 +27,6 @@ def explain_command(case_file: Path, sector: str | None, engine: str | None, op:
     Een dossier (met `gebeurtenissen`) krijgt eerst een tijdlijn: elke gebeurtenis, wat die
     veranderde of startte, en wat op de peildatum verlopen is.
     """
-    from meldcode_rules.cli.commands.exits import report_error
-    from meldcode_rules.dossier import parse_dossier, read_input_file
-    from meldcode_rules.dossier.model import Dossier
-    from meldcode_rules.explain.explain import explain
-    from meldcode_rules.explain.tijdlijn import explain_dossier
-
     peildatum = op.date() if op else None
     try:
         given = read_input_file(case_file, sector)

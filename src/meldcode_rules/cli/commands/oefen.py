@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.scenarios.oefen import ANTWOORDEN, lees_oefeningen, oefen
 
 
 @click.command("oefen")
@@ -14,10 +17,6 @@ from meldcode_rules.diagnostics import MeldcodeError
 @click.option("--sector", "-s", help="Sector (standaard: die van de casus of het scenariobestand).")
 def oefen_command(oefenbestand: Path, sector: str | None) -> None:
     """Oefen de afwegingsvragen met een casus of scenariobestand; met feedback en score."""
-    from dataclasses import replace
-
-    from meldcode_rules.cli.commands.exits import report_error
-    from meldcode_rules.scenarios.oefen import ANTWOORDEN, lees_oefeningen, oefen
 
     def vraag(tekst: str) -> str:
         return click.prompt(tekst, type=click.Choice(ANTWOORDEN))

@@ -13,9 +13,11 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from meldcode_rules.cli.commands.exits import fail, report_error
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES, EngineUnavailable, get_engine
 from meldcode_rules.scenarios.scenarios import available_engines, coverage, load_scenarios, run_scenarios
+from meldcode_rules.sectors.registry import builtin_scenario_dir
 
 
 @click.command("test")
@@ -54,14 +56,10 @@ def test_command(
 
     Zonder PATHS: de meegeleverde scenario's van alle geïnstalleerde sectoren.
     """
-    from meldcode_rules.cli.commands.exits import fail, report_error
-
     out = Console(highlight=False, soft_wrap=True)
     try:
         for engine in engines:
             get_engine(engine)  # an unavailable engine is a usage error, not a failed scenario
-        from meldcode_rules.sectors.registry import builtin_scenario_dir
-
         loaded = load_scenarios(paths or [builtin_scenario_dir()], rulesets=list(rulesets) or None)
         results = run_scenarios(loaded, engines=list(engines) or available_engines())
     except EngineUnavailable as error:
