@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from meldcode_rules.api import evaluate
+from meldcode_rules import evaluate
 from meldcode_rules.cli import main
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.monitor import Aggregaat, Opties, beoordeel, beoordeel_deel, monitor, plan
@@ -341,7 +341,7 @@ def test_both_engines_give_the_same_figures(tmp_path: Path) -> None:
 
 
 def test_the_fast_dossier_reader_keeps_the_organisation_as_pydantic_does() -> None:
-    from meldcode_rules.dossier.model import Dossier
+    from meldcode_rules.case.dossier import Dossier
     from meldcode_rules.dossier.reader import read_dossier
 
     for item in dossiers(30, seed=51):

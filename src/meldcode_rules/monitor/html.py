@@ -52,8 +52,9 @@ def _svg(figure: Any) -> str:
 
 
 def _figure(width: float, height: float) -> Any:
+    # lazy: matplotlib is an optional extra, only for the HTML report
     import matplotlib as mpl
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # lazy: as above
 
     mpl.rcParams["svg.fonttype"] = "none"  # text as text, in the reader's font: nothing to fetch
     mpl.rcParams["svg.hashsalt"] = "meldcode-rules"  # the same report gives the same file

@@ -1,7 +1,7 @@
 """One dossier in, one small outcome out: what the monitor counts of its judgement.
 
 Every figure of the monitor comes from the judgement of the same rulesets and engines as
-``meldcode-rules evaluate`` (:func:`meldcode_rules.api.evaluate`): the step, the besluit and
+``meldcode-rules evaluate`` (:func:`meldcode_rules.evaluate`, with `op=`): the step, the besluit and
 the actions, with their ``verlopen``. This module only *reads* a judgement; it decides
 nothing about the meldcode itself. The table :data:`KENMERKEN` says which action (and, where
 one action code serves more rules, which rule) makes a dossier count for which figure.
@@ -21,8 +21,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from meldcode_rules.api import evaluate
 from meldcode_rules.diagnostics import CaseError, MeldcodeError
+from meldcode_rules.dossier import evaluate, parse_dossier
 from meldcode_rules.judge.judgement import Actie, Judgement
 
 #: Fields the monitor reads beside a plain case file (a case file has no id of its own).
@@ -244,8 +244,6 @@ def _category(error: MeldcodeError) -> str:
 
 
 def _beoordeel_dossier(data: Mapping[str, Any], op: dt.date, engine: str | None, plek: str) -> Uitkomst:
-    from meldcode_rules.dossier import parse_dossier
-
     try:
         dossier = parse_dossier(dict(data))
     except (CaseError, ValidationError):

@@ -15,12 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.load.loader import read_yaml
 
 #: File kinds by suffix. A folder is read recursively, in sorted order.
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -98,8 +100,6 @@ def plan(paths: Iterable[str | Path], per_deel: int = 1000) -> Iterator[Deel]:
         raise ValueError("per_deel moet minstens 1 zijn")
     for raw in paths:
         if str(raw) == STDIN:
-            import sys
-
             yield from _plan_lines(sys.stdin, "standaardinvoer", per_deel)
             continue
         path = Path(raw)
@@ -172,7 +172,7 @@ def _plan_lines(lines: Iterable[str], bron: str, per_deel: int) -> Iterator[Teks
 
 
 def _pyarrow_parquet() -> Any:
-    try:
+    try:  # lazy: pyarrow is an optional extra, only for Parquet input
         import pyarrow.parquet as pq
     except ImportError:
         raise InvoerFout("Parquet lezen vraagt pyarrow: installeer `meldcode-rules[monitor]`") from None
@@ -245,8 +245,6 @@ def _file_record(pad: str) -> Record:
         return Record(pad, 0, fout="geen UTF-8-tekst")
     if pad.lower().endswith(".json"):
         return _json_record(text, pad, 0)
-    from meldcode_rules.load.loader import read_yaml
-
     try:
         data = read_yaml(text, pad)[0] if size else None
     except (MeldcodeError, RecursionError):

@@ -12,6 +12,7 @@ worker in flight, and each part keeps only its counts, not its dossiers.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -19,9 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.engines import get_engine
 from meldcode_rules.monitor.aggregate import MAX_WEIGERINGEN, MAX_WERKLIJST, Aggregaat
 from meldcode_rules.monitor.judge import Geweigerd, beoordeel
 from meldcode_rules.monitor.read import STDIN, Deel, plan, records
+from meldcode_rules.sectors.registry import compiled_for
 
 #: Dossiers per part: large enough that sending a part costs little beside judging it.
 PER_DEEL = 1000
@@ -116,16 +119,11 @@ def monitor(
 
 def _warm(engine: str | None) -> None:
     # Compile the built-in rulesets once per worker before the first part arrives.
-    from meldcode_rules.engines import get_engine
-    from meldcode_rules.sectors.registry import compiled_for
-
     compiled_for(None)
     get_engine(engine)
 
 
 def _met_processen(parts: Iterable[Deel], opties: Opties, processen: int, step: Voortgang) -> Aggregaat:
-    import multiprocessing
-
     result = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
     # spawn, not fork: the parent may run a progress thread, and durable-rules is not fork-safe.
     context = multiprocessing.get_context("spawn")
@@ -148,9 +146,9 @@ def _met_processen(parts: Iterable[Deel], opties: Opties, processen: int, step: 
 
 
 def _met_dask(parts: list[Deel], opties: Opties, address: str, step: Voortgang) -> Aggregaat:
-    try:
+    try:  # lazy: Dask is an optional extra, only for --dask
         import dask.bag as db
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, LocalCluster, as_completed  # lazy: as above
     except ImportError:
         raise DaskFout("Dask is niet geïnstalleerd: installeer `meldcode-rules[dask]`") from None
     if any(type(p).__name__ == "TekstDeel" for p in parts):

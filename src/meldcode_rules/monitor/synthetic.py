@@ -1,7 +1,7 @@
 """Synthetic dossiers, seeded: realistic enough to test and measure the monitor, never real.
 
 Each dossier tells a plausible story in the events of the dossier format
-(:mod:`meldcode_rules.dossier.model`): signals from several sources over months, the
+(:mod:`meldcode_rules.case.dossier`): signals from several sources over months, the
 kindcheck, consultations, the conversation, an afweging; then, for some, my report (with or
 without a confirmed receipt), help with an agreed evaluation date (evaluated in time, or not),
 help closed with or without agreement on who keeps contact, a closed case, and now and then

@@ -9,23 +9,27 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from meldcode_rules.cli.commands.exits import fail
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES
+from meldcode_rules.monitor.html import html_report
+from meldcode_rules.monitor.report import as_csv, as_json, print_text, rapport
+from meldcode_rules.monitor.run import Opties, monitor
+from meldcode_rules.monitor.synthetic import Mix, write_jsonl
 
 
 def _progress(console: Console) -> tuple[Callable[[int | None], Callable[[int], None]], Callable[[], None]]:
     """A rich progress bar with rate and time left, on a terminal only (none when piped)."""
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
 
     class Rate(TextColumn):
         def render(self, task):  # type: ignore[no-untyped-def, override]
@@ -113,8 +117,6 @@ def monitor_command(
     """
     peildatum = op.date() if op else dt.date.today()
     if genereer is not None:
-        from meldcode_rules.monitor.synthetic import Mix, write_jsonl
-
         target = out.open("w", encoding="utf-8") if out else sys.stdout
         try:
             write_jsonl(target, genereer, seed=seed, mix=Mix(peildatum=peildatum))
@@ -124,9 +126,6 @@ def monitor_command(
         return
     if not paths:
         fail("geef een of meer paden (JSON Lines, een map of Parquet; `-` leest standaardinvoer)")
-    from meldcode_rules.monitor.report import as_csv, as_json, print_text, rapport
-    from meldcode_rules.monitor.run import Opties, monitor
-
     err = Console(stderr=True)
     start, stop = _progress(err) if err.is_terminal else (None, lambda: None)
     try:
@@ -154,8 +153,6 @@ def monitor_command(
         elif fmt == "csv":
             text = as_csv(data)
         else:
-            from meldcode_rules.monitor.html import html_report
-
             try:
                 text = html_report(data)
             except ImportError:
