@@ -32,7 +32,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 STYLE = """
 body { font-family: sans-serif; margin: 2em; color: #1b1b1b; max-width: 1100px; }
 h1 { font-size: 1.6em; } h2 { font-size: 1.2em; margin-top: 1.6em; border-bottom: 2px solid #1f5fa8; }
-table { border-collapse: collapse; margin: 0.5em 0; }
+table { border-collapse: collapse; margin: 0.5em 0; font-size: 0.85em; }
 th, td { border: 1px solid #c8c8c8; padding: 0.25em 0.6em; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
 thead th { background: #e8eef7; }
