@@ -66,6 +66,8 @@ def generated_cases(count: int, seed: int = 2026) -> list[dict[str, Any]]:
     while len(cases) < count:
         case: dict[str, Any] = {"datum": rng.choice(dates)}
         for spec in catalog:
+            if spec in catalog.derived:
+                continue  # facts about time come from a dossier's events, never from a case file
             if rng.random() < 0.4:
                 continue
             if spec.kind == "tri":

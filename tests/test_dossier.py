@@ -437,3 +437,43 @@ def test_any_date_ends_in_a_judgement(generated: tuple[dict[str, Any], dt.date])
     data, op = generated
     for engine in ENGINES:
         assert evaluate(data, engine=engine, op=op).melden in ("ja", "nee", "onbekend")
+
+
+def test_an_action_whose_facts_no_event_set_has_no_deadline_and_is_onbekend() -> None:
+    # Only a signal: nothing says when the advice of Veilig Thuis became due.
+    judgement = evaluate({"gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-05"}]}, op=D(2026, 2, 1))
+    actie = _actie(judgement, "veilig_thuis_raadplegen")
+    assert (actie.termijn, actie.deadline, actie.verlopen, actie.telt_vanaf) == ("direct", None, "onbekend", None)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["", "ja", "2026-01-01", "signaal", "mij", "x"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["soort", "datum", "door", "vormen", "x"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dossiers(), st.data())
+def test_hostile_dossiers_end_in_a_judgement_or_a_clear_error(
+    generated: tuple[dict[str, Any], dt.date], data: st.DataObject
+) -> None:
+    from meldcode_rules.diagnostics import MeldcodeError
+
+    dossier, op = generated
+    events = dossier["gebeurtenissen"]
+    index = data.draw(st.integers(0, len(events) - 1))
+    broken = dict(events[index])
+    key = data.draw(st.sampled_from([*broken, "onbekend_veld"]))
+    broken[key] = data.draw(_JSON)
+    hostile = {**dossier, "gebeurtenissen": [*events[:index], broken, *events[index + 1 :]]}
+    try:
+        judgement = evaluate(hostile, engine="reference", op=op)
+    except MeldcodeError as error:
+        # never the value given (a date is the one value here that could identify a case)
+        assert "2026-01-01" not in str(error)
+        return
+    assert judgement.melden in ("ja", "nee", "onbekend")

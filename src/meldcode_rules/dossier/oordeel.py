@@ -159,7 +159,9 @@ def _dated(
     else:
         origin = _origin(compiled, actie, afleiding)
         if origin is None:
-            update = {"verlopen": "onbekend" if actie.termijn else None}
+            # No event set what the rules test: the day this counts from is not known, so
+            # neither is the deadline (never the peildatum plus the termijn).
+            update = {"deadline": None, "verlopen": "onbekend"} if actie.termijn else {}
         else:
             limit = date_plus(day(origin.datum), actie.termijn)
             update = {"telt_vanaf": ref(origin), "deadline": limit}
