@@ -349,3 +349,21 @@ def test_the_fast_dossier_reader_keeps_the_organisation_as_pydantic_does() -> No
         assert read is not None and read.organisatie == item["organisatie"]
         assert read == Dossier.model_validate(item)
     assert read_dossier({**dossier(1), "organisatie": "geen geldige code"}) is None  # pydantic decides
+
+
+def test_out_writes_each_format_to_a_file(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "d.jsonl", cases(30))
+    runner = CliRunner()
+    for fmt, check in (
+        ("text", "Werklijst"),
+        ("json", '"peildatum": "2026-12-01"'),
+        ("csv", "peildatum,dimensie,waarde,maat,aantal,onderdrukt"),
+        ("html", "<svg"),
+    ):
+        out = tmp_path / f"rapport.{fmt}"
+        run = runner.invoke(
+            main, ["monitor", str(path), "--op", "2026-12-01", "-e", "reference", "-f", fmt, "-o", str(out)]
+        )
+        assert run.exit_code == 0, run.output
+        assert check in out.read_text(encoding="utf-8"), fmt
+        assert check not in run.output  # the report went to the file, not to the terminal
