@@ -7,11 +7,15 @@ import datetime as dt
 import io
 import json
 import logging
+import random
 from collections import Counter
+from functools import cache
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from meldcode_rules import evaluate
 from meldcode_rules.cli import main
@@ -367,3 +371,24 @@ def test_out_writes_each_format_to_a_file(tmp_path: Path) -> None:
         assert run.exit_code == 0, run.output
         assert check in out.read_text(encoding="utf-8"), fmt
         assert check not in run.output  # the report went to the file, not to the terminal
+
+
+@cache  # judged once: the property is about combining, not judging
+def _small_parts() -> tuple[Aggregaat, ...]:
+    items = [*cases(30, seed=61), *dossiers(30, 62, Mix(peildatum=OP))]
+    opties = Opties(op=OP, engine="reference", max_werklijst=7)
+    return tuple(beoordeel_deel(d, opties) for d in plan_lines(items, 4))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_any_grouping_and_order_of_parts_gives_the_same_result(rng: random.Random) -> None:
+    parts = _small_parts()
+    expected = sum(parts, Aggregaat(max_werklijst=7)).af()
+    shuffled = list(parts)
+    rng.shuffle(shuffled)
+    # combine in a random tree: pick two neighbours, add them, until one is left
+    while len(shuffled) > 1:
+        i = rng.randrange(len(shuffled) - 1)
+        shuffled[i : i + 2] = [shuffled[i] + shuffled[i + 1]]
+    assert shuffled[0].af() == expected
