@@ -385,6 +385,7 @@ def _small_parts() -> tuple[Aggregaat, ...]:
 def test_any_grouping_and_order_of_parts_gives_the_same_result(rng: random.Random) -> None:
     parts = _small_parts()
     expected = sum(parts, Aggregaat(max_werklijst=7)).af()
+    assert expected.werklijst_totaal > len(expected.werklijst) == 7  # the cap is exercised
     shuffled = list(parts)
     rng.shuffle(shuffled)
     # combine in a random tree: pick two neighbours, add them, until one is left
