@@ -35,6 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("scenarios",),  # trainer-written scenarios, training mode
     ("check",),  # proofs over all cases
     ("schema", "batch"),  # generated schemas, JSON Lines
+    ("monitor",),  # many dossiers as of a date, counted; reads judgements only
     ("cli",),  # the command line
     ("",),  # the public package itself (meldcode_rules/__init__.py)
 )
