@@ -37,6 +37,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("check",),  # proofs over all cases
     ("schema", "batch"),  # generated schemas, JSON Lines
     ("service",),  # the HTTP service
+    ("monitor",),  # many dossiers as of a date, counted; reads judgements only
     ("cli",),  # the command line
     ("",),  # the public package itself (meldcode_rules/__init__.py)
 )

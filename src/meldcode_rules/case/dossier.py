@@ -245,6 +245,12 @@ class Dossier(BaseModel):
         description="Een pseudoniem kenmerk van het dossier (nooit een naam).",
     )
     sector: str | None = Field(default=None, description="De sector van de professional (zie de casus).")
+    organisatie: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
+        description="Een code van de organisatie die het dossier voert (voor `meldcode-rules monitor`; "
+        "geen invloed op het oordeel).",
+    )
     sectorfeiten: Sectorfeiten | None = Field(
         default=None, description="Feiten voor de plichten van een sector (zie de casus); gelden het hele dossier."
     )

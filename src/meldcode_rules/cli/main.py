@@ -23,6 +23,7 @@ from meldcode_rules.cli.commands.check import check_command
 from meldcode_rules.cli.commands.diff import diff_command
 from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.explain import explain_command
+from meldcode_rules.cli.commands.monitor import monitor_command
 from meldcode_rules.cli.commands.oefen import oefen_command
 from meldcode_rules.cli.commands.render import render_command
 from meldcode_rules.cli.commands.replay import replay_command
@@ -100,6 +101,7 @@ main.add_command(sectors_command)
 main.add_command(batch_command)
 main.add_command(check_command)
 main.add_command(diff_command)
+main.add_command(monitor_command)
 main.add_command(serve_command)
 main.add_command(replay_command)
 

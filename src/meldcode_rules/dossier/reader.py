@@ -25,7 +25,7 @@ _DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")  # as Dossier.dossier_id
 _HULPVORM = re.compile(r"^[a-z0-9_]{1,40}$")
 _TRI = {"ja": Tri.ja, "nee": Tri.nee, "onbekend": Tri.onbekend, True: Tri.ja, False: Tri.nee}
-_TOP = frozenset(("dossier_id", "sector", "gebeurtenissen"))
+_TOP = frozenset(("dossier_id", "sector", "organisatie", "gebeurtenissen"))
 _REQUIRED = {"melding": ("door",), "consultatie": ("met",)}
 
 
@@ -122,9 +122,18 @@ def read_dossier(data: Mapping[str, Any]) -> Dossier | None:
         return None
     if sector is not None and type(sector) is not str:
         return None
+    organisatie = data.get("organisatie")  # as Dossier.organisatie: the same form as dossier_id
+    if organisatie is not None and (type(organisatie) is not str or not _ID.match(organisatie)):
+        return None
     try:
         built = [_event(e) for e in events]
     except (_Unsupported, ValueError):  # ValueError: a date that does not exist (2026-02-30)
         return None
-    values = {"dossier_id": dossier_id, "sector": sector, "sectorfeiten": None, "gebeurtenissen": built}
+    values = {
+        "dossier_id": dossier_id,
+        "sector": sector,
+        "organisatie": organisatie,
+        "sectorfeiten": None,
+        "gebeurtenissen": built,
+    }
     return trusted(Dossier, values, set(data))
