@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from meldcode_rules.case.facts import GEEN, FactCatalog, FactSpec
@@ -458,14 +458,15 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
             _check_conclusion(checker, regel, path, acties, catalog, extends=extends)
         for index, invariant in enumerate(item.model.invarianten):
             checker.condition(invariant.als, ("invarianten", index, "als"))
-            for j, code in enumerate(invariant.dan.acties):
-                if code not in acties:
-                    checker.add(
-                        "MR031",
-                        f"onbekende actiecode `{code}`",
-                        ("invarianten", index, "dan", "acties", j),
-                        nearest(code, acties),
-                    )
+            for field in ("acties", "geen_acties"):
+                for j, code in enumerate(getattr(invariant.dan, field)):
+                    if code not in acties:
+                        checker.add(
+                            "MR031",
+                            f"onbekende actiecode `{code}`",
+                            ("invarianten", index, "dan", field, j),
+                            nearest(code, acties),
+                        )
         problems.extend(checker.problems)
         if problems:
             continue  # compiling needs every fact and begrip to exist
@@ -483,6 +484,8 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
                     compile_condition(expand(invariant.als, begrippen), catalog, zeker=True),
                 )
             )
+    if not problems:
+        _apply_exceptions(order, rules, catalog, begrippen, problems)
     if problems:
         raise RulesetError(problems)
 
@@ -542,6 +545,62 @@ def _check_conclusion(
             (*path, "dan", "melden"),
             details=("laat `melden` weg, of concludeer `ja` of `onbekend`",),
         )
+
+
+def _apply_exceptions(
+    order: Sequence[LoadedRuleset],
+    rules: list[CompiledRule],
+    catalog: FactCatalog,
+    begrippen: dict[str, Begrip],
+    problems: list[Diagnostic],
+) -> None:
+    """Narrow rules of extended rulesets by the ``uitzonderingen`` of the rulesets that extend them.
+
+    A narrowed rule keeps its id, source and location; its condition becomes
+    ``alle: [als, niet: uitzondering]``, so every stage after this one (engines,
+    ``check``, explain, render) sees one ordinary rule. Only a rule without
+    ``melden`` and ``besluit`` can be narrowed: an exception can drop an action
+    that a law replaces by its own route, never a report (MR037).
+    """
+    for item in order:
+        checker = _Checker(catalog, item.source, begrippen)
+        for index, uitz in enumerate(item.model.uitzonderingen):
+            path: YamlPath = ("uitzonderingen", index)
+            checker.condition(uitz.als, (*path, "als"))
+            found = [i for i, r in enumerate(rules) if r.id == uitz.regel]
+            if not found or rules[found[0]].ruleset == item.model.id:
+                checker.add(
+                    "MR037",
+                    f"uitzondering op onbekende regel `{uitz.regel}`; een uitzondering geldt voor een regel "
+                    "uit een ruleset die deze ruleset uitbreidt",
+                    (*path, "regel"),
+                    nearest(uitz.regel, [r.id for r in rules if r.ruleset != item.model.id]),
+                )
+                continue
+            target = rules[found[0]]
+            if target.dan.melden is not None or target.dan.besluit is not None:
+                checker.add(
+                    "MR037",
+                    f"regel `{target.id}` concludeert `melden` of `besluit`; een uitzondering mag alleen "
+                    "een regel met acties, vragen of vastleggen raken, nooit een melding",
+                    (*path, "regel"),
+                )
+                continue
+            if checker.problems:
+                continue
+            als = Alle(alle=[target.als, Niet(niet=uitz.als)])
+            written_out = expand(als, begrippen)
+            rules[found[0]] = replace(
+                target,
+                als=als,
+                als_uitgeschreven=written_out,
+                zeker=compile_condition(written_out, catalog, zeker=True),
+                mogelijk=compile_condition(written_out, catalog, zeker=False),
+                feiten=tuple(
+                    f for f in dict.fromkeys(condition_facts(written_out)) if catalog[f].kind == "tri"
+                ),
+            )
+        problems.extend(checker.problems)
 
 
 def _begrip_cycle(start: str, begrippen: dict[str, Begrip], stack: list[str]) -> list[str]:
