@@ -86,6 +86,15 @@ def _or(items: Iterable[Expr]) -> Expr:
     return flat[0] if len(flat) == 1 else Or(tuple(dict.fromkeys(flat)))
 
 
+def _negate(expr: Expr) -> Expr:
+    """The exact Boolean negation of ``expr`` (two-valued: the expression is already compiled)."""
+    if isinstance(expr, Lit):
+        return Lit(expr.key, expr.value, not expr.equal)
+    if isinstance(expr, And):
+        return _or(_negate(item) for item in expr.items) if expr.items else FALSE
+    return _and(_negate(item) for item in expr.items) if expr.items else TRUE
+
+
 def evaluate_expr(expr: Expr, flat: dict[str, Any]) -> bool:
     """Evaluate an expression on a flat case (the reference semantics)."""
     if isinstance(expr, Lit):
@@ -588,14 +597,18 @@ def _apply_exceptions(
                 continue
             if checker.problems:
                 continue
+            # The exception takes effect only where it certainly holds: while its facts are
+            # unknown, the rule stays as it is (an unknown never removes an action).
+            uitz_expanded = expand(uitz.als, begrippen)
+            not_certain = _negate(compile_condition(uitz_expanded, catalog, zeker=True))
             als = Alle(alle=[target.als, Niet(niet=uitz.als)])
-            written_out = expand(als, begrippen)
+            written_out = Alle(alle=[target.als_uitgeschreven, Niet(niet=uitz_expanded)])
             rules[found[0]] = replace(
                 target,
                 als=als,
                 als_uitgeschreven=written_out,
-                zeker=compile_condition(written_out, catalog, zeker=True),
-                mogelijk=compile_condition(written_out, catalog, zeker=False),
+                zeker=_and([target.zeker, not_certain]),
+                mogelijk=_and([target.mogelijk, not_certain]),
                 feiten=tuple(
                     f for f in dict.fromkeys(condition_facts(written_out)) if catalog[f].kind == "tri"
                 ),
