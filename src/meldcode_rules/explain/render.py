@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from meldcode_rules.bronnen import TAG_PATTERN, Bron, bronnen_voor
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, evaluate_expr
 from meldcode_rules.load.ruleset import Alle, BegripRef, Conclusie, Conditie, EenVan, FeitTest, Niet
 
@@ -324,9 +325,49 @@ def markdown(ruleset: CompiledRuleset) -> str:
     for rule in ruleset.rules:
         out.append(
             f"| `{rule.id}`<br/>{_md(rule.titel)}<br/><small>{_md(_locatie(rule))}</small> "
-            f"| {_md(conditie_tekst(rule.als))} | {_md(conclusie_tekst(rule.dan))} | {_md(rule.bron)} |"
+            f"| {_md(conditie_tekst(rule.als))} | {_md(conclusie_tekst(rule.dan))} | {_md_bron(rule.bron)} |"
         )
+    out += ["", *_md_bronnen(ruleset)]
     return "\n".join(out) + "\n"
+
+
+def _bronnen(ruleset: CompiledRuleset) -> list[Bron]:
+    """The legend entries of every tag the rules cite, in order of first citation."""
+    seen: dict[str, Bron] = {}
+    for rule in ruleset.rules:
+        for bron in bronnen_voor(rule.bron):
+            seen.setdefault(bron.tag, bron)
+    return list(seen.values())
+
+
+def _anker(tag: str) -> str:
+    return "bron-" + tag.lower()
+
+
+def _md_bron(text: str) -> str:
+    """A ``bron`` in Markdown, each tag a link to its entry under "Bronnen"."""
+    known = {b.tag for b in bronnen_voor(text)}
+    return TAG_PATTERN.sub(
+        lambda m: f"[\\[{m.group(1)}\\]](#{_anker(m.group(1))})" if m.group(1) in known else m.group(0), _md(text)
+    )
+
+
+def _md_bronnen(ruleset: CompiledRuleset) -> list[str]:
+    out = [
+        "## Bronnen",
+        "",
+        "De afkortingen in de kolom Bron; de hele legenda staat in docs/bronnen.md.",
+        "",
+        "| afkorting | bron |",
+        "|---|---|",
+    ]
+    for bron in _bronnen(ruleset):
+        jaar = str(bron.jaar) if bron.jaar is not None else "zonder jaar"
+        out.append(
+            f'| <a id="{_anker(bron.tag)}"></a>`{bron.tag}` '
+            f"| {_md(bron.titel)}. {_md(bron.uitgever)}, {jaar}. {_md(bron.adres)} |"
+        )
+    return out
 
 
 def _locatie(rule: CompiledRule) -> str:
@@ -423,8 +464,13 @@ def html(ruleset: CompiledRuleset) -> str:
         stap_html.append(f"<h3>{_e(kop)}</h3><ul>{''.join(items)}</ul>")
     rijen = "".join(
         f"<tr><td><code>{_e(r.id)}</code><br>{_e(r.titel)}<br><small>{_e(_locatie(r))}</small></td>"
-        f"<td>{_e(conditie_tekst(r.als))}</td><td>{_e(conclusie_tekst(r.dan))}</td><td>{_e(r.bron)}</td></tr>"
+        f"<td>{_e(conditie_tekst(r.als))}</td><td>{_e(conclusie_tekst(r.dan))}</td><td>{_html_bron(r.bron)}</td></tr>"
         for r in ruleset.rules
+    )
+    legenda_rijen = "".join(
+        f'<tr id="{_anker(b.tag)}"><td><code>{_e(b.tag)}</code></td><td>{_e(b.titel)}</td><td>{_e(b.uitgever)}</td>'
+        f"<td>{_e(str(b.jaar) if b.jaar is not None else 'zonder jaar')}</td><td>{_e(b.adres)}</td></tr>"
+        for b in _bronnen(ruleset)
     )
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
@@ -435,7 +481,18 @@ def html(ruleset: CompiledRuleset) -> str:
         f"<pre>{html_lib.escape(mermaid(ruleset))}</pre></details>"
         f"<h2>Stappen en wat u vastlegt</h2>{''.join(stap_html)}"
         f"<h2>Beslistabel</h2><table><thead><tr><th>Regel</th><th>Als</th><th>Dan</th><th>Bron</th></tr></thead>"
-        f"<tbody>{rijen}</tbody></table></body></html>\n"
+        f"<tbody>{rijen}</tbody></table>"
+        "<h2>Bronnen</h2><table><thead><tr><th>Afkorting</th><th>Titel</th><th>Uitgever</th><th>Jaar</th>"
+        f"<th>Adres</th></tr></thead><tbody>{legenda_rijen}</tbody></table></body></html>\n"
+    )
+
+
+def _html_bron(text: str) -> str:
+    """A ``bron`` in HTML, each tag a link to its row in the Bronnen table."""
+    known = {b.tag for b in bronnen_voor(text)}
+    return TAG_PATTERN.sub(
+        lambda m: f'<a href="#{_anker(m.group(1))}">[{m.group(1)}]</a>' if m.group(1) in known else m.group(0),
+        _e(text),
     )
 
 
