@@ -69,16 +69,65 @@ def test_the_source_check_catches_what_it_should(bron: str, problem: str) -> Non
 
 
 def test_a_real_dutch_quotation_is_allowed() -> None:
-    assert bron_problemen("Besluit art. 2 ('collegiale consultatie en zo nodig raadplegen van Veilig Thuis') [BESLUIT]") == []
+    assert (
+        bron_problemen("Besluit art. 2 ('collegiale consultatie en zo nodig raadplegen van Veilig Thuis') [BESLUIT]")
+        == []
+    )
 
 
 def test_every_tag_of_the_domain_brief_is_in_the_legend() -> None:
     # the tags of the sources list of the domain brief (shared/domain/meldcode.md)
-    brief = (
-        "RO BESLUIT BASISDOC NJI HAAG HP-KZ HP-AMW HP-ZB HP-JGZ2 KNMG-1 KNMG-5 KNMG-B5 KNMG-B6 LHV SIGN "
-        "GRON JDV IA2 AUG AUG-AF VTGZ VTHM-EGG WK LKAH DPG NHGDOC MN-KC MN-EGG3 MN-EGG5 MN-VGV LKHA CCV "
-        "GGD-VGV CSG LSTA OI ROVO PED KNGO IGJ TSD SKIPR WMO UB NVO AKM-FAQ MOV-D JGZR NICTIZ"
-    ).split()
+    brief = [
+        "RO",
+        "BESLUIT",
+        "BASISDOC",
+        "NJI",
+        "HAAG",
+        "HP-KZ",
+        "HP-AMW",
+        "HP-ZB",
+        "HP-JGZ2",
+        "KNMG-1",
+        "KNMG-5",
+        "KNMG-B5",
+        "KNMG-B6",
+        "LHV",
+        "SIGN",
+        "GRON",
+        "JDV",
+        "IA2",
+        "AUG",
+        "AUG-AF",
+        "VTGZ",
+        "VTHM-EGG",
+        "WK",
+        "LKAH",
+        "DPG",
+        "NHGDOC",
+        "MN-KC",
+        "MN-EGG3",
+        "MN-EGG5",
+        "MN-VGV",
+        "LKHA",
+        "CCV",
+        "GGD-VGV",
+        "CSG",
+        "LSTA",
+        "OI",
+        "ROVO",
+        "PED",
+        "KNGO",
+        "IGJ",
+        "TSD",
+        "SKIPR",
+        "WMO",
+        "UB",
+        "NVO",
+        "AKM-FAQ",
+        "MOV-D",
+        "JGZR",
+        "NICTIZ",
+    ]
     assert set(brief) <= legenda().keys()
 
 
@@ -119,4 +168,26 @@ def test_meldplicht_only_where_a_law_makes_one() -> None:
             for item in data.get(part) or []:
                 text = str(item).lower()
                 if "meldplicht" in text:
-                    assert laws & set(tags_in(item["bron"])), f"{f.name}: {item['id'] if 'id' in item else item}"
+                    assert laws & set(tags_in(item["bron"])), f"{f.name}: {item.get('id', item)}"
+
+
+def test_render_links_each_tag_to_its_legend_entry() -> None:
+    from meldcode_rules.explain import render
+    from meldcode_rules.sectors.registry import compiled_for
+
+    compiled = compiled_for("onderwijs")
+    page = render.markdown(compiled)
+    assert "[\\[WPO\\]](#bron-wpo)" in page
+    assert '<a id="bron-wpo"></a>`WPO`' in page and legenda()["WPO"].titel in page
+    html = render.html(compiled)
+    assert '<a href="#bron-wpo">[WPO]</a>' in html and '<tr id="bron-wpo">' in html
+
+
+def test_explain_lists_the_sources_of_the_fired_rules() -> None:
+    from meldcode_rules.explain.explain import explain, uitleg
+
+    case = {"sector": "jeugdhulp", "medewerker_verdacht": "ja", "afweging": {"vermoeden": "ja"}}
+    structured = uitleg(case, engine="reference")
+    assert "JW" in {b.tag for b in structured.bronnen}
+    text = explain(case, engine="reference")
+    assert legenda()["JW"].regel() in text

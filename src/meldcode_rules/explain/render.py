@@ -62,8 +62,13 @@ class Tak:
     actie: str | None = None
 
 
+#: The chart's cases answer the afwegingsvragen after stap 1 tot en met 3 (afwegingsvraag 1
+#: rests on them; with a step open the basismodel does not close, issue 15).
+_STAPPEN_GEDAAN = {"signalen_vastgelegd": "ja", "collega_geraadpleegd": "ja", "gesprek_gevoerd": "ja"}
+
+
 def _afweging(**answers: str) -> dict[str, Any]:
-    return {"afweging": dict(answers)}
+    return {"afweging": dict(answers), "stappen": dict(_STAPPEN_GEDAAN)}
 
 
 _GEEN_ONVEILIGHEID = {"vermoeden": "ja", "acute_onveiligheid": "nee", "structurele_onveiligheid": "nee"}
