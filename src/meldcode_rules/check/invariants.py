@@ -16,6 +16,7 @@ from meldcode_rules.check.context import besluit_rules, counterexample, space_fo
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import actions, fire, judge
 from meldcode_rules.compiler.compile import CompiledInvariant, CompiledRuleset
+from meldcode_rules.diagnostics import Code
 
 
 def check_declared(compiled: CompiledRuleset) -> list[Finding]:
@@ -67,7 +68,7 @@ def _check_one(compiled: CompiledRuleset, inv: CompiledInvariant) -> list[Findin
             compiled,
             space,
             violated,
-            code="MC200",
+            code=Code.MC200,
             message=f"invariant `{inv.id}` ({inv.titel}) geldt niet in `{compiled.id}`: " + "; ".join(parts),
             location=inv.location,
             expect_melden=sets.melden if sets else None,
@@ -89,7 +90,7 @@ def check_never_weaken(base: CompiledRuleset, sector: CompiledRuleset) -> list[F
             sector,
             space,
             weaker,
-            code="MC201",
+            code=Code.MC201,
             message=f"`{sector.id}` verzwakt `{base.id}`: op deze casus is `melden` lager dan in het basismodel",
             location=ruleset_location(sector),
             expect_melden=mine,
@@ -116,7 +117,7 @@ def check_unknowns_never_nee(compiled: CompiledRuleset) -> list[Finding]:
             compiled,
             space,
             bad,
-            code="MC202",
+            code=Code.MC202,
             message=f"`{compiled.id}`: deze casus geeft `melden: nee`, maar een antwoord op de open feiten "
             "geeft `melden: ja`; een onbekend feit mag een meldplicht nooit op `nee` zetten",
             location=ruleset_location(compiled),
