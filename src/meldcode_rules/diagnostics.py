@@ -251,6 +251,22 @@ class EngineUnavailable(MeldcodeError):
     """The requested engine cannot run here."""
 
 
+class Geweigerd(MeldcodeError):
+    """``monitor``: a record that is no valid dossier: a category, never its content."""
+
+    def __init__(self, categorie: str) -> None:
+        super().__init__(categorie)
+        self.categorie = categorie
+
+
+class InvoerFout(MeldcodeError):
+    """``monitor``: a path that cannot be read at all (missing, unknown kind, no pyarrow for Parquet)."""
+
+
+class DaskFout(MeldcodeError):
+    """``monitor --dask``: Dask cannot be used as asked (not installed, no scheduler, standard input)."""
+
+
 class DurableEngineError(MeldcodeError):
     """durable-rules answered something this adapter does not understand."""
 
