@@ -40,8 +40,9 @@ BASISMODEL = "basismodel"
 class UnknownSector(MeldcodeError):
     def __init__(self, sector: str, known: Iterable[str]) -> None:
         known = sorted(known)
-        hint = nearest(sector, known)
-        message = f"onbekende sector `{sector}`; bekend: {', '.join(known)}"
+        # The given text is not repeated: a case system may paste case text into `sector`.
+        hint = nearest(sector, known) if isinstance(sector, str) and len(sector) <= 64 else None
+        message = f"onbekende sector; bekend: {', '.join(known)}"
         if hint:
             message += f" (bedoelde u `{hint}`?)"
         super().__init__(message)
