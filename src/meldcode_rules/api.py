@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from meldcode_rules import limits
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
@@ -17,7 +18,6 @@ from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
-from meldcode_rules import limits
 from meldcode_rules.load.guard import InputProblem, capped, check_data, decode, loads_json, place
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.sectors.registry import case_model_for, compiled_for

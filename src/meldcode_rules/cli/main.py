@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from meldcode_rules import __version__
-from meldcode_rules.api import evaluate, read_case_file, read_case_text
+from meldcode_rules import __version__, limits
+from meldcode_rules.api import evaluate, read_case_bytes, read_case_file
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
 from meldcode_rules.cli.commands.exits import report_error
@@ -44,7 +44,9 @@ def evaluate_command(case_file: Path, sector: str | None, engine: str | None, fm
     """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
         if str(case_file) == "-":
-            case = read_case_text(sys.stdin.read(), "standaardinvoer", sector=sector)
+            # Bytes, bounded, decoded here: invalid UTF-8 is a clear error under any locale.
+            raw = sys.stdin.buffer.read(limits.MAX_CASE_BYTES + 1)
+            case = read_case_bytes(raw, "standaardinvoer", sector=sector)
         else:
             case = read_case_file(case_file, sector)
         oordeel = evaluate(case, sector=sector, engine=engine)

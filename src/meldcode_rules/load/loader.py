@@ -163,10 +163,14 @@ def _prescan(yaml: YAML, text: str, file: str) -> None:
                 raise _limit(f"te diep genest (hoogstens {limits.MAX_YAML_DEPTH} niveaus)", file, event.start_mark)
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
-        elif isinstance(event, ScalarEvent) and event.style is None and len(event.value) > limits.MAX_NUMBER_DIGITS:
+        elif (
+            isinstance(event, ScalarEvent)
+            and event.style is None
+            and len(event.value) > limits.MAX_NUMBER_DIGITS
+            and event.value.lstrip("+-").replace("_", "").isdigit()
+        ):
             # A plain scalar of digits becomes an int; Python refuses more than 4,300 digits.
-            if event.value.lstrip("+-").replace("_", "").isdigit():
-                raise _limit(
+            raise _limit(
                     f"getal te lang (hoogstens {limits.MAX_NUMBER_DIGITS} cijfers)", file, event.start_mark
                 )
 
@@ -184,8 +188,9 @@ def _char(character: Any) -> str:
 
 def _safe_problem(problem: str) -> str:
     """ruamel's wording without the text it quotes (a key, an alias name, a value)."""
-    # ruamel repeats both values of a duplicate key; in a case file those are case data.
-    problem = re.sub(r'\s+with value ".*', "", problem, flags=re.DOTALL)
+    # ruamel repeats the key and both values of a duplicate key; in a case file those are case data.
+    if "duplicate key" in problem:
+        return "dezelfde sleutel staat twee keer in hetzelfde blok"
     # Quoted punctuation (`':'`, `'<block end>'`) says what the parser expected; quoted words
     # and names are the document's own text.
     return re.sub(r"(['\"])(.*?)\1", lambda m: m[0] if re.fullmatch(r"[^\w]{1,3}|<[\w ]+>", m[2]) else "…", problem)
@@ -250,7 +255,7 @@ def read_yaml(text: str, file: str, *, case: bool = False) -> tuple[Any, SourceM
 
 
 def _yaml_hint(problem: str) -> tuple[str, ...]:
-    if "duplicate key" in problem:
+    if "twee keer" in problem:
         return ("elke sleutel mag maar een keer voorkomen in hetzelfde blok",)
     if "tab" in problem:
         return ("gebruik spaties om in te springen, geen tabs",)
@@ -314,13 +319,13 @@ def schema_diagnostics(
             )
         elif kind == "literal_error":
             expected = item.get("ctx", {}).get("expected", "")
-            message = f"ongeldige waarde {item.get('input')!r} voor `{field_name}`; toegestaan: {expected}"
+            message = f"ongeldige waarde voor `{field_name}`; toegestaan: {expected}"
             options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
             suggestion = nearest(str(item.get("input")), [o for o in options if o])
         elif kind == "string_pattern_mismatch" and field_name == "termijn":
             message = (
-                f"ongeldige termijn {item.get('input')!r}: schrijf `direct`, `4 uur`, `5 dagen`, "
-                "`5 werkdagen` of `6 weken`"
+                "ongeldige termijn: schrijf `direct`, `4 uur`, `5 dagen`, `5 werkdagen` of `6 weken` "
+                f"(hoogstens {limits.MAX_TERMIJN})"
             )
         else:
             message = f"`{field_name}`: {item['msg']}" if field_name else item["msg"]

@@ -6,10 +6,11 @@ import sys
 
 import click
 
-from meldcode_rules.batch import judge_lines
+from meldcode_rules import limits
+from meldcode_rules.batch import judge_stream
 from meldcode_rules.cli.commands.exits import fail
 from meldcode_rules.diagnostics import MeldcodeError
-from meldcode_rules.engines import ENGINES
+from meldcode_rules.engines import ENGINES, get_engine
 
 
 @click.command("batch")
@@ -18,13 +19,29 @@ from meldcode_rules.engines import ENGINES
 def batch_command(sector: str | None, engine: str | None) -> None:
     """Beoordeel een casus per regel (JSON Lines) van standaardinvoer; een oordeel per regel terug.
 
-    Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}; de exitcode is dan 1.
+    Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}, en de stroom gaat door.
+    Exitcode: 0 alles beoordeeld; 1 een of meer regels geweigerd; 2 een verkeerde optie
+    (niets beoordeeld); 3 het programma faalde op een of meer regels (docs/limits.md).
     """
-    failed = False
-    try:
-        for ok, line in judge_lines(sys.stdin, sector=sector, engine=engine):
-            failed = failed or not ok
-            click.echo(line)
-    except MeldcodeError as error:  # engine or ruleset trouble: nothing can be judged
+    from meldcode_rules.sectors.registry import compiled_for
+
+    try:  # options that no line can fix: refused before the first line is read
+        get_engine(engine)
+        if sector is not None:
+            compiled_for(sector)
+    except MeldcodeError as error:
         fail(str(error))
-    sys.exit(1 if failed else 0)
+    refused = failed = False
+    out = sys.stdout.buffer
+    try:
+        for line in judge_stream(sys.stdin.buffer, sector=sector, engine=engine):
+            refused = refused or not line.ok
+            failed = failed or line.failed
+            # A text the judgement repeats cannot hold what UTF-8 cannot write (pydantic
+            # escapes it); `replace` is the last guard, so writing can never end the stream.
+            out.write(line.text.encode("utf-8", "replace") + b"\n")
+            out.flush()
+    except OSError as error:  # the input or output itself failed
+        click.echo(f"fout: invoer of uitvoer faalde ({error.strerror or type(error).__name__})", err=True)
+        sys.exit(limits.BATCH_EXIT_FAILED)
+    sys.exit(limits.BATCH_EXIT_FAILED if failed else 1 if refused else 0)
