@@ -37,8 +37,8 @@ MAX_DATUM = dt.date(2999, 12, 31)
 
 # ---------------------------------------------------------------- YAML (rulesets, scenario and case files)
 
-#: Bytes of one ruleset or scenario file.
-MAX_YAML_BYTES = 5_000_000
+#: Bytes of one ruleset or scenario file (the basismodel has 33 KB; pure-Python YAML reads about 50 KB a second).
+MAX_YAML_BYTES = 256_000
 #: Aliases (``*naam``) in one YAML document; the shipped files use none.
 MAX_YAML_ALIASES = 100
 #: Nodes of one YAML document after aliases are written out (an alias bomb stops here).
@@ -50,6 +50,8 @@ MAX_YAML_DEPTH = 64
 
 #: Rules in one compiled ruleset (basismodel plus its extensions; the largest has 41).
 MAX_RULES = 1_000
+#: Begrippen in one compiled ruleset (a chain of begrippen is walked once per level).
+MAX_BEGRIPPEN = 200
 #: Fact tests in one condition with every ``begrip`` written out (a begrip chain that
 #: doubles per level stops here, with the name of the begrip).
 MAX_EXPANDED_TESTS = 2_000

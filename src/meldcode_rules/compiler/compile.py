@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meldcode_rules.case.facts import GEEN, FactCatalog, FactSpec
+from meldcode_rules.compiler.bounds import count_problems, size_problems
 from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset, SourceMap, YamlPath
 from meldcode_rules.load.ruleset import (
@@ -408,6 +409,9 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
         for definition in item.model.acties:
             acties.setdefault(definition.code, definition.omschrijving)
 
+    too_many = count_problems(order)  # before anything walks them (docs/limits.md)
+    if too_many:
+        raise RulesetError([*problems, *too_many])
     begrippen: dict[str, Begrip] = {}
     for item in order:
         for index, begrip in enumerate(item.model.begrippen):
@@ -423,7 +427,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
                 begrippen[begrip.id] = begrip
     for item in order:
         for index, begrip in enumerate(item.model.begrippen):
-            cycle = _begrip_cycle(begrip.id, begrippen, [])
+            cycle = _begrip_cycle(begrip.id, begrippen, [], set())
             if cycle:
                 problems.append(
                     Diagnostic(
@@ -432,6 +436,8 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
                         item.source.locate(("begrippen", index, "als")),
                     )
                 )
+    if not problems:  # sizes before anything is written out (docs/limits.md)
+        problems.extend(size_problems(order, begrippen))
     if problems:
         raise RulesetError(problems)
 
@@ -544,16 +550,19 @@ def _check_conclusion(
         )
 
 
-def _begrip_cycle(start: str, begrippen: dict[str, Begrip], stack: list[str]) -> list[str]:
+def _begrip_cycle(start: str, begrippen: dict[str, Begrip], stack: list[str], safe: set[str]) -> list[str]:
+    # ``safe``: begrippen already searched without a cycle. Without it a chain of begrippen
+    # that each use the previous one twice is searched 2**n times.
     if start in stack:
         return [*stack, start]
     begrip = begrippen.get(start)
-    if begrip is None:
+    if begrip is None or start in safe:
         return []
     for ref in begrip_refs(begrip.als):
-        cycle = _begrip_cycle(ref, begrippen, [*stack, start])
+        cycle = _begrip_cycle(ref, begrippen, [*stack, start], safe)
         if cycle:
             return cycle
+    safe.add(start)
     return []
 
 
