@@ -42,10 +42,10 @@ breidt_uit: [basismodel]
 
 def _test(rng: random.Random) -> str:
     if rng.random() < 0.2:
-        return "{feit: vormen, bevat: %s}" % rng.choice(VORMEN)
+        return f"{{feit: vormen, bevat: {rng.choice(VORMEN)}}}"
     fact = rng.choice(TRI_FACTS)
     op = rng.choice(["is: ja", "is: nee", "is_niet: ja", "in: [ja, onbekend]", "is: onbekend"])
-    return "{feit: %s, %s}" % (fact, op)
+    return f"{{feit: {fact}, {op}}}"
 
 
 def condition(rng: random.Random, width: int, depth: int) -> str:
@@ -54,9 +54,9 @@ def condition(rng: random.Random, width: int, depth: int) -> str:
         return _test(rng)
     kind = rng.choice(["alle", "een_van", "niet"])
     if kind == "niet":
-        return "{niet: %s}" % condition(rng, width, depth - 1)
+        return f"{{niet: {condition(rng, width, depth - 1)}}}"
     items = ", ".join(condition(rng, width, depth - 1) for _ in range(rng.randint(1, width)))
-    return "{%s: [%s]}" % (kind, items)
+    return f"{{{kind}: [{items}]}}"
 
 
 def rule(index: int, cond: str, melden: str = "onbekend") -> str:

@@ -74,3 +74,8 @@ DURABLE_ALPHA_STACK = 64
 DURABLE_MAX_RULE_EXPRESSIONS = 32
 #: ``NEXT_LIST_LENGTH`` in durable's ``rules.h``: `$or` joins under one node (error 107).
 DURABLE_NEXT_LIST_LENGTH = 128
+#: Alpha nodes (tests and connectives) of one durable ruleset ("chunk"): a compiled
+#: ruleset is split into as many chunks as it needs (docs/engines.md).
+DURABLE_CHUNK_TESTS = 60
+#: Branches one rule may be written out into for durable-rules; more: EngineUnavailable.
+DURABLE_MAX_BRANCHES = 256
