@@ -194,7 +194,8 @@ def evaluate(
         raise CaseError(["`engine`: `durable` of `reference`"])
     if sector is None:
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
-        sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case
+        # Not a text (pydantic would read b"onderwijs" as a text after the basismodel was chosen):
+        sector = None if sector is None else _sector_name(sector, "casus")
     compiled = ruleset or compiled_for(sector)
     # Plain JSON-shaped dicts are read straight into flat facts; whatever that reader
     # declines (including every invalid case) is validated by pydantic, as the contract.

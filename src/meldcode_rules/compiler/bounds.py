@@ -12,9 +12,13 @@ check of ``meldcode-rules check`` grows with it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from meldcode_rules import limits
 from meldcode_rules.diagnostics import Diagnostic, Location
+
+if TYPE_CHECKING:
+    from meldcode_rules.compiler.compile import CompiledRule, Expr
 from meldcode_rules.load.loader import LoadedRuleset
 from meldcode_rules.load.ruleset import Alle, Begrip, BegripRef, Conditie, EenVan, Niet
 
@@ -23,6 +27,77 @@ def begrip_refs(cond: Conditie) -> list[str]:
     from meldcode_rules.compiler.compile import begrip_refs as refs
 
     return refs(cond)
+
+
+#: Expression entries of one durable-rules rule: below MAX_SEQUENCE_EXPRESSIONS (error 113 at 32).
+DURABLE_MAX_ENTRIES = limits.DURABLE_MAX_RULE_EXPRESSIONS - 2
+
+
+def _entries(expr: Expr) -> int:
+    """durable-rules' expression entries for ``expr``: one per test, two per ``$and``/``$or``."""
+    if not hasattr(expr, "items"):  # a Lit
+        return 1
+    if len(expr.items) <= 1:
+        return sum(_entries(i) for i in expr.items) or 1
+    return 2 + sum(_entries(i) for i in expr.items)
+
+
+class DurableTooWide(Exception):
+    """A rule that durable-rules cannot hold, however it is split."""
+
+
+def durable_branches(expr: Expr) -> list[Expr]:
+    """``expr`` as an `or` of branches, each small enough for one durable rule.
+
+    An expression that fits stays whole; a larger `or` is split (a rule fires
+    when one of its branches does); a branch still too large is written out (an `and` over an `or`
+    distributes) up to limits.DURABLE_MAX_BRANCHES; an `and` of too many tests is refused.
+    """
+    from meldcode_rules.compiler.compile import And, Or  # compile.py imports this module
+
+    todo = [expr]
+    done: list[Expr] = []
+    while todo:
+        item = todo.pop()
+        if _entries(item) <= DURABLE_MAX_ENTRIES:
+            done.append(item)  # fits whole: one durable rule, one action when it fires
+        elif isinstance(item, Or):
+            todo.extend(item.items)
+        elif isinstance(item, And) and any(isinstance(i, Or) for i in item.items):
+            index = next(n for n, i in enumerate(item.items) if isinstance(i, Or))
+            inner = item.items[index]
+            rest = item.items[:index] + item.items[index + 1 :]
+            todo.extend(And((*rest, choice)) for choice in inner.items)
+        else:
+            raise DurableTooWide
+        if len(done) + len(todo) > limits.DURABLE_MAX_BRANCHES:
+            raise DurableTooWide
+    return done[::-1]
+
+
+def durable_problems(rules: Sequence[CompiledRule]) -> list[Diagnostic]:
+    """MR039 for every rule that durable-rules (the default engine) cannot hold, however split.
+
+    Refused here, at compile time, so that every ruleset that passes ``check`` runs on both
+    engines; engines/durable.py splits whatever fits (docs/engines.md).
+    """
+    problems = []
+    for rule in rules:
+        try:
+            for expr in (rule.zeker, rule.mogelijk):
+                durable_branches(expr)
+        except DurableTooWide:
+            problems.append(
+                Diagnostic(
+                    "MR039",
+                    f"regel `{rule.id}` is te groot voor durable-rules: na uitschrijven test een `alle` meer dan "
+                    f"{DURABLE_MAX_ENTRIES} feitwaarden tegelijk, of de voorwaarde wordt meer dan "
+                    f"{limits.DURABLE_MAX_BRANCHES} takken",
+                    rule.location,
+                    details=("splits de regel in meer regels met kleinere voorwaarden; zie docs/limits.md",),
+                )
+            )
+    return problems
 
 
 def expanded_size(cond: Conditie, sizes: dict[str, int], begrippen: dict[str, Begrip]) -> int:

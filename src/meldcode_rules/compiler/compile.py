@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meldcode_rules.case.facts import GEEN, FactCatalog, FactSpec
-from meldcode_rules.compiler.bounds import count_problems, size_problems
+from meldcode_rules.compiler.bounds import count_problems, durable_problems, size_problems
 from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset, SourceMap, YamlPath
 from meldcode_rules.load.ruleset import (
@@ -489,6 +489,8 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
                     compile_condition(expand(invariant.als, begrippen), catalog, zeker=True),
                 )
             )
+    if not problems:  # every rule must fit the default engine (docs/limits.md)
+        problems.extend(durable_problems(rules))
     if problems:
         raise RulesetError(problems)
 

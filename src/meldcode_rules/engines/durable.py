@@ -52,20 +52,17 @@ import durable_rules_engine
 from durable.engine import Host
 
 from meldcode_rules import limits
-from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, Or, expr_keys
+from meldcode_rules.compiler.bounds import DURABLE_MAX_ENTRIES, DurableTooWide, durable_branches
+from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import EngineUnavailable
 from meldcode_rules.judge.combine import Fired
 
 #: durable-rules' MAX_OBJECT_PROPERTIES, less the session id and our always-true marker.
 MAX_KEYS = limits.DURABLE_MAX_FACT_PROPERTIES - 2
-#: Expression entries of one durable rule: below MAX_SEQUENCE_EXPRESSIONS (error 113 at 32).
-MAX_ENTRIES = limits.DURABLE_MAX_RULE_EXPRESSIONS - 2
 #: Alpha nodes of one chunk: fewer than the 64 that may be pending for one fact (error
 #: 303), with room, and far below the ~100 rules where the C engine crashes.
 CHUNK_TESTS = limits.DURABLE_CHUNK_TESTS
-#: Branches one rule may be written out into (more is refused, never sent).
-MAX_BRANCHES = limits.DURABLE_MAX_BRANCHES
 _ALWAYS = "mr__case"
 _SESSION = "mr"
 _ALWAYS_RULE = "mr_always"
@@ -95,46 +92,6 @@ def _condition(expr: Expr) -> dict[str, Any]:
     if len(expr.items) == 1:
         return _condition(expr.items[0])
     return {"$and" if isinstance(expr, And) else "$or": [_condition(i) for i in expr.items]}
-
-
-def _entries(expr: Expr) -> int:
-    """durable-rules' expression entries for ``expr``: one per test, two per ``$and``/``$or``."""
-    if isinstance(expr, Lit):
-        return 1
-    if len(expr.items) <= 1:
-        return sum(_entries(i) for i in expr.items) or 1
-    return 2 + sum(_entries(i) for i in expr.items)
-
-
-class _TooWide(Exception):
-    """A rule that durable-rules cannot hold, however it is split."""
-
-
-def _branches(expr: Expr) -> list[Expr]:
-    """``expr`` as an `or` of branches, each small enough for one durable rule.
-
-    An expression that fits stays whole; a larger `or` is split (a rule fires
-    when one of its branches does); a branch still too large is written out (an `and` over an `or`
-    distributes) up to MAX_BRANCHES; an `and` of too many tests is refused.
-    """
-    todo = [expr]
-    done: list[Expr] = []
-    while todo:
-        item = todo.pop()
-        if _entries(item) <= MAX_ENTRIES:
-            done.append(item)  # fits whole: one durable rule, one action when it fires
-        elif isinstance(item, Or):
-            todo.extend(item.items)
-        elif isinstance(item, And) and any(isinstance(i, Or) for i in item.items):
-            index = next(n for n, i in enumerate(item.items) if isinstance(i, Or))
-            inner = item.items[index]
-            rest = item.items[:index] + item.items[index + 1 :]
-            todo.extend(And((*rest, choice)) for choice in inner.items)
-        else:
-            raise _TooWide
-        if len(done) + len(todo) > MAX_BRANCHES:
-            raise _TooWide
-    return done[::-1]
 
 
 def _tests(expr: Expr) -> int:
@@ -168,12 +125,12 @@ class _Program:
                 if expr == FALSE:
                     continue  # can never fire: nothing to register
                 try:
-                    branches = _branches(expr)
-                except _TooWide:
+                    branches = durable_branches(expr)
+                except DurableTooWide:
                     raise EngineUnavailable(
                         f"de regel `{rule.id}` ({rule.location}) is te groot voor durable-rules: een `alle` "
-                        f"test na uitschrijven meer dan {MAX_ENTRIES} feitwaarden tegelijk, of de regel wordt "
-                        f"meer dan {MAX_BRANCHES} takken (docs/limits.md). Gebruik `--engine reference`."
+                        f"test na uitschrijven meer dan {DURABLE_MAX_ENTRIES} feitwaarden tegelijk, of de regel wordt "
+                        f"meer dan {limits.DURABLE_MAX_BRANCHES} takken (docs/limits.md). Gebruik `--engine reference`."
                     ) from None
                 for number, branch in enumerate(branches):
                     name = f"r{index}{mode}{number}"
