@@ -6,6 +6,7 @@ that a real sector passes, and differs only in what it exaggerates.
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 from pathlib import Path
@@ -91,3 +92,33 @@ def write_tree(directory: Path, text: str) -> Path:
     shutil.copy(basismodel_file(), directory / "basismodel.yaml")
     (directory / "hostile.yaml").write_text(text, encoding="utf-8")
     return directory
+
+
+def copies_text(times: int) -> str:
+    """The basismodel's own rules ``times`` over, under new ids: the shape that crashed durable.
+
+    Before issue 14, 80 such rules in one durable ruleset gave error 303 and 120 a double free.
+    """
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    basis = yaml.load(basismodel_file().read_text(encoding="utf-8"))
+    lines = [HEAD, "regels:\n"]
+    for copy in range(times):
+        for index, regel in enumerate(basis["regels"]):
+            dan = {k: v for k, v in regel["dan"].items() if k in ("acties", "vragen", "vastleggen", "stap")}
+            dan.setdefault("melden", "onbekend") if regel["dan"].get("melden") != "nee" else None
+            if regel["dan"].get("melden") in ("ja", "onbekend"):
+                dan["melden"] = regel["dan"]["melden"]
+            if not dan:
+                dan = {"melden": "onbekend"}
+            item = {
+                "id": f"kopie-{copy}-{index}",
+                "titel": "Kopie",
+                "bron": "test",
+                "uitleg": "Kopie.",
+                "als": regel["als"],
+            }
+            item["dan"] = dan
+            lines.append("  - " + json.dumps(item, ensure_ascii=False, default=str) + "\n")
+    return "".join(lines)

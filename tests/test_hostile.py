@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from hostile_shapes import TRI_FACTS, begrip_chain_text, rule, ruleset_text, write_tree
+from hostile_shapes import TRI_FACTS, begrip_chain_text, copies_text, rule, ruleset_text, write_tree
 from meldcode_rules import CaseError, MeldcodeError, RulesetError, evaluate, limits
 from meldcode_rules.api import read_case_text
-from meldcode_rules.batch import read_lines
 from meldcode_rules.cli.main import main
 from meldcode_rules.engines import durable_available
 from meldcode_rules.sectors.registry import compile_from
@@ -121,6 +120,17 @@ def test_2_rulesets_at_and_beyond_durables_limits_run_and_agree(
     assert result.returncode == 0, (result.returncode, result.stderr.decode()[-2000:])
     answer = json.loads(result.stdout)
     assert answer == {"rules": rules + 32, "differ": 0} or (answer["differ"] == 0 and answer["rules"] > rules)
+
+
+@pytest.mark.skipif(not durable_available(), reason="durable-rules does not install on this Python")
+@pytest.mark.parametrize("times", [3, 5])
+def test_2_the_basismodel_rules_several_times_over_run_and_agree(tmp_path: Path, times: int) -> None:
+    # The shape that crashed: on main before issue 14, 3 copies (128 rules) aborted the process.
+    tree = write_tree(tmp_path / "rs", copies_text(times))
+    code = DURABLE_RUN.format(tests=str(Path(__file__).parent), tree=str(tree))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=300, check=False)
+    assert result.returncode == 0, (result.returncode, result.stderr.decode()[-2000:])
+    assert json.loads(result.stdout) == {"rules": 32 + 32 * times, "differ": 0}
 
 
 def test_2_a_rule_too_large_for_durable_is_refused_at_compile_time(tmp_path: Path) -> None:
@@ -338,6 +348,8 @@ def test_6_a_line_over_the_limit_is_refused_without_being_read_whole() -> None:
                 self.left -= size
                 return b"x" * size
             return self.tail.pop() if self.tail else b""
+
+    from meldcode_rules.batch import read_lines
 
     lines = list(read_lines(Endless()))  # type: ignore[arg-type]
     assert lines[0] is None and json.loads(lines[1]) == ACUUT
