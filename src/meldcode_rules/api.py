@@ -14,11 +14,11 @@ from meldcode_rules import limits
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
+from meldcode_rules.diagnostics import CaseError, Code, Diagnostic, RulesetError, case_problem, nearest
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
-from meldcode_rules.load.guard import InputProblem, capped, check_data, decode, loads_json, place
+from meldcode_rules.load.guard import InputProblem, check_data, decode, loads_json, place
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.sectors.registry import case_model_for, compiled_for
 
@@ -32,7 +32,9 @@ def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: 
     before pydantic sees the data (docs/limits.md).
     """
     if not isinstance(data, BaseModel | Mapping):
-        raise CaseError(["een casus is een object met velden (zie docs/vocabulary.md)"], source)
+        raise CaseError(
+            [case_problem(Code.MV004, "een casus is een object met velden (zie docs/vocabulary.md)", source)], source
+        )
     if model is None:
         sector = data.sector if isinstance(data, Case) else data.get("sector")
         model = case_model_for(_sector_name(sector, source)) if sector is not None else Case
@@ -47,7 +49,16 @@ def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: 
         return model.model_validate(dict(raw))
     except ValidationError as error:
         names = field_names(model)
-        raise CaseError(capped([_case_problem(e, model, names) for e in error.errors()]), source) from None
+        found = [_case_problem(e, model, names, source) for e in error.errors()]
+        raise CaseError(_capped(found, source), source) from None
+
+
+def _capped(problems: list[Diagnostic], source: str) -> list[Diagnostic | str]:
+    """The first MAX_PROBLEMS problems, and how many more there were."""
+    if len(problems) <= limits.MAX_PROBLEMS:
+        return list(problems)
+    rest = len(problems) - limits.MAX_PROBLEMS
+    return [*problems[: limits.MAX_PROBLEMS], f"en nog {rest} {'probleem' if rest == 1 else 'problemen'} of meer"]
 
 
 def _sector_name(sector: object, source: str) -> str:
@@ -86,9 +97,12 @@ def _submodel(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _case_problem(error: Any, root: type[Case] = Case, names: frozenset[str] = frozenset()) -> str:
+def _case_problem(
+    error: Any, root: type[Case] = Case, names: frozenset[str] = frozenset(), source: str = "casus"
+) -> Diagnostic:
     # Field paths show known field names only: an unknown key may be pasted case text.
-    loc = place(tuple(error["loc"]), names or field_names(root))
+    names = names or field_names(root)
+    loc = _path(tuple(error["loc"]), names)
     kind = error["type"]
     if kind == "extra_forbidden":
         parent = error["loc"][:-1]
@@ -97,22 +111,25 @@ def _case_problem(error: Any, root: type[Case] = Case, names: frozenset[str] = f
             if isinstance(part, str) and hasattr(model, "model_fields") and part in model.model_fields:
                 model = _submodel(model.model_fields[part].annotation) or model.model_fields[part].annotation
         options = list(getattr(model, "model_fields", {}))
-        where = place(tuple(parent), names or field_names(root))
         key = error["loc"][-1]
         hint = nearest(key, options) if isinstance(key, str) and len(key) <= 64 else None
-        return f"{where}: onbekend veld" + (f" (bedoelde u `{hint}`?)" if hint else "")
+        return case_problem(Code.MV010, "onbekend veld", source, _path(tuple(parent), names), hint)
     if kind in ("enum", "literal_error"):
         expected = error.get("ctx", {}).get("expected", "")
         # The value itself is not repeated: case data is sensitive.
-        return f"{loc}: ongeldige waarde; toegestaan: {expected}"
+        return case_problem(Code.MV011, f"ongeldige waarde; toegestaan: {expected}", source, loc)
     if kind.startswith(("string_", "int_", "float_", "bool_", "date_", "list_", "dict_", "model_")) or kind in (
         "missing",
-        "value_error",
         "assertion_error",
     ):
         # pydantic's own wording of these types never quotes the input; validators' may.
-        return f"{loc}: {error['msg']}" if kind != "value_error" else f"{loc}: ongeldige waarde"
-    return f"{loc}: ongeldige waarde ({kind})"
+        return case_problem(Code.MV012, error["msg"], source, loc)
+    return case_problem(Code.MV012, f"ongeldige waarde ({kind})", source, loc)
+
+
+def _path(loc: tuple[Any, ...], names: frozenset[str]) -> str:
+    shown = place(loc, names)
+    return shown.strip("`") if shown.startswith("`") else ""
 
 
 def read_case_file(path: Path, sector: str | None = None) -> Case:
@@ -142,7 +159,7 @@ def read_case_text(text: str, source: str = "casus", *, as_json: bool = False, s
     except InputProblem as error:
         raise CaseError(error.problems, source) from None
     except RulesetError as error:
-        raise CaseError([d.render() for d in error.diagnostics], source) from None
+        raise CaseError(error.diagnostics, source) from None
     if not isinstance(data, dict):
         raise CaseError(["een casus is een YAML- of JSON-object met velden"], source)
     if sector is None and data.get("sector") is not None:

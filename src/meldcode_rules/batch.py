@@ -20,14 +20,17 @@ on its own and the stream always goes on.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
 from meldcode_rules import limits
-from meldcode_rules.api import evaluate, read_case_json
+from meldcode_rules.api import read_case_json
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import CaseError, MeldcodeError, RulesetError
+from meldcode_rules.dossier import evaluate  # cases and dossiers alike
 from meldcode_rules.engines import EngineUnavailable
 
 #: Bytes read from the input at a time.
@@ -79,13 +82,24 @@ def read_lines(stream: BinaryIO, max_bytes: int = limits.MAX_CASE_BYTES) -> Iter
         yield bytes(buffer)
 
 
-def judge_stream(stream: BinaryIO, *, sector: str | None = None, engine: str | None = None) -> Iterator[Line]:
-    """One :class:`Line` per non-empty input line of ``stream`` (bytes), in order."""
-    return judge_byte_lines(read_lines(stream), sector=sector, engine=engine)
+RulesetFor = Callable[[str | None], CompiledRuleset | None] | None
+
+
+def judge_stream(stream: BinaryIO, **options: object) -> Iterator[Line]:
+    """One :class:`Line` per non-empty input line of ``stream`` (bytes), in order.
+
+    ``options``: ``sector``, ``engine``, ``ruleset_for`` and ``op``, as for :func:`judge_lines`.
+    """
+    return judge_byte_lines(read_lines(stream), **options)  # type: ignore[arg-type]
 
 
 def judge_byte_lines(
-    lines: Iterable[bytes | None], *, sector: str | None = None, engine: str | None = None
+    lines: Iterable[bytes | None],
+    *,
+    sector: str | None = None,
+    engine: str | None = None,
+    ruleset_for: RulesetFor = None,
+    op: dt.date | None = None,
 ) -> Iterator[Line]:
     for number, raw in enumerate(lines, start=1):
         if raw is None:
@@ -97,19 +111,30 @@ def judge_byte_lines(
         except UnicodeDecodeError as error:
             yield Line(False, _error(number, [f"geen geldige UTF-8-tekst (byte {error.start + 1})"]))
             continue
-        yield from _judge_one(number, text, sector, engine)
+        yield from _judge_one(number, text, sector, engine, ruleset_for, op)
 
 
 def judge_lines(
-    lines: Iterable[str], *, sector: str | None = None, engine: str | None = None
+    lines: Iterable[str],
+    *,
+    sector: str | None = None,
+    engine: str | None = None,
+    ruleset_for: RulesetFor = None,
+    op: dt.date | None = None,
 ) -> Iterator[tuple[bool, str]]:
-    """Yield ``(ok, json_line)`` for each non-empty line of text (the Python form of batch)."""
+    """Yield ``(ok, json_line)`` for each non-empty line: a case, or a dossier judged as of ``op``.
+
+    ``sector`` is for the cases without their own ``sector`` field (a case that names its
+    sector is judged by it). ``ruleset_for(sector)`` picks the ruleset (``--ruleset``).
+    """
     for number, text in enumerate(lines, start=1):
-        for line in _judge_one(number, text, sector, engine):
+        for line in _judge_one(number, text, sector, engine, ruleset_for, op):
             yield line.ok, line.text
 
 
-def _judge_one(number: int, text: str, sector: str | None, engine: str | None) -> Iterator[Line]:
+def _judge_one(
+    number: int, text: str, sector: str | None, engine: str | None, ruleset_for: RulesetFor, op: dt.date | None
+) -> Iterator[Line]:
     if not text.strip():
         return
     if len(text) > limits.MAX_CASE_BYTES:
@@ -117,7 +142,11 @@ def _judge_one(number: int, text: str, sector: str | None, engine: str | None) -
         return
     try:
         data = read_case_json(text, f"regel {number}")
-        oordeel = evaluate(data, sector=sector, engine=engine)
+        own = data.get("sector") if isinstance(data, dict) else None
+        # a wrong type of `sector` is left to the case's own validation to report
+        use = sector if own is None else own if isinstance(own, str) else None
+        ruleset = ruleset_for(use) if ruleset_for is not None else None
+        oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset, op=op)
     except CaseError as error:
         yield Line(False, _error(number, error.problems))
         return

@@ -15,19 +15,13 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from meldcode_rules import limits
+from meldcode_rules.compiler.expr import And, Expr, Or
 from meldcode_rules.diagnostics import Diagnostic, Location
 
 if TYPE_CHECKING:
-    from meldcode_rules.compiler.compile import CompiledRule, Expr
+    from meldcode_rules.compiler.compiled import CompiledRule
 from meldcode_rules.load.loader import LoadedRuleset
-from meldcode_rules.load.ruleset import Alle, Begrip, BegripRef, Conditie, EenVan, Niet
-
-
-def begrip_refs(cond: Conditie) -> list[str]:
-    from meldcode_rules.compiler.compile import begrip_refs as refs
-
-    return refs(cond)
-
+from meldcode_rules.load.ruleset import Alle, Begrip, BegripRef, Conditie, EenVan, Niet, begrip_refs
 
 #: Expression entries of one durable-rules rule: below MAX_SEQUENCE_EXPRESSIONS (error 113 at 32).
 DURABLE_MAX_ENTRIES = limits.DURABLE_MAX_RULE_EXPRESSIONS - 2
@@ -53,8 +47,6 @@ def durable_branches(expr: Expr) -> list[Expr]:
     when one of its branches does); a branch still too large is written out (an `and` over an `or`
     distributes) up to limits.DURABLE_MAX_BRANCHES; an `and` of too many tests is refused.
     """
-    from meldcode_rules.compiler.compile import And, Or  # compile.py imports this module
-
     todo = [expr]
     done: list[Expr] = []
     while todo:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
+from functools import partial
+from pathlib import Path
 
 import click
 
 from meldcode_rules import limits
 from meldcode_rules.batch import judge_stream
-from meldcode_rules.cli.commands.exits import fail
+from meldcode_rules.cli.commands.exits import report_error
+from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES, get_engine
 
@@ -16,7 +20,9 @@ from meldcode_rules.engines import ENGINES, get_engine
 @click.command("batch")
 @click.option("--sector", "-s", help="Sector voor elke casus zonder eigen `sector`.")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
-def batch_command(sector: str | None, engine: str | None) -> None:
+@click.option("--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum (standaard: vandaag).")
+@ruleset_option
+def batch_command(sector: str | None, engine: str | None, op: dt.datetime | None, rulesets: tuple[Path, ...]) -> None:
     """Beoordeel een casus per regel (JSON Lines) van standaardinvoer; een oordeel per regel terug.
 
     Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}, en de stroom gaat door.
@@ -27,14 +33,22 @@ def batch_command(sector: str | None, engine: str | None) -> None:
 
     try:  # options that no line can fix: refused before the first line is read
         get_engine(engine)
-        if sector is not None:
+        chosen(rulesets, sector)  # a broken --ruleset stops before the first line, not on each
+        if sector is not None and not rulesets:
             compiled_for(sector)
     except MeldcodeError as error:
-        fail(str(error))
+        report_error(error)
     refused = failed = False
     out = sys.stdout.buffer
+    lines = judge_stream(
+        sys.stdin.buffer,
+        sector=sector,
+        engine=engine,
+        ruleset_for=partial(chosen, rulesets) if rulesets else None,
+        op=op.date() if op else None,
+    )
     try:
-        for line in judge_stream(sys.stdin.buffer, sector=sector, engine=engine):
+        for line in lines:
             refused = refused or not line.ok
             failed = failed or line.failed
             # A text the judgement repeats cannot hold what UTF-8 cannot write (pydantic
