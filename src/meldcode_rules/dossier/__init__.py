@@ -11,7 +11,6 @@ A plain case file is a dossier of one moment: :func:`parse_dossier` accepts it t
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
