@@ -44,7 +44,7 @@ def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: 
     try:
         check_data(raw, field_names(model))
     except InputProblem as error:
-        raise CaseError(error.problems, source) from None
+        raise error.case_error(source) from None
     try:
         return model.model_validate(dict(raw))
     except ValidationError as error:
@@ -148,7 +148,7 @@ def read_case_bytes(raw: bytes, source: str = "casus", *, as_json: bool = False,
     try:
         text = decode(raw)
     except InputProblem as error:
-        raise CaseError(error.problems, source) from None
+        raise error.case_error(source) from None
     return read_case_text(text, source, as_json=as_json, sector=sector)
 
 
@@ -157,7 +157,7 @@ def read_case_text(text: str, source: str = "casus", *, as_json: bool = False, s
     try:
         data = loads_json(text) if as_json else read_yaml(text, source, case=True)[0]
     except InputProblem as error:
-        raise CaseError(error.problems, source) from None
+        raise error.case_error(source) from None
     except RulesetError as error:
         raise CaseError(error.diagnostics, source) from None
     if not isinstance(data, dict):
@@ -174,7 +174,7 @@ def read_case_json(text: str, source: str = "casus") -> Any:
         data = loads_json(text)
         check_data(data, field_names(Case))
     except InputProblem as error:
-        raise CaseError(error.problems, source) from None
+        raise error.case_error(source) from None
     return data
 
 

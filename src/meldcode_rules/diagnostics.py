@@ -260,3 +260,26 @@ class CheckerBug(AssertionError):
 
     An ``AssertionError``, not a :class:`MeldcodeError`: it is never the user's input.
     """
+
+
+class InputProblem(Exception):
+    """Case data outside the limits (load/guard.py); ``problems`` are Dutch sentences naming
+    places. Always turned into a :class:`CaseError` before it reaches a caller."""
+
+    def __init__(self, problems: list[str], code: Code = Code.MV012) -> None:
+        self.problems = problems
+        self.code = code
+        super().__init__("\n".join(problems))
+
+    def case_error(self, source: str) -> CaseError:
+        return CaseError([case_problem(self.code, p, source) for p in self.problems], source)
+
+
+class YamlTooLarge(Exception):
+    """The written-out YAML passed a limit (an alias bomb, an alias to itself); the loader
+    turns it into MR003 at ``path``, never to a caller."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from meldcode_rules import limits
 from meldcode_rules.compiler.expr import And, Expr, Or
-from meldcode_rules.diagnostics import Diagnostic, Location
+from meldcode_rules.diagnostics import Code, Diagnostic, Location
 
 if TYPE_CHECKING:
     from meldcode_rules.compiler.compiled import CompiledRule
@@ -81,7 +81,7 @@ def durable_problems(rules: Sequence[CompiledRule]) -> list[Diagnostic]:
         except DurableTooWide:
             problems.append(
                 Diagnostic(
-                    "MR039",
+                    Code.MR039,
                     f"regel `{rule.id}` is te groot voor durable-rules: na uitschrijven test een `alle` meer dan "
                     f"{DURABLE_MAX_ENTRIES} feitwaarden tegelijk, of de voorwaarde wordt meer dan "
                     f"{limits.DURABLE_MAX_BRANCHES} takken",
@@ -119,7 +119,7 @@ def count_problems(order: Sequence[LoadedRuleset]) -> list[Diagnostic]:
         if total > most:
             problems.append(
                 Diagnostic(
-                    "MR038",
+                    Code.MR038,
                     f"te veel {section}: {_number(total)}, hoogstens {_number(most)} "
                     "(basismodel en uitbreidingen samen)",
                     top.source.locate((section,)) if top else Location("ruleset"),
@@ -151,7 +151,7 @@ def size_problems(order: Sequence[LoadedRuleset], begrippen: dict[str, Begrip]) 
                 continue  # the begrip it uses is reported already: the first too large is the one to fix
             problems.append(
                 Diagnostic(
-                    "MR037",
+                    Code.MR037,
                     f"{kind} `{name}` is uitgeschreven te groot: {_number(size)} feittests, hoogstens {_number(most)}",
                     item.source.locate((section, position, "als")),
                     details=(

@@ -146,7 +146,7 @@ def read_input_bytes(
     try:
         text = decode(raw)
     except InputProblem as error:
-        raise CaseError(error.problems, source) from None
+        raise error.case_error(source) from None
     return read_input_text(text, source, as_json=as_json, sector=sector)
 
 
@@ -162,7 +162,7 @@ def read_input_text(
         if isinstance(data, dict) and "gebeurtenissen" in data:
             check_data(data, field_names(Case) | {"gebeurtenissen", "feiten"})
     except InputProblem as error:
-        raise CaseError(error.problems, source) from None
+        raise error.case_error(source) from None
     except RulesetError as error:
         raise CaseError([d.render() for d in error.diagnostics], source) from None
     if not isinstance(data, dict) or "gebeurtenissen" not in data:

@@ -16,14 +16,9 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from meldcode_rules import limits
+from meldcode_rules.diagnostics import Code, InputProblem
 
-
-class InputProblem(Exception):
-    """Data outside the limits; ``problems`` are Dutch sentences naming places."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+__all__ = ["InputProblem", "capped", "check_data", "decode", "loads_json", "place"]
 
 
 class _Refused:
@@ -74,7 +69,7 @@ def loads_json(text: str) -> Any:
     try:
         return json.loads(text, object_pairs_hook=_pairs, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except json.JSONDecodeError as error:
-        raise InputProblem([f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"]) from None
+        raise InputProblem([f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"], Code.MV003) from None
     except RecursionError:
         raise InputProblem([f"te diep genest (hoogstens {limits.MAX_CASE_DEPTH} niveaus)"]) from None
 
@@ -86,7 +81,7 @@ def decode(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InputProblem([f"geen geldige UTF-8-tekst (byte {error.start + 1})"]) from None
+        raise InputProblem([f"geen geldige UTF-8-tekst (byte {error.start + 1})"], Code.MV002) from None
 
 
 def _too_large() -> str:

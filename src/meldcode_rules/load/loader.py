@@ -24,7 +24,7 @@ from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEv
 from ruamel.yaml.reader import ReaderError
 
 from meldcode_rules import limits
-from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
+from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, YamlTooLarge, nearest
 from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, FeitTest, RulesetFile
 
 YamlPath = tuple[str | int, ...]
@@ -64,15 +64,6 @@ def _tag_problem(what: str, positions: dict[YamlPath, tuple[int, int]], path: Ya
     return Diagnostic(Code.MR002, f"{what} is niet toegestaan: een ruleset bevat alleen gegevens", Location(file, *pos))
 
 
-class _TooLarge(Exception):
-    """The written-out document passed a limit (an alias bomb, or an alias to itself)."""
-
-    def __init__(self, message: str, path: YamlPath) -> None:
-        super().__init__(message)
-        self.message = message
-        self.path = path
-
-
 class _Plain:
     """Converts ruamel nodes to plain data while recording positions (1-based), bounded.
 
@@ -91,7 +82,7 @@ class _Plain:
     def convert(self, node: Any, path: YamlPath) -> Any:
         self.nodes += 1
         if self.nodes > limits.MAX_YAML_NODES:
-            raise _TooLarge(
+            raise YamlTooLarge(
                 f"het document is te groot: meer dan {limits.MAX_YAML_NODES:,} waarden (aliassen meegeteld)".replace(
                     ",", "."
                 ),
@@ -107,9 +98,9 @@ class _Plain:
             self.problems.append(_tag_problem("YAML-tag `!!binary` of `!!set`", self.positions, path, self.file))
         if isinstance(node, CommentedMap | CommentedSeq):
             if id(node) in self.open:
-                raise _TooLarge("een alias verwijst naar het blok waarin hij zelf staat", path)
+                raise YamlTooLarge("een alias verwijst naar het blok waarin hij zelf staat", path)
             if len(path) >= limits.MAX_YAML_DEPTH:
-                raise _TooLarge(f"te diep genest (hoogstens {limits.MAX_YAML_DEPTH} niveaus)", path)
+                raise YamlTooLarge(f"te diep genest (hoogstens {limits.MAX_YAML_DEPTH} niveaus)", path)
             self.open.add(id(node))
             try:
                 return self._collection(node, path)
@@ -147,7 +138,7 @@ def _record(positions: dict[YamlPath, tuple[int, int]], path: YamlPath, mark: An
 
 def _limit(message: str, file: str, mark: Any = None) -> RulesetError:
     location = Location(file, mark.line + 1, mark.column + 1) if mark is not None else Location(file)
-    return RulesetError([Diagnostic("MR003", message, location, details=("zie docs/limits.md",))])
+    return RulesetError([Diagnostic(Code.MR003, message, location, details=("zie docs/limits.md",))])
 
 
 def _prescan(yaml: YAML, text: str, file: str) -> None:
@@ -230,7 +221,7 @@ def read_yaml(text: str, file: str, *, case: bool = False) -> tuple[Any, SourceM
         raise RulesetError(
             [
                 Diagnostic(
-                    "MR001",
+                    Code.MR001,
                     f"de YAML is niet te lezen: een niet toegestaan teken ({_char(error.character)})",
                     Location(file, line, column),
                     details=("een YAML-bestand bevat geen NUL- of besturingstekens",),
@@ -241,14 +232,14 @@ def read_yaml(text: str, file: str, *, case: bool = False) -> tuple[Any, SourceM
         # What ruamel raises without a mark (a number it cannot build, nesting it cannot
         # compose): the prescan stops the known ones; anything else is still an error here.
         raise RulesetError(
-            [Diagnostic("MR001", f"de YAML is niet te lezen ({type(error).__name__})", Location(file))]
+            [Diagnostic(Code.MR001, f"de YAML is niet te lezen ({type(error).__name__})", Location(file))]
         ) from None
     plain = _Plain(file)
     try:
         data = plain.convert(node, ())
-    except _TooLarge as error:
+    except YamlTooLarge as error:
         raise RulesetError(
-            [Diagnostic("MR003", error.message, SourceMap(file, plain.positions).locate(error.path))]
+            [Diagnostic(Code.MR003, error.message, SourceMap(file, plain.positions).locate(error.path))]
         ) from None
     if plain.problems:
         raise RulesetError(plain.problems)
