@@ -251,6 +251,10 @@ class EngineUnavailable(MeldcodeError):
     """The requested engine cannot run here."""
 
 
+class DaskFout(MeldcodeError):
+    """``monitor --dask``: Dask cannot be used as asked (not installed, no scheduler, standard input)."""
+
+
 class DurableEngineError(MeldcodeError):
     """durable-rules answered something this adapter does not understand."""
 
