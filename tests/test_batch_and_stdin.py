@@ -37,7 +37,7 @@ def test_batch_answers_each_line_in_order_and_marks_failures() -> None:
     out = [json.loads(line) for line in result.output.splitlines()]
     assert len(out) == 4  # the blank line is skipped, every other line answered
     assert out[0]["melden"] == "ja"
-    assert out[1] == {"regel": 3, "fout": ["`afweging.vermoedn`: onbekend veld (bedoelde u `vermoeden`?)"]}
+    assert out[1] == {"regel": 3, "fout": ["`afweging`: onbekend veld (bedoelde u `vermoeden`?)"]}
     assert out[2]["regel"] == 4 and "JSON" in out[2]["fout"][0]
     assert out[3]["melden"] == "nee" and out[3]["besluit"] == "afsluiten"
 

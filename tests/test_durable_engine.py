@@ -19,7 +19,7 @@ pytest.importorskip("durable")
 
 from meldcode_rules import evaluate
 from meldcode_rules.api import parse_case
-from meldcode_rules.compiler.compile import Lit, Or
+from meldcode_rules.compiler.compile import And, Lit, Or
 from meldcode_rules.engines import EngineUnavailable, get_engine
 from meldcode_rules.engines.durable import MAX_KEYS, DurableEngine
 from meldcode_rules.engines.protocol import Fired
@@ -146,16 +146,23 @@ def test_a_ruleset_testing_max_keys_runs() -> None:
     assert fired.zeker == {f"zz-breed-{MAX_KEYS}"}
 
 
-def test_a_ruleset_testing_more_keys_than_durable_holds_is_refused_clearly() -> None:
+def test_a_rule_testing_more_keys_than_one_durable_fact_holds_is_split_and_runs() -> None:
+    # Before issue 14 this was refused; now the `or` is split over several durable rulesets.
     compiled, flat = _synthetic(MAX_KEYS + 1)
+    assert DurableEngine().fire(compiled, flat).zeker == {f"zz-breed-{MAX_KEYS + 1}"}
+    assert get_engine("reference").fire(compiled, flat).zeker == {f"zz-breed-{MAX_KEYS + 1}"}
+
+
+def test_an_alle_too_wide_for_one_durable_rule_is_refused_clearly() -> None:
+    base = compiled_for()
+    wide = And(tuple(Lit(f"proef__k{i}", True) for i in range(40)))
+    rule = dataclasses.replace(base.rules[0], id="zz-alle-breed", zeker=wide, mogelijk=wide)
+    compiled = dataclasses.replace(base, id="proef-alle", rules=(rule,))
+    flat = {f"proef__k{i}": True for i in range(40)}
     with pytest.raises(EngineUnavailable) as caught:
         DurableEngine().fire(compiled, flat)
-    message = str(caught.value)
-    assert "MAX_OBJECT_PROPERTIES" in message
-    assert "--engine reference" in message
-    assert str(MAX_KEYS + 1) in message
-    # The reference engine has no such limit.
-    assert get_engine("reference").fire(compiled, flat).zeker == {f"zz-breed-{MAX_KEYS + 1}"}
+    assert "zz-alle-breed" in str(caught.value) and "--engine reference" in str(caught.value)
+    assert get_engine("reference").fire(compiled, flat).zeker == {"zz-alle-breed"}
 
 
 TWIN = """\

@@ -2,7 +2,7 @@
 
 Each invariant is proved (exhaustively) on the shipped rulesets, and a mutant that undoes the
 fix makes `check` report it (MC200) with a counterexample. Also: exceptions (`uitzonderingen`)
-are refused where they could lower a report (MR037), and the case space stays exhaustive.
+are refused where they could lower a report (MR034), and the case space stays exhaustive.
 """
 
 from __future__ import annotations
@@ -92,7 +92,7 @@ def test_an_exception_on_a_reporting_rule_is_refused(rulesets: Path) -> None:
     _edit(rulesets / "onderwijs.yaml", "  - regel: stap3-gesprek-met-client", "  - regel: meldnorm1-acute-onveiligheid")
     with pytest.raises(RulesetError) as err:
         compile_from([rulesets], "onderwijs")
-    assert [d.code for d in err.value.diagnostics] == ["MR037"]
+    assert [d.code for d in err.value.diagnostics] == ["MR034"]
     assert "melden" in err.value.diagnostics[0].message
 
 
@@ -101,7 +101,7 @@ def test_an_exception_on_an_unknown_rule_is_refused_with_a_suggestion(rulesets: 
     with pytest.raises(RulesetError) as err:
         compile_from([rulesets], "onderwijs")
     diagnostic = err.value.diagnostics[0]
-    assert diagnostic.code == "MR037"
+    assert diagnostic.code == "MR034"
     assert diagnostic.suggestion == "stap3-gesprek-met-client"
 
 

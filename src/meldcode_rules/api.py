@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from meldcode_rules import limits
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
@@ -17,6 +18,7 @@ from meldcode_rules.diagnostics import CaseError, Code, Diagnostic, RulesetError
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.guard import InputProblem, check_data, decode, loads_json, place
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.messages import os_message, pydantic_message
 from meldcode_rules.sectors.registry import case_model_for, compiled_for
@@ -27,7 +29,8 @@ def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: 
 
     ``model`` is the case model to validate with (a plugin sector's extends
     :class:`Case` with its own facts); default: the model of the case's
-    ``sector`` field.
+    ``sector`` field. Every limit of :mod:`meldcode_rules.limits` is checked
+    before pydantic sees the data (docs/limits.md).
     """
     if not isinstance(data, BaseModel | Mapping):
         raise CaseError(
@@ -35,66 +38,147 @@ def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: 
         )
     if model is None:
         sector = data.sector if isinstance(data, Case) else data.get("sector")
-        model = case_model_for(sector) if isinstance(sector, str) else Case
+        model = case_model_for(_sector_name(sector, source)) if sector is not None else Case
     if type(data) is model:
         return data  # type: ignore[return-value]
-    raw = data.model_dump(exclude_defaults=True) if isinstance(data, BaseModel) else dict(data)
+    raw = data.model_dump(exclude_defaults=True) if isinstance(data, BaseModel) else data
     try:
-        return model.model_validate(raw)
+        check_data(raw, field_names(model))
+    except InputProblem as error:
+        raise error.case_error(source) from None
+    try:
+        return model.model_validate(dict(raw))
     except ValidationError as error:
-        raise CaseError([_case_problem(e, model, source) for e in error.errors()], source) from None
+        names = field_names(model)
+        found = [_case_problem(e, model, names, source) for e in error.errors()]
+        raise CaseError(_capped(found, source), source) from None
 
 
-def _case_problem(error: Any, root: type[Case] = Case, source: str = "casus") -> Diagnostic:
-    loc = ".".join(str(p) for p in error["loc"])
+def _capped(problems: list[Diagnostic], source: str) -> list[Diagnostic | str]:
+    """The first MAX_PROBLEMS problems, and how many more there were."""
+    if len(problems) <= limits.MAX_PROBLEMS:
+        return list(problems)
+    rest = len(problems) - limits.MAX_PROBLEMS
+    return [*problems[: limits.MAX_PROBLEMS], f"en nog {rest} {'probleem' if rest == 1 else 'problemen'} of meer"]
+
+
+def _sector_name(sector: object, source: str) -> str:
+    if not isinstance(sector, str):
+        raise CaseError(["`sector`: een tekst, de naam van een sector (`meldcode-rules sectors` toont ze)"], source)
+    return sector
+
+
+@cache
+def field_names(model: type[BaseModel]) -> frozenset[str]:
+    """Every field name of ``model`` and its sub-models: the names a message may show."""
+    names: set[str] = set()
+    todo: list[Any] = [model]
+    while todo:
+        current = todo.pop()
+        for name, info in getattr(current, "model_fields", {}).items():
+            if name not in names:
+                names.add(name)
+                if info.alias:
+                    names.add(info.alias)
+                sub = _submodel(info.annotation)
+                if sub is not None:
+                    todo.append(sub)
+    return frozenset(names)
+
+
+def _submodel(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _submodel(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _case_problem(
+    error: Any, root: type[Case] = Case, names: frozenset[str] = frozenset(), source: str = "casus"
+) -> Diagnostic:
+    # Field paths show known field names only: an unknown key may be pasted case text.
+    names = names or field_names(root)
+    loc = _path(tuple(error["loc"]), names)
     kind = error["type"]
     if kind == "extra_forbidden":
         parent = error["loc"][:-1]
         model: Any = root
         for part in parent:
             if isinstance(part, str) and hasattr(model, "model_fields") and part in model.model_fields:
-                model = model.model_fields[part].annotation
+                model = _submodel(model.model_fields[part].annotation) or model.model_fields[part].annotation
         options = list(getattr(model, "model_fields", {}))
-        hint = nearest(str(error["loc"][-1]), options)
-        return case_problem(Code.MV010, "onbekend veld", source, loc, hint)
+        key = error["loc"][-1]
+        hint = nearest(key, options) if isinstance(key, str) and len(key) <= 64 else None
+        return case_problem(Code.MV010, "onbekend veld", source, _path(tuple(parent), names), hint)
     # The value itself is never repeated: case data is sensitive.
     code = Code.MV011 if kind in ("enum", "literal_error") else Code.MV012
     return case_problem(code, pydantic_message(error), source, loc)
+
+
+def _path(loc: tuple[Any, ...], names: frozenset[str]) -> str:
+    shown = place(loc, names)
+    return shown.strip("`") if shown.startswith("`") else ""
 
 
 def read_case_file(path: Path, sector: str | None = None) -> Case:
     """Read a case file (YAML or JSON, one object), validated for ``sector`` (default: its own)."""
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(limits.MAX_CASE_BYTES + 1)
     except OSError as error:
         raise CaseError(
             [case_problem(Code.MV001, f"kan het bestand niet lezen: {os_message(error)}", source)], source
         ) from None
-    except UnicodeDecodeError:
-        raise CaseError([case_problem(Code.MV002, "het bestand is geen UTF-8-tekst", source)], source) from None
-    return read_case_text(text, source, as_json=path.suffix == ".json", sector=sector)
+    return read_case_bytes(raw, source, as_json=path.suffix == ".json", sector=sector)
+
+
+def read_case_bytes(raw: bytes, source: str = "casus", *, as_json: bool = False, sector: str | None = None) -> Case:
+    """Read a case from bytes (a file, standard input): UTF-8, bounded, then as text."""
+    try:
+        text = decode(raw)
+    except InputProblem as error:
+        raise error.case_error(source) from None
+    return read_case_text(text, source, as_json=as_json, sector=sector)
 
 
 def read_case_text(text: str, source: str = "casus", *, as_json: bool = False, sector: str | None = None) -> Case:
     """Read a case from text: JSON when ``as_json``, otherwise YAML (which also reads JSON)."""
     try:
-        data = json.loads(text) if as_json else read_yaml(text, source)[0]
-    except json.JSONDecodeError as error:
-        message = f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"
-        raise CaseError([case_problem(Code.MV003, message, source)], source) from None
+        data = loads_json(text) if as_json else read_yaml(text, source, case=True)[0]
+    except InputProblem as error:
+        raise error.case_error(source) from None
     except RulesetError as error:
         raise CaseError(error.diagnostics, source) from None
     if not isinstance(data, dict):
-        raise CaseError([case_problem(Code.MV004, "een casus is een YAML- of JSON-object met velden", source)], source)
-    sector = sector or data.get("sector")
-    model = case_model_for(sector) if isinstance(sector, str) else Case
+        raise CaseError(["een casus is een YAML- of JSON-object met velden"], source)
+    if sector is None and data.get("sector") is not None:
+        sector = _sector_name(data.get("sector"), source)
+    model = case_model_for(sector) if sector is not None else Case
     return parse_case(_dates_as_text(data), source, model=model)
+
+
+def read_case_json(text: str, source: str = "casus") -> Any:
+    """One case from JSON text as checked data (for ``batch``): duplicate keys and limits refused."""
+    try:
+        data = loads_json(text)
+        check_data(data, field_names(Case))
+    except InputProblem as error:
+        raise error.case_error(source) from None
+    return data
 
 
 def _dates_as_text(data: Any) -> Any:
     if isinstance(data, dict):
-        return {k: _dates_as_text(v) for k, v in data.items()}
+        # Keeps the mark of a duplicate key (loader and guard refuse it after this).
+        out = {k: _dates_as_text(v) for k, v in data.items()}
+        if hasattr(data, "duplicates"):
+            out = type(data)(out)
+            out.duplicates = data.duplicates  # type: ignore[attr-defined]
+        return out
     if isinstance(data, list):
         return [_dates_as_text(v) for v in data]
     return data.isoformat() if isinstance(data, dt.date) else data
@@ -135,9 +219,14 @@ def judge_facts(
     ruleset: CompiledRuleset | None = None,
 ) -> tuple[Judgement, dict[str, Any]]:
     """:func:`evaluate`, and the flat facts the engine judged (for a decision record's input hash)."""
+    if sector is not None and not isinstance(sector, str):
+        raise CaseError(["`sector`: een tekst, de naam van een sector (`meldcode-rules sectors` toont ze)"])
+    if engine is not None and not isinstance(engine, str):
+        raise CaseError(["`engine`: `durable` of `reference`"])
     if sector is None:
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
-        sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case
+        # Not a text (pydantic would read b"onderwijs" as a text after the basismodel was chosen):
+        sector = None if sector is None else _sector_name(sector, "casus")
     compiled = ruleset or compiled_for(sector)
     # Plain JSON-shaped dicts are read straight into flat facts; whatever that reader
     # declines (including every invalid case) is validated by pydantic, as the contract.
@@ -147,6 +236,9 @@ def judge_facts(
         flat, datum, referentie = compiled.catalog.flatten(facts), facts.datum, facts.referentie
     else:
         (flat, datum), referentie = read, case.get("referentie")  # type: ignore[union-attr]
+    if datum is not None and not limits.MIN_DATUM <= datum <= limits.MAX_DATUM:
+        # Beyond these every deadline would not be a date: refused, never a lost action.
+        raise CaseError([f"`datum`: buiten het bereik {limits.MIN_DATUM} tot en met {limits.MAX_DATUM}"])
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
     oordeel = judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)

@@ -45,6 +45,7 @@ class Code(StrEnum):
     # ruleset files: parse and schema (load/loader.py)
     MR001 = "MR001", "parse", "het bestand is niet te lezen (geen UTF-8, onleesbaar of geen geldige YAML)"
     MR002 = "MR002", "parse", "een YAML-tag is gebruikt; een ruleset bevat alleen gegevens"
+    MR003 = "MR003", "parse", "een grens van de YAML-lezer: grootte, aliassen, nesting, getallen (docs/limits.md)"
     MR010 = "MR010", "schema", "het bestand past niet in het formaat (onbekend veld, verkeerd type, ongeldige waarde)"
     MR011 = "MR011", "schema", "een regel, begrip, invariant of ruleset noemt geen bron"
     # check and compile (compiler/compile.py)
@@ -57,11 +58,14 @@ class Code(StrEnum):
     MR033 = "MR033", "check", "`besluit: melden` of `melden_en_hulp` zonder `melden: ja` in dezelfde regel"
     MR035 = "MR035", "check", "onbekend begrip"
     MR036 = "MR036", "check", "een begrip verwijst naar zichzelf, direct of via andere"
-    MR037 = (
-        "MR037",
+    MR034 = (
+        "MR034",
         "check",
         "een uitzondering op een onbekende regel, of op een regel die `melden` of `besluit` concludeert",
     )
+    MR037 = "MR037", "check", "een begrip, regel of invariant is uitgeschreven te groot (docs/limits.md)"
+    MR038 = "MR038", "check", "te veel regels of begrippen (docs/limits.md)"
+    MR039 = "MR039", "check", "een regel is te groot voor durable-rules, ook in stukken (docs/limits.md)"
     MR040 = "MR040", "check", "een uitbreiding concludeert `melden: nee`: zij mag melden nooit verlagen"
     MR041 = "MR041", "sector", "de ruleset van een sector breidt het basismodel niet uit"
     MR042 = "MR042", "sector", "een sectorpakket met een ruleset voor een andere sector, of niet precies één eigen"
@@ -235,8 +239,9 @@ class UnknownSector(MeldcodeError):
 
     def __init__(self, sector: str, known: Iterable[str]) -> None:
         known = sorted(known)
-        hint = nearest(sector, known)
-        message = f"onbekende sector `{sector}`; bekend: {', '.join(known)}"
+        # The given text is not repeated: a case system may paste case text into `sector`.
+        hint = nearest(sector, known) if isinstance(sector, str) and len(sector) <= 64 else None
+        message = f"onbekende sector; bekend: {', '.join(known)}"
         if hint:
             message += f" (bedoelde u `{hint}`?)"
         super().__init__(message)
@@ -299,3 +304,31 @@ class ProblemError(MeldcodeError):
         self.kind = kind
         self.detail = detail
         self.fouten = fouten or []
+
+
+class DurableTooWide(Exception):
+    """A rule that durable-rules cannot hold, however it is split (compiler/bounds.py);
+    the compiler turns it into MR039, never to a caller."""
+
+
+class InputProblem(Exception):
+    """Case data outside the limits (load/guard.py); ``problems`` are Dutch sentences naming
+    places. Always turned into a :class:`CaseError` before it reaches a caller."""
+
+    def __init__(self, problems: list[str], code: Code = Code.MV012) -> None:
+        self.problems = problems
+        self.code = code
+        super().__init__("\n".join(problems))
+
+    def case_error(self, source: str) -> CaseError:
+        return CaseError([case_problem(self.code, p, source) for p in self.problems], source)
+
+
+class YamlTooLarge(Exception):
+    """The written-out YAML passed a limit (an alias bomb, an alias to itself); the loader
+    turns it into MR003 at ``path``, never to a caller."""
+
+    def __init__(self, message: str, path: tuple[str | int, ...]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path

@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from meldcode_rules import limits
 from meldcode_rules._version import __version__
 from meldcode_rules.api import evaluate as evaluate_case
 from meldcode_rules.case.dossier import Dossier
@@ -33,7 +34,7 @@ from meldcode_rules.cli.commands.sectors import sectors_command
 from meldcode_rules.cli.commands.serve import serve_command
 from meldcode_rules.cli.commands.test import test_command
 from meldcode_rules.diagnostics import CaseError, MeldcodeError
-from meldcode_rules.dossier import evaluate, read_input_file, read_input_text
+from meldcode_rules.dossier import evaluate, read_input_bytes, read_input_file
 from meldcode_rules.engines import ENGINES
 from meldcode_rules.explain.render_text import print_judgement
 from meldcode_rules.records.store import writer_from_env
@@ -71,7 +72,9 @@ def evaluate_command(
     """Beoordeel een casus of dossier (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
         if str(case_file) == "-":
-            case = read_input_text(sys.stdin.read(), "standaardinvoer", sector=sector)
+            # Bytes, bounded, decoded here: invalid UTF-8 is a clear error under any locale.
+            raw = sys.stdin.buffer.read(limits.MAX_CASE_BYTES + 1)
+            case = read_input_bytes(raw, "standaardinvoer", sector=sector)
         else:
             case = read_input_file(case_file, sector)
         ruleset = chosen(rulesets, sector or case.sector)

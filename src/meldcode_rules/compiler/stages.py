@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from meldcode_rules.case.facts import GEEN, FactCatalog
+from meldcode_rules.compiler.bounds import count_problems, durable_problems, size_problems
 from meldcode_rules.compiler.compiled import CompiledInvariant, CompiledRule, CompiledRuleset, RulesetInfo
 from meldcode_rules.compiler.expr import all_of, negate
 from meldcode_rules.compiler.kleene import compile_condition
@@ -194,13 +195,28 @@ def collect_begrippen(ctx: Context) -> None:
                 ctx.begrippen[begrip.id] = begrip
     for item in ctx.order:
         for index, begrip in enumerate(item.model.begrippen):
-            cycle = _begrip_cycle(begrip.id, ctx.begrippen, [])
+            cycle = _begrip_cycle(begrip.id, ctx.begrippen, [], set())
             if cycle:
                 ctx.add(
                     Code.MR036,
                     "een begrip verwijst naar zichzelf: " + " -> ".join(cycle),
                     (item.source, ("begrippen", index, "als")),
                 )
+
+
+def count_sizes(ctx: Context) -> None:
+    """MR038: too many rules or begrippen in the rulesets together (issue 14)."""
+    ctx.diagnostics.extend(count_problems(ctx.order))
+
+
+def check_sizes(ctx: Context) -> None:
+    """MR037: a condition too large with every begrip written out, before any is (issue 14)."""
+    ctx.diagnostics.extend(size_problems(ctx.order, ctx.begrippen))
+
+
+def check_durable(ctx: Context) -> None:
+    """MR039: a rule durable-rules cannot hold however split (every engine runs every ruleset)."""
+    ctx.diagnostics.extend(durable_problems(ctx.rules))
 
 
 def check_conditions(ctx: Context) -> None:
@@ -266,7 +282,7 @@ def apply_exceptions(ctx: Context) -> None:
     where it *certainly* holds: while its facts are unknown the rule stays as it is (an
     unknown never removes an action). Only a rule without ``melden`` and ``besluit`` can
     be narrowed: an exception can drop an action that a law replaces by its own route,
-    never a report (MR037).
+    never a report (MR034).
     """
     for item in ctx.order:
         for index, uitz in enumerate(item.model.uitzonderingen):
@@ -274,7 +290,7 @@ def apply_exceptions(ctx: Context) -> None:
             found = [i for i, r in enumerate(ctx.rules) if r.id == uitz.regel and r.ruleset != item.model.id]
             if not found:
                 ctx.add(
-                    Code.MR037,
+                    Code.MR034,
                     f"uitzondering op onbekende regel `{uitz.regel}`; een uitzondering geldt voor een regel "
                     "uit een ruleset die deze ruleset uitbreidt",
                     where,
@@ -284,7 +300,7 @@ def apply_exceptions(ctx: Context) -> None:
             target = ctx.rules[found[0]]
             if target.dan.melden is not None or target.dan.besluit is not None:
                 ctx.add(
-                    Code.MR037,
+                    Code.MR034,
                     f"regel `{target.id}` concludeert `melden` of `besluit`; een uitzondering mag alleen "
                     "een regel met acties, vragen of vastleggen raken, nooit een melding",
                     where,
@@ -336,12 +352,15 @@ STAGES: tuple[tuple[str, Stage, bool], ...] = (
     ("check_sector", check_sector, False),
     ("resolve_extends", resolve_extends, False),
     ("collect_actions", collect_actions, False),
+    ("count_sizes", count_sizes, True),  # before anything walks the begrippen (docs/limits.md)
     ("collect_begrippen", collect_begrippen, False),
+    ("check_sizes", check_sizes, True),
     ("check_tijdregels", check_tijdregels, False),
     ("check_conditions", check_conditions, True),
     ("check_rules", check_rules, False),  # reported together with check_conditions
     ("compile_rules", compile_rules, True),
     ("apply_exceptions", apply_exceptions, True),
+    ("check_durable", check_durable, True),
     ("compile_invariants", compile_invariants, True),
 )
 
@@ -484,16 +503,19 @@ def _check_conclusion(ctx: Context, source: SourceMap, regel: Regel, path: YamlP
         )
 
 
-def _begrip_cycle(start: str, begrippen: dict[str, Begrip], stack: list[str]) -> list[str]:
+def _begrip_cycle(start: str, begrippen: dict[str, Begrip], stack: list[str], safe: set[str]) -> list[str]:
+    # ``safe``: begrippen already searched without a cycle. Without it a chain of begrippen
+    # that each use the previous one twice is searched 2**n times (issue 14).
     if start in stack:
         return [*stack, start]
     begrip = begrippen.get(start)
-    if begrip is None:
+    if begrip is None or start in safe:
         return []
     for ref in begrip_refs(begrip.als):
-        cycle = _begrip_cycle(ref, begrippen, [*stack, start])
+        cycle = _begrip_cycle(ref, begrippen, [*stack, start], safe)
         if cycle:
             return cycle
+    safe.add(start)
     return []
 
 

@@ -11,14 +11,14 @@ A plain case file is a dossier of one moment: :func:`parse_dossier` accepts it t
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from meldcode_rules.api import RecordSink, _dates_as_text, parse_case, read_case_text
+from meldcode_rules import limits
+from meldcode_rules.api import RecordSink, _dates_as_text, field_names, parse_case, read_case_text
 from meldcode_rules.api import evaluate as evaluate_case
 from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
 from meldcode_rules.case.model import Case
@@ -27,6 +27,7 @@ from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.dossier.reader import read_dossier
 from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.guard import InputProblem, check_data, decode, loads_json
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.messages import os_message
 
@@ -136,12 +137,22 @@ def read_input_file(path: Path, sector: str | None = None) -> Case | Dossier:
     """Read a case file or a dossier file (YAML or JSON): a dossier when it has ``gebeurtenissen``."""
     source = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(limits.MAX_CASE_BYTES + 1)  # bounded (docs/limits.md)
     except OSError as error:
         raise CaseError([f"kan het bestand niet lezen: {os_message(error)}"], source) from None
-    except UnicodeDecodeError:
-        raise CaseError(["het bestand is geen UTF-8-tekst"], source) from None
-    return read_input_text(text, source, as_json=path.suffix == ".json", sector=sector)
+    return read_input_bytes(raw, source, as_json=path.suffix == ".json", sector=sector)
+
+
+def read_input_bytes(
+    raw: bytes, source: str = "invoer", *, as_json: bool = False, sector: str | None = None
+) -> Case | Dossier:
+    """A case or a dossier from bytes (a file, standard input): UTF-8, bounded, then as text."""
+    try:
+        text = decode(raw)
+    except InputProblem as error:
+        raise error.case_error(source) from None
+    return read_input_text(text, source, as_json=as_json, sector=sector)
 
 
 def read_input_text(
@@ -151,9 +162,12 @@ def read_input_text(
     if "gebeurtenissen" not in text:
         return read_case_text(text, source, as_json=as_json, sector=sector)
     try:
-        data = json.loads(text) if as_json else read_yaml(text, source)[0]
-    except json.JSONDecodeError as error:
-        raise CaseError([f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"], source) from None
+        # Duplicate keys, sizes, depth and long numbers refused as for a case (docs/limits.md).
+        data = loads_json(text) if as_json else read_yaml(text, source, case=True)[0]
+        if isinstance(data, dict) and "gebeurtenissen" in data:
+            check_data(data, field_names(Case) | {"gebeurtenissen", "feiten"})
+    except InputProblem as error:
+        raise error.case_error(source) from None
     except RulesetError as error:
         raise CaseError([d.render() for d in error.diagnostics], source) from None
     if not isinstance(data, dict) or "gebeurtenissen" not in data:

@@ -18,9 +18,20 @@ in tests/test_durable_engine.py):
 - Every session keeps state in C until deleted, and the 1025th live session
   fails: each case runs in one session that is deleted afterwards, also when
   the evaluation fails.
-- A fact can hold at most 64 properties (``MAX_OBJECT_PROPERTIES`` in its
-  ``state.h``; error 303 beyond). Only the keys a ruleset tests are sent,
-  and a ruleset that tests more is refused with a clear message.
+- Its C source has fixed limits that a large ruleset reaches (read in
+  ``src/rules/*.c``; docs/limits.md): a fact holds at most 255 properties
+  (``MAX_OBJECT_PROPERTIES``, error 302); one rule's condition fewer than 32
+  expression entries (``MAX_SEQUENCE_EXPRESSIONS``, error 113); one fact may
+  leave at most 64 alpha nodes pending (``MAX_STACK_SIZE`` in ``events.c``,
+  error 303); and past about 100 rules in one durable ruleset the process
+  aborts (double free) or segfaults. The adapter therefore splits every
+  compiled ruleset: each rule's expression into its ``$or`` branches (written
+  out further where one is still too large), and the branches into several
+  durable rulesets ("chunks") of bounded size. A case is asserted into each
+  chunk and the fired rules are united: the same answer, since a rule fires
+  when one of its branches does. Only the keys a chunk tests are sent. A
+  branch that cannot be made small enough is refused with
+  ``EngineUnavailable`` when the program is built, never sent to C.
 - Its Python action machinery (a ``Closure`` with the session state parsed
   from JSON, a state update and a JSON round trip per action) costs about
   35 us per fired rule. Our actions only need the rule's name, so the
@@ -40,14 +51,20 @@ from typing import Any
 import durable_rules_engine
 from durable.engine import Host
 
+from meldcode_rules import limits
+from meldcode_rules.compiler.bounds import DURABLE_MAX_ENTRIES, durable_branches
 from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
-from meldcode_rules.diagnostics import DurableEngineError, EngineUnavailable
+from meldcode_rules.diagnostics import DurableEngineError, DurableTooWide, EngineUnavailable
 from meldcode_rules.engines.protocol import Fired
 
 #: durable-rules' MAX_OBJECT_PROPERTIES, less the session id and our always-true marker.
-MAX_KEYS = 62
+MAX_KEYS = limits.DURABLE_MAX_FACT_PROPERTIES - 2
+#: Alpha nodes of one chunk: fewer than the 64 that may be pending for one fact (error
+#: 303), with room, and far below the ~100 rules where the C engine crashes.
+CHUNK_TESTS = limits.DURABLE_CHUNK_TESTS
 _ALWAYS = "mr__case"
 _SESSION = "mr"
+_ALWAYS_RULE = "mr_always"
 
 _LOCK = threading.Lock()
 #: durable-rules' result codes for an asserted fact (see ``Ruleset._handle_result``).
@@ -72,39 +89,66 @@ def _condition(expr: Expr) -> dict[str, Any]:
     return {"$and" if isinstance(expr, And) else "$or": [_condition(i) for i in expr.items]}
 
 
+def _tests(expr: Expr) -> int:
+    """Alpha nodes ``expr`` may add to a durable ruleset: one per test and per connective."""
+    return 1 if isinstance(expr, Lit) else 1 + sum(_tests(i) for i in expr.items)
+
+
+class _Chunk:
+    """One durable ruleset: a bounded part of the compiled ruleset's branches."""
+
+    def __init__(self, host: Host, prefix: str, definitions: dict[str, Any], keys: set[str]) -> None:
+        self.keys = tuple(sorted(keys))
+        identity = json.dumps({k: v["all"] for k, v in definitions.items()}, sort_keys=True)
+        self.name = f"{prefix}_{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
+        if self.name not in host._ruleset_directory:
+            # Every chunk has a rule that always fires: a case that matched nothing in a
+            # chunk whose session was never made, then deleted, frees an invalid pointer
+            # (seen: SIGABRT). With it every assert makes the session delete_state removes.
+            always = {_ALWAYS_RULE: {"all": [{"m": {_ALWAYS: 1}}], "run": _never_called}}
+            host.register_rulesets({self.name: {**definitions, **always}})
+        self.handle: Any = host.get_ruleset(self.name)._handle
+
+
 class _Program:
     def __init__(self, host: Host, compiled: CompiledRuleset) -> None:
-        definitions: dict[str, Any] = {}
-        keys: set[str] = set()
         #: durable rule name -> (our rule id, certain?)
         self.names: dict[str, tuple[str, bool]] = {}
+        units: list[tuple[str, Expr]] = []
         for index, rule in enumerate(compiled.rules):
             for mode, expr in (("z", rule.zeker), ("m", rule.mogelijk)):
                 if expr == FALSE:
                     continue  # can never fire: nothing to register
-                keys |= expr_keys(expr)
-                name = f"r{index}{mode}"
-                self.names[name] = (rule.id, mode == "z")
-                # The action is never called: fire() drives the action loop itself.
-                definitions[name] = {"all": [{"m": _condition(expr)}], "run": _never_called}
-        if len(keys) > MAX_KEYS:
-            raise EngineUnavailable(
-                f"de ruleset `{compiled.id}` test {len(keys)} verschillende feitwaarden; "
-                f"durable-rules kan er per casus hoogstens {MAX_KEYS} aan (MAX_OBJECT_PROPERTIES). "
-                "Gebruik `--engine reference`."
-            )
-        self.keys = tuple(sorted(keys))
-        # A registered program records the rule ids of the ruleset that registered it: two
-        # rulesets with the same conditions but other rule ids must not share one program.
-        identity = [{k: v["all"] for k, v in definitions.items()}, [r.id for r in compiled.rules]]
-        digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()
-        self.name = f"mr_{compiled.id}_{digest[:16]}"
-        self.empty = not definitions
-        self.handle: Any = None
-        if not self.empty:
-            if self.name not in host._ruleset_directory:
-                host.register_rulesets({self.name: definitions})
-            self.handle = host.get_ruleset(self.name)._handle
+                try:
+                    branches = durable_branches(expr)
+                except DurableTooWide:
+                    raise EngineUnavailable(
+                        f"de regel `{rule.id}` ({rule.location}) is te groot voor durable-rules: een `alle` "
+                        f"test na uitschrijven meer dan {DURABLE_MAX_ENTRIES} feitwaarden tegelijk, of de regel wordt "
+                        f"meer dan {limits.DURABLE_MAX_BRANCHES} takken (docs/limits.md). Gebruik `--engine reference`."
+                    ) from None
+                for number, branch in enumerate(branches):
+                    name = f"r{index}{mode}{number}"
+                    self.names[name] = (rule.id, mode == "z")
+                    units.append((name, branch))
+        # A registered chunk records the rule ids of the ruleset that registered it: two
+        # rulesets with the same conditions but other rule ids must not share one.
+        ids = hashlib.sha256(json.dumps([r.id for r in compiled.rules]).encode()).hexdigest()[:8]
+        self.chunks: list[_Chunk] = []
+        definitions: dict[str, Any] = {}
+        keys: set[str] = set()
+        tests = 0
+        for name, branch in units:
+            cost, branch_keys = _tests(branch), expr_keys(branch)
+            if definitions and (tests + cost > CHUNK_TESTS or len(keys | branch_keys) > MAX_KEYS):
+                self.chunks.append(_Chunk(host, f"mr_{compiled.id}_{ids}_{len(self.chunks)}", definitions, keys))
+                definitions, keys, tests = {}, set(), 0
+            # The action is never called: fire() drives the action loop itself.
+            definitions[name] = {"all": [{"m": _condition(branch)}], "run": _never_called}
+            keys |= branch_keys
+            tests += cost
+        if definitions:
+            self.chunks.append(_Chunk(host, f"mr_{compiled.id}_{ids}_{len(self.chunks)}", definitions, keys))
 
 
 def _never_called(_closure: Any) -> None:
@@ -125,16 +169,17 @@ class DurableEngine:
         return cached[1]
 
     def fire(self, compiled: CompiledRuleset, flat: dict[str, Any]) -> Fired:
+        names: set[str] = set()
         with _LOCK:
             program = self._program(compiled)
-            if program.empty:
-                return Fired(frozenset(), frozenset())
-            fact = {key: flat[key] for key in program.keys}
-            fact["sid"] = _SESSION
-            fact[_ALWAYS] = 1
-            names = _run(program.handle, json.dumps(fact))
+            for chunk in program.chunks:
+                fact = {key: flat[key] for key in chunk.keys}
+                fact["sid"] = _SESSION
+                fact[_ALWAYS] = 1
+                names |= _run(chunk.handle, json.dumps(fact))
         zeker: set[str] = set()
         mogelijk: set[str] = set()
+        names.discard(_ALWAYS_RULE)
         for name in names:  # a set: an `$or` fires once per matching branch
             rule_id, certain = program.names[name]
             (zeker if certain else mogelijk).add(rule_id)
@@ -145,7 +190,11 @@ def _run(handle: Any, fact_json: str) -> set[str]:
     """Assert one fact in a fresh session, collect the fired rule names, delete the session."""
     names: set[str] = set()
     try:
-        code, state_handle = durable_rules_engine.assert_fact(handle, fact_json)
+        try:
+            code, state_handle = durable_rules_engine.assert_fact(handle, fact_json)
+        except durable_rules_engine.error as error:  # a limit of its C code (303, 302): an error
+            message = f"durable-rules weigerde de casus ({error}); gebruik `--engine reference`"
+            raise DurableEngineError(message) from None
         if code == _NOT_HANDLED:
             return names  # no rule matched: an answer, not an error
         if code != _MATCHED:

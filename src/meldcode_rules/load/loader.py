@@ -19,9 +19,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
+from ruamel.yaml.reader import ReaderError
 
-from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
+from meldcode_rules import limits
+from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, YamlTooLarge, nearest
 from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, FeitTest, RulesetFile
 from meldcode_rules.messages import dutch_list, pydantic_message
 
@@ -62,42 +65,69 @@ def _tag_problem(what: str, positions: dict[YamlPath, tuple[int, int]], path: Ya
     return Diagnostic(Code.MR002, f"{what} is niet toegestaan: een ruleset bevat alleen gegevens", Location(file, *pos))
 
 
-def _plain(
-    node: Any,
-    path: YamlPath,
-    positions: dict[YamlPath, tuple[int, int]],
-    file: str,
-    problems: list[Diagnostic],
-) -> Any:
-    """Convert ruamel nodes to plain data while recording positions (1-based)."""
-    tag = getattr(node, "tag", None)
-    tag_value = getattr(tag, "value", tag) if tag is not None else None
-    if isinstance(tag_value, str) and tag_value:
-        # Every explicit tag is refused, local (`!x`) and standard (`!!python/...`, which
-        # ruamel reports as `tag:yaml.org,2002:python/...`): a ruleset holds only data.
-        shown = tag_value.replace(_YAML_TAG_PREFIX, "!!", 1)
-        problems.append(_tag_problem(f"YAML-tag `{shown}`", positions, path, file))
-    elif isinstance(node, bytes | CommentedSet):
-        problems.append(_tag_problem("YAML-tag `!!binary` of `!!set`", positions, path, file))
-    if isinstance(node, CommentedMap):
-        out: dict[str, Any] = {}
-        for key, value in node.items():
-            child = (*path, str(key))
-            _record(positions, child, (node.lc.data or {}).get(key))
-            out[str(key)] = _plain(value, child, positions, file, problems)
-        return out
-    if isinstance(node, CommentedSeq):
+class _Plain:
+    """Converts ruamel nodes to plain data while recording positions (1-based), bounded.
+
+    Aliases make the document a graph: every alias is written out, so the count of
+    nodes written out (not of the text) is what is bounded, and an alias that stands
+    inside its own anchor is refused instead of recursing forever.
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.positions: dict[YamlPath, tuple[int, int]] = {(): (1, 1)}
+        self.problems: list[Diagnostic] = []
+        self.nodes = 0
+        self.open: set[int] = set()  # ids of the collections being converted
+
+    def convert(self, node: Any, path: YamlPath) -> Any:
+        self.nodes += 1
+        if self.nodes > limits.MAX_YAML_NODES:
+            raise YamlTooLarge(
+                f"het document is te groot: meer dan {limits.MAX_YAML_NODES:,} waarden (aliassen meegeteld)".replace(
+                    ",", "."
+                ),
+                path,
+            )
+        tag = getattr(node, "tag", None)
+        tag_value = getattr(tag, "value", tag) if tag is not None else None
+        if isinstance(tag_value, str) and tag_value:
+            # Every explicit tag is refused, local (`!x`) and standard (`!!python/...`), and
+            # not repeated: a ruleset holds only data, and a case file's text is case data.
+            self.problems.append(_tag_problem("een YAML-tag", self.positions, path, self.file))
+        elif isinstance(node, bytes | CommentedSet):
+            self.problems.append(_tag_problem("YAML-tag `!!binary` of `!!set`", self.positions, path, self.file))
+        if isinstance(node, CommentedMap | CommentedSeq):
+            if id(node) in self.open:
+                raise YamlTooLarge("een alias verwijst naar het blok waarin hij zelf staat", path)
+            if len(path) >= limits.MAX_YAML_DEPTH:
+                raise YamlTooLarge(f"te diep genest (hoogstens {limits.MAX_YAML_DEPTH} niveaus)", path)
+            self.open.add(id(node))
+            try:
+                return self._collection(node, path)
+            finally:
+                self.open.discard(id(node))
+        if hasattr(node, "value") and not isinstance(node, str | int | float | bool):
+            return node.value  # tagged scalar: already reported above
+        if isinstance(node, str):
+            return str(node)  # ruamel's ScalarString subclasses
+        return node
+
+    def _collection(self, node: CommentedMap | CommentedSeq, path: YamlPath) -> Any:
+        marks = node.lc.data or {}
+        if isinstance(node, CommentedMap):
+            out: dict[str, Any] = {}
+            for key, value in node.items():
+                child = (*path, str(key))
+                _record(self.positions, child, marks.get(key))
+                out[str(key)] = self.convert(value, child)
+            return out
         items = []
         for index, value in enumerate(node):
             child = (*path, index)
-            _record(positions, child, (node.lc.data or {}).get(index))
-            items.append(_plain(value, child, positions, file, problems))
+            _record(self.positions, child, marks.get(index))
+            items.append(self.convert(value, child))
         return items
-    if hasattr(node, "value") and not isinstance(node, str | int | float | bool):
-        return node.value  # tagged scalar: already reported above
-    if isinstance(node, str):
-        return str(node)  # ruamel's ScalarString subclasses
-    return node
 
 
 def _record(positions: dict[YamlPath, tuple[int, int]], path: YamlPath, mark: Any) -> None:
@@ -107,18 +137,75 @@ def _record(positions: dict[YamlPath, tuple[int, int]], path: YamlPath, mark: An
         positions[path] = (mark[0] + 1, mark[1] + 1)
 
 
-def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
-    """Parse one YAML document safely; raise RulesetError on syntax errors or tags."""
+def _limit(message: str, file: str, mark: Any = None) -> RulesetError:
+    location = Location(file, mark.line + 1, mark.column + 1) if mark is not None else Location(file)
+    return RulesetError([Diagnostic(Code.MR003, message, location, details=("zie docs/limits.md",))])
+
+
+def _prescan(yaml: YAML, text: str, file: str) -> None:
+    """Walk the parser's events (linear in the text, nothing built): aliases, depth, numbers."""
+    aliases = depth = 0
+    for event in yaml.parse(text):
+        if isinstance(event, AliasEvent):
+            aliases += 1
+            if aliases > limits.MAX_YAML_ALIASES:
+                raise _limit(f"te veel aliassen (hoogstens {limits.MAX_YAML_ALIASES})", file, event.start_mark)
+        elif isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > limits.MAX_YAML_DEPTH:
+                raise _limit(f"te diep genest (hoogstens {limits.MAX_YAML_DEPTH} niveaus)", file, event.start_mark)
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+        elif (
+            isinstance(event, ScalarEvent)
+            and event.style is None
+            and len(event.value) > limits.MAX_NUMBER_DIGITS
+            and event.value.lstrip("+-").replace("_", "").isdigit()
+        ):
+            # A plain scalar of digits becomes an int; Python refuses more than 4,300 digits.
+            raise _limit(
+                    f"getal te lang (hoogstens {limits.MAX_NUMBER_DIGITS} cijfers)", file, event.start_mark
+                )
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _char(character: Any) -> str:
+    code = ord(character) if isinstance(character, str) and len(character) == 1 else character
+    code = code if isinstance(code, int) else None
+    return f"#x{code:04x}" if code is not None else "onbekend teken"
+
+
+def _safe_problem(problem: str) -> str:
+    """ruamel's wording without the text it quotes (a key, an alias name, a value)."""
+    # ruamel repeats the key and both values of a duplicate key; in a case file those are case data.
+    if "duplicate key" in problem:
+        return "dezelfde sleutel staat twee keer in hetzelfde blok"
+    # Quoted punctuation (`':'`, `'<block end>'`) says what the parser expected; quoted words
+    # and names are the document's own text.
+    return re.sub(r"(['\"])(.*?)\1", lambda m: m[0] if re.fullmatch(r"[^\w]{1,3}|<[\w ]+>", m[2]) else "…", problem)
+
+
+def read_yaml(text: str, file: str, *, case: bool = False) -> tuple[Any, SourceMap]:
+    """Parse one YAML document safely; raise RulesetError on syntax errors, tags or limits.
+
+    ``case``: the text is a case file (its byte limit is a case's, docs/limits.md).
+    """
+    max_bytes = limits.MAX_CASE_BYTES if case else limits.MAX_YAML_BYTES
+    if len(text) > max_bytes:
+        raise _limit(f"het bestand is te groot (hoogstens {max_bytes:,} bytes)".replace(",", "."), file)
     yaml = YAML(typ="rt", pure=True)
     yaml.allow_duplicate_keys = False
     try:
+        _prescan(yaml, text, file)
         node = yaml.load(text)
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         location = Location(file, mark.line + 1, mark.column + 1) if mark else Location(file)
-        problem = error.problem or "ongeldige YAML"
-        # ruamel repeats both values of a duplicate key; in a case file those are case data.
-        problem = re.sub(r'\s+with value ".*', "", problem, flags=re.DOTALL)
+        problem = _safe_problem(error.problem or "ongeldige YAML")
         raise RulesetError(
             [
                 Diagnostic(
@@ -129,16 +216,39 @@ def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
                 )
             ]
         ) from None
-    positions: dict[YamlPath, tuple[int, int]] = {(): (1, 1)}
-    problems: list[Diagnostic] = []
-    data = _plain(node, (), positions, file, problems)
-    if problems:
-        raise RulesetError(problems)
-    return data, SourceMap(file, positions)
+    except ReaderError as error:
+        # A NUL or other control character: ruamel gives an index into the text, no line.
+        line, column = _position(text, error.position)
+        raise RulesetError(
+            [
+                Diagnostic(
+                    Code.MR001,
+                    f"de YAML is niet te lezen: een niet toegestaan teken ({_char(error.character)})",
+                    Location(file, line, column),
+                    details=("een YAML-bestand bevat geen NUL- of besturingstekens",),
+                )
+            ]
+        ) from None
+    except (YAMLError, ValueError, RecursionError) as error:
+        # What ruamel raises without a mark (a number it cannot build, nesting it cannot
+        # compose): the prescan stops the known ones; anything else is still an error here.
+        raise RulesetError(
+            [Diagnostic(Code.MR001, f"de YAML is niet te lezen ({type(error).__name__})", Location(file))]
+        ) from None
+    plain = _Plain(file)
+    try:
+        data = plain.convert(node, ())
+    except YamlTooLarge as error:
+        raise RulesetError(
+            [Diagnostic(Code.MR003, error.message, SourceMap(file, plain.positions).locate(error.path))]
+        ) from None
+    if plain.problems:
+        raise RulesetError(plain.problems)
+    return data, SourceMap(file, plain.positions)
 
 
 def _yaml_hint(problem: str) -> tuple[str, ...]:
-    if "duplicate key" in problem:
+    if "twee keer" in problem:
         return ("elke sleutel mag maar een keer voorkomen in hetzelfde blok",)
     if "tab" in problem or "'\\t'" in problem or "\t" in problem:  # ruamel says: found character '\t'
         return ("gebruik spaties om in te springen, geen tabs",)
@@ -202,13 +312,13 @@ def schema_diagnostics(
             )
         elif kind == "literal_error":
             expected = item.get("ctx", {}).get("expected", "")
-            message = f"ongeldige waarde {item.get('input')!r} voor `{field_name}`; toegestaan: {dutch_list(expected)}"
+            message = f"ongeldige waarde voor `{field_name}`; toegestaan: {dutch_list(expected)}"
             options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
             suggestion = nearest(str(item.get("input")), [o for o in options if o])
         elif kind == "string_pattern_mismatch" and field_name == "termijn":
             message = (
-                f"ongeldige termijn {item.get('input')!r}: schrijf `direct`, `4 uur`, `5 dagen`, "
-                "`5 werkdagen` of `6 weken`"
+                "ongeldige termijn: schrijf `direct`, `4 uur`, `5 dagen`, `5 werkdagen` of `6 weken` "
+                f"(hoogstens {limits.MAX_TERMIJN})"
             )
         elif (
             kind == "string_type"
@@ -269,8 +379,9 @@ def yaml_files(paths: Iterable[Path]) -> list[Path]:
 
 def load_ruleset_file(path: Path) -> LoadedRuleset:
     """Parse and schema-validate one ruleset file (semantic checks come later)."""
-    raw = path.read_bytes()
     file = str(path)
+    with path.open("rb") as handle:
+        raw = handle.read(limits.MAX_YAML_BYTES + 1)  # a larger file is refused by read_yaml
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

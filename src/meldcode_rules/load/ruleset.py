@@ -39,8 +39,10 @@ BESLUIT_ORDE: tuple[Besluit, ...] = (
 )
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+#: ``n`` has at most as many digits as ``limits.MAX_TERMIJN`` (999: nineteen years in weeks), so
+#: every deadline of every termijn is a date (docs/limits.md).
 TERMIJN_PATTERN = re.compile(
-    r"^(direct|(?P<n>[1-9][0-9]*) (?P<eenheid>uur|uren|dag|dagen|werkdag|werkdagen|week|weken))$"
+    r"^(direct|(?P<n>[1-9][0-9]{0,2}) (?P<eenheid>uur|uren|dag|dagen|werkdag|werkdagen|week|weken))$"
 )
 
 

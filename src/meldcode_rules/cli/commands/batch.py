@@ -9,12 +9,14 @@ from pathlib import Path
 
 import click
 
-from meldcode_rules.batch import judge_lines
-from meldcode_rules.cli.commands.exits import fail, report_error
+from meldcode_rules import limits
+from meldcode_rules.batch import judge_stream
+from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
 from meldcode_rules.diagnostics import MeldcodeError
-from meldcode_rules.engines import ENGINES
+from meldcode_rules.engines import ENGINES, get_engine
 from meldcode_rules.records.store import writer_from_env
+from meldcode_rules.sectors.registry import compiled_for
 
 
 @click.command("batch")
@@ -28,25 +30,37 @@ def batch_command(
 ) -> None:
     """Beoordeel een casus per regel (JSON Lines) van standaardinvoer; een oordeel per regel terug.
 
-    Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}; de exitcode is dan 1.
+    Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}, en de stroom gaat door.
+    Exitcode: 0 alles beoordeeld; 1 een of meer regels geweigerd; 2 een verkeerde optie
+    (niets beoordeeld); 3 het programma faalde op een of meer regels (docs/limits.md).
     """
-    failed = False
-    try:
+    try:  # options that no line can fix: refused before the first line is read
+        get_engine(engine)
         chosen(rulesets, sector)  # a broken --ruleset stops before the first line, not on each
+        if sector is not None and not rulesets:
+            compiled_for(sector)
         writer = writer_from_env(records) if records else None
     except MeldcodeError as error:
         report_error(error)
+    refused = failed = False
+    out = sys.stdout.buffer
+    lines = judge_stream(
+        sys.stdin.buffer,
+        sector=sector,
+        engine=engine,
+        ruleset_for=partial(chosen, rulesets) if rulesets else None,
+        op=op.date() if op else None,
+        records=writer,
+    )
     try:
-        for ok, line in judge_lines(
-            sys.stdin,
-            sector=sector,
-            engine=engine,
-            ruleset_for=partial(chosen, rulesets) if rulesets else None,
-            op=op.date() if op else None,
-            records=writer,
-        ):
-            failed = failed or not ok
-            click.echo(line)
-    except MeldcodeError as error:  # engine or ruleset trouble: nothing can be judged
-        fail(str(error))
-    sys.exit(1 if failed else 0)
+        for line in lines:
+            refused = refused or not line.ok
+            failed = failed or line.failed
+            # A text the judgement repeats cannot hold what UTF-8 cannot write (pydantic
+            # escapes it); `replace` is the last guard, so writing can never end the stream.
+            out.write(line.text.encode("utf-8", "replace") + b"\n")
+            out.flush()
+    except OSError as error:  # the input or output itself failed
+        click.echo(f"fout: invoer of uitvoer faalde ({error.strerror or type(error).__name__})", err=True)
+        sys.exit(limits.BATCH_EXIT_FAILED)
+    sys.exit(limits.BATCH_EXIT_FAILED if failed else 1 if refused else 0)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from rich.console import Console
+from rich.markup import escape
 
 from meldcode_rules.diagnostics import MeldcodeError, RulesetError
 
@@ -16,7 +17,8 @@ EXIT_INPUT = 2
 
 def fail(message: str) -> None:
     """Print a one-screen error to stderr and exit with the input-error code."""
-    Console(stderr=True, highlight=False).print(f"[bold red]fout:[/] {message}", markup=True, soft_wrap=True)
+    # Everything after the label is printed as is: a key, a path or a sector may hold `[/]`.
+    Console(stderr=True, highlight=False).print(f"[bold red]fout:[/] {escape(message)}", markup=True, soft_wrap=True)
     sys.exit(EXIT_INPUT)
 
 

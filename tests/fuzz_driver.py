@@ -1,0 +1,167 @@
+"""Child process of the fuzzing suite: runs hostile inputs through one input path.
+
+Run as ``python tests/fuzz_driver.py PATH MEMORY_MB`` with a JSON list of inputs
+(base64 bytes) on stdin; prints one JSON line per input: what happened (``ok``,
+``error`` with the exception type, or ``crash`` with a traceback), how long it
+took, and whether the output or error repeated the planted marker. The parent
+(``tests/test_fuzz_inputs.py`` and ``benchmarks/fuzz_long.py``) limits this
+process's memory with ``resource.setrlimit`` before anything is imported, so a
+blow-up is a MemoryError here or a killed child there: either fails the suite,
+and a crash in durable-rules' C code cannot take pytest down.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import resource
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Any
+
+MARKER = "ZQXMARKER"
+
+if __name__ == "__main__":
+    limit = int(sys.argv[2]) << 20
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+from click.testing import CliRunner  # noqa: E402
+
+from meldcode_rules import evaluate  # noqa: E402
+from meldcode_rules.cli.main import main  # noqa: E402
+from meldcode_rules.diagnostics import MeldcodeError  # noqa: E402
+from meldcode_rules.engines import durable_available  # noqa: E402
+
+ENGINES = ("durable", "reference") if durable_available() else ("reference",)
+#: The exit codes each command documents (docs/limits.md, docs/ci.md).
+EXITS = {"evaluate": {0, 2}, "batch": {0, 1}, "test": {0, 1, 2}, "check": {0, 1, 2}}
+
+
+class Crash(Exception):
+    """Something other than a documented error: the suite fails on it."""
+
+
+def _cli(args: list[str], data: bytes | None, command: str) -> str:
+    result = CliRunner().invoke(main, args, input=data)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise Crash("".join(traceback.format_exception(result.exception)))
+    if result.exit_code not in EXITS[command]:
+        raise Crash(f"exit code {result.exit_code} for {command}: {result.output[-500:]}")
+    out = result.output + (result.stderr if result.stderr_bytes else "")
+    if "Traceback" in out:
+        raise Crash(out[-2000:])
+    return out
+
+
+def _big(value: Any) -> Any:
+    """``"BIGINT:n"`` as 10**n (a number hypothesis cannot show, made here)."""
+    if isinstance(value, str) and value.startswith("BIGINT:"):
+        return 10 ** int(value[7:])
+    if isinstance(value, dict):
+        return {k: _big(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_big(v) for v in value]
+    return value
+
+
+def api(data: bytes, work: Path) -> str:
+    job = _big(json.loads(data))
+    texts = []
+    for engine in ENGINES:
+        try:
+            oordeel = evaluate(job["case"], sector=job.get("sector"), engine=engine)
+            texts.append(oordeel.model_dump_json())
+        except MeldcodeError as error:
+            texts.append(str(error))
+    return "\n".join(texts)
+
+
+def evaluate_file(data: bytes, work: Path) -> str:
+    texts = []
+    for suffix in (".json", ".yaml"):
+        path = work / f"casus{suffix}"
+        path.write_bytes(data)
+        texts.append(_cli(["evaluate", str(path), "--format", "json", "--engine", ENGINES[0]], None, "evaluate"))
+    return "\n".join(texts)
+
+
+def stdin(data: bytes, work: Path) -> str:
+    return _cli(["evaluate", "-", "--format", "json", "--engine", ENGINES[-1]], data, "evaluate")
+
+
+def batch(data: bytes, work: Path) -> str:
+    out = _cli(["batch", "--engine", ENGINES[0]], data, "batch")
+    lines = [line for line in data.split(b"\n") if line.strip(b" \t\r\n\x0b\x0c")]
+    if len(out.splitlines()) != len(lines):
+        raise Crash(f"batch: {len(lines)} lines in, {len(out.splitlines())} out")
+    return out
+
+
+def ruleset(data: bytes, work: Path) -> str:
+    from meldcode_rules.sectors.registry import basismodel_file, compile_from
+
+    tree = work / "rulesets"
+    tree.mkdir(exist_ok=True)
+    (tree / "basismodel.yaml").write_bytes(basismodel_file().read_bytes())
+    (tree / "hostile.yaml").write_bytes(data)
+    try:
+        compiled = compile_from([tree], "hostile")
+    except MeldcodeError as error:
+        return str(error)
+    texts = []
+    for engine in ENGINES:  # a ruleset that compiles must run on every engine
+        for case in (
+            {},
+            {"afweging": {"vermoeden": "ja"}},
+            {"afweging": {"vermoeden": "ja", "acute_onveiligheid": "ja"}},
+        ):
+            texts.append(evaluate(case, engine=engine, ruleset=compiled).melden)
+    return " ".join(texts)
+
+
+def ruleset_check(data: bytes, work: Path) -> str:
+    text = ruleset(data, work)
+    return text + _cli(["check", str(work / "rulesets"), "--format", "text"], None, "check")
+
+
+def scenario(data: bytes, work: Path) -> str:
+    path = work / "scenarios.yaml"
+    path.write_bytes(data)
+    return _cli(["test", str(path), "--engine", ENGINES[-1]], None, "test")
+
+
+PATHS = {f.__name__: f for f in (api, evaluate_file, stdin, batch, ruleset, ruleset_check, scenario)}
+
+
+def run(path: str, inputs: list[bytes]) -> list[dict[str, Any]]:
+    results = []
+    run_one = PATHS[path]
+    for data in inputs:
+        with tempfile.TemporaryDirectory() as tmp:
+            started = time.perf_counter()
+            try:
+                text, outcome = run_one(data, Path(tmp)), "ok"
+            except MeldcodeError as error:
+                text, outcome = str(error), f"error:{type(error).__name__}"
+            except Crash as error:
+                text, outcome = str(error), "crash"
+            except BaseException as error:
+                text, outcome = "".join(traceback.format_exception(error))[-3000:], f"crash:{type(error).__name__}"
+            results.append(
+                {
+                    "outcome": outcome,
+                    "seconds": round(time.perf_counter() - started, 3),
+                    "echo": MARKER in text,
+                    "detail": text[-1500:] if outcome.startswith("crash") or MARKER in text else "",
+                }
+            )
+    return results
+
+
+if __name__ == "__main__":
+    inputs = [base64.b64decode(item) for item in json.load(sys.stdin)]
+    for result in run(sys.argv[1], inputs):
+        print(json.dumps(result), flush=True)
