@@ -25,7 +25,7 @@ from operator import getitem, or_
 from typing import Any
 
 from meldcode_rules.case.facts import FactCatalog
-from meldcode_rules.compiler.compile import And, CompiledRuleset, Expr, Lit
+from meldcode_rules.compiler.compile import And, CompiledRuleset, Expr, Lit, evaluate_expr
 from meldcode_rules.judge.combine import Fired
 
 Box = dict[str, frozenset[Any]]
@@ -97,14 +97,6 @@ def _merge(boxes: list[Box]) -> list[Box]:
 def _inside(box: Box, other: Box) -> bool:
     """Every case in ``box`` is also in ``other``."""
     return all(key in box and box[key] <= allowed for key, allowed in other.items())
-
-
-def _tree(expr: Expr, flat: dict[str, Any]) -> bool:
-    if isinstance(expr, Lit):
-        return (flat[expr.key] == expr.value) == expr.equal
-    if isinstance(expr, And):
-        return all(_tree(item, flat) for item in expr.items)
-    return any(_tree(item, flat) for item in expr.items)
 
 
 class _Program:
@@ -203,8 +195,8 @@ class ReferenceEngine:
             return fired
         zeker, mogelijk = set(fired.zeker), set(fired.mogelijk)
         for rule_id, certain_expr, possible_expr in program.trees:
-            if _tree(possible_expr, flat):
+            if evaluate_expr(possible_expr, flat):
                 mogelijk.add(rule_id)
-                if _tree(certain_expr, flat):
+                if evaluate_expr(certain_expr, flat):
                     zeker.add(rule_id)
         return Fired(frozenset(zeker), frozenset(mogelijk))

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
+from meldcode_rules.judge.algebra import Combination, MeldenCases, RuleCases, actie_volgorde, the_value
 from meldcode_rules.judge.judgement import (
     Actie,
     Judgement,
@@ -24,7 +25,7 @@ from meldcode_rules.judge.judgement import (
     RulesetRef,
     Vastlegging,
 )
-from meldcode_rules.load.ruleset import BESLUIT_ORDE, MELDEN_ORDE, TERMIJN_PATTERN, Besluit, Melden
+from meldcode_rules.load.ruleset import MELDEN_ORDE, TERMIJN_PATTERN, Melden
 
 #: Shown when no rule settled ``melden``: a gap in the ruleset must not read as "nee".
 GEEN_REGEL = Redenering(
@@ -64,31 +65,6 @@ def deadline(datum: dt.date, termijn: str | None) -> dt.date | None:
     return datum + dt.timedelta(days=n * (7 if unit in ("week", "weken") else 1))
 
 
-def _termijn_uren(termijn: str | None) -> float:
-    """Urgency of a termijn in hours, for ordering actions (no termijn: last)."""
-    if termijn is None:
-        return float("inf")
-    match = TERMIJN_PATTERN.match(termijn)
-    if termijn == "direct" or match is None:
-        return 0.0
-    n, unit = int(match["n"]), match["eenheid"]
-    per = {
-        "uur": 1,
-        "uren": 1,
-        "dag": 24,
-        "dagen": 24,
-        "werkdag": 24,
-        "werkdagen": 24,
-        "week": 168,
-        "weken": 168,
-    }[unit]
-    return float(n * per) * (1.4 if unit.startswith("werkdag") else 1)
-
-
-def _rank(order: tuple[str, ...], value: str) -> int:
-    return order.index(value)
-
-
 class _Plan:
     """What a ruleset contributes to every judgement, prepared once per compiled ruleset.
 
@@ -103,20 +79,13 @@ class _Plan:
             RulesetRef(id=i.id, versie=i.versie, geldig_vanaf=i.geldig_vanaf, sha256=i.sha256)
             for i in compiled.rulesets
         )
-        self.urgency = {(r.id, a.code): _termijn_uren(a.termijn) for r in compiled.rules for a in r.dan.acties}
         catalog = compiled.catalog
-        # Per rule: the unknown-able facts that may become open questions (tri facts only,
-        # not those answered later by design), with their flat key.
-        self.questions = {
-            r.id: tuple((f, catalog[f].key()) for f in r.feiten if not catalog[f].later_beantwoord)
-            for r in compiled.rules
-        }
-        self.asked = {
-            r.id: tuple((f, catalog[f].key() if catalog[f].kind == "tri" else None) for f in r.dan.vragen)
-            for r in compiled.rules
-        }
+        self.combination = Combination(compiled.rules, {spec.path for spec in catalog if spec.later_beantwoord})
+        #: the flat key whose ``onbekend`` makes a fact an open question (None: not tri-state, always asked)
+        self.key = {spec.path: spec.key() if spec.kind == "tri" else None for spec in catalog}
         self.order = {spec.path: spec.volgorde for spec in catalog}
         self.vraag = {spec.path: spec.vraag for spec in catalog}
+        self.rule = {rule.id: rule for rule in compiled.rules}
         self._acties: dict[tuple[Any, ...], Actie] = {}
         self._vastleggen: dict[tuple[str, tuple[str, ...]], Vastlegging] = {}
         self._vragen: dict[tuple[str, tuple[str, ...]], OpenVraag] = {}
@@ -181,34 +150,33 @@ class _Skeleton:
 
 
 def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
-    compiled = plan.compiled
-    rules = [r for r in compiled.rules if r.id in fired.zeker]
-    possible = [r for r in compiled.rules if r.id in fired.mogelijk and r.id not in fired.zeker]
-    melden, safety_net = _melden(rules, possible)
-    redenering = [plan.reasons[r.id] for r in rules]
-    if safety_net:
+    combination = plan.combination
+    one = RuleCases.one_case(fired.zeker, fired.mogelijk)
+    melden_cases = combination.melden(one)
+    melden: Melden = the_value(melden_cases.per_value)
+    redenering = [plan.reasons[r.id] for r in plan.compiled.rules if r.id in fired.zeker]
+    if melden_cases.vangnet:
         redenering.append(GEEN_REGEL)
     # Validated once, here, with placeholders for the case-dependent parts: every judgement
     # made from this skeleton then differs from it only in parts built from validated data.
     template = Judgement(
         melden=melden,
-        besluit=_besluit(rules, melden),
-        stap=_stap([r.dan.stap for r in rules if r.dan.stap is not None]),
+        besluit=the_value(combination.besluit(one, melden_cases)),
+        stap=the_value(combination.stap(one)),
         acties=(),
         open_vragen=(),
-        vastleggen=_vastleggen(rules, plan),
+        vastleggen=_vastleggen(plan, one),
         redenering=tuple(redenering),
         ruleset=plan.rulesets,
-        sector=compiled.sector,
+        sector=plan.compiled.sector,
         datum=dt.date.min,
         engine="",
     )
     return _Skeleton(
         fields=dict(template.__dict__),
-        acties=_acties(rules, plan),
+        acties=_acties(plan, one),
         vragen=tuple(
-            (plan.open_vraag(fact, regels), flat_key)
-            for fact, flat_key, regels in _vraag_kandidaten(plan, rules, possible, melden)
+            (plan.open_vraag(fact, regels), plan.key[fact]) for fact, regels in _vragen(plan, one, melden_cases)
         ),
         acties_per_datum={},
     )
@@ -262,81 +230,41 @@ def _judgement(fields: dict[str, Any]) -> Judgement:
     return judgement
 
 
-def _melden(rules: list[CompiledRule], possible: list[CompiledRule]) -> tuple[Melden, bool]:
-    certain = {r.dan.melden for r in rules if r.dan.melden is not None}
-    if "ja" in certain:
-        return "ja", False
-    if "onbekend" in certain or any(r.dan.melden == "ja" for r in possible):
-        return "onbekend", False
-    if "nee" in certain:
-        return "nee", False
-    return "onbekend", True
+def _acties(plan: _Plan, one: RuleCases) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
+    """The actions of one case: (code, the chosen action, the rules asking it), in order."""
+    combination = plan.combination
+    found = []
+    for code, choices in combination.actie_keuze(one).items():
+        chosen = next((actie for _rule, actie, cases in choices if cases), None)
+        if chosen is not None:
+            regels = tuple(rule_id for rule_id, _actie in combination.acties[code] if one.certain(rule_id))
+            found.append((code, chosen, regels))
+    found.sort(key=lambda item: actie_volgorde(item[0], item[1].termijn))
+    return tuple(found)
 
 
-def _stap(stappen: list[int]) -> int:
-    # Step rules name the earliest unfinished step; a decision (stap 5) means the case is
-    # in step 5, and the unfinished steps stay on the list as actions.
-    if 5 in stappen:
-        return 5
-    return min(stappen) if stappen else 1
+def _vastleggen(plan: _Plan, one: RuleCases) -> tuple[Vastlegging, ...]:
+    """The records of one case, in the order the rules that fired ask them."""
+    combination = plan.combination
+    found = []
+    for tekst, cases in combination.vastleggingen(one).items():
+        if cases:
+            regels = tuple(r for r in combination.vastleggen[tekst] if one.certain(r))
+            first = regels[0]
+            found.append(((combination.plaats[first], plan.rule[first].dan.vastleggen.index(tekst)), tekst, regels))
+    found.sort(key=lambda item: item[0])
+    return tuple(plan.vastlegging(tekst, regels) for _place, tekst, regels in found)
 
 
-def _besluit(rules: list[CompiledRule], melden: Melden) -> Besluit:
-    floor: Besluit = {"ja": "melden", "onbekend": "onvoldoende_informatie"}.get(melden, "afsluiten")  # type: ignore[assignment]
-    concluded = [r.dan.besluit for r in rules if r.dan.besluit is not None]
-    if not concluded and melden == "nee":
-        return "verder_met_stappen"
-    return max([floor, *concluded], key=lambda b: _rank(BESLUIT_ORDE, b))
-
-
-def _acties(rules: list[CompiledRule], plan: _Plan) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
-    chosen: dict[str, tuple[float, Any, list[str]]] = {}
-    for rule in rules:
-        for actie in rule.dan.acties:
-            urgency = plan.urgency[(rule.id, actie.code)]
-            entry = chosen.get(actie.code)
-            if entry is None:
-                chosen[actie.code] = (urgency, actie, [rule.id])
-                continue
-            entry[2].append(rule.id)
-            # The most urgent termijn wins; on a tie, the text of the first rule by id.
-            if urgency < entry[0]:
-                chosen[actie.code] = (urgency, actie, entry[2])
-    ordered = sorted(chosen.items(), key=lambda item: (item[1][0], item[0]))
-    return tuple((code, actie, tuple(regels)) for code, (_u, actie, regels) in ordered)
-
-
-def _vastleggen(rules: list[CompiledRule], plan: _Plan) -> tuple[Vastlegging, ...]:
-    merged: dict[str, list[str]] = {}
-    for rule in rules:
-        for tekst in rule.dan.vastleggen:
-            merged.setdefault(tekst, []).append(rule.id)
-    return tuple(plan.vastlegging(t, tuple(r)) for t, r in merged.items())
-
-
-def _vraag_kandidaten(
-    plan: _Plan, rules: list[CompiledRule], possible: list[CompiledRule], melden: Melden
-) -> tuple[tuple[str, str | None, tuple[str, ...]], ...]:
+def _vragen(plan: _Plan, one: RuleCases, melden: MeldenCases) -> list[tuple[str, tuple[str, ...]]]:
     """Facts that become open questions when they are still onbekend, in meldcode order."""
-    wanted: dict[str, tuple[str | None, list[str]]] = {}
-
-    def want(fact: str, key: str | None, rule_id: str) -> None:
-        regels = wanted.setdefault(fact, (key, []))[1]
-        if rule_id not in regels:
-            regels.append(rule_id)
-
-    if melden != "ja":
-        # Answering these could change melden: rules that may fire and would conclude
-        # something other than what melden is now.
-        for rule in possible:
-            if rule.dan.melden is not None and rule.dan.melden != melden:
-                for fact, key in plan.questions[rule.id]:
-                    want(fact, key, rule.id)
-    for rule in rules:
-        for fact, key in plan.asked[rule.id]:
-            want(fact, key, rule.id)
-    ordered = sorted(wanted, key=plan.order.__getitem__)
-    return tuple((fact, wanted[fact][0], tuple(wanted[fact][1])) for fact in ordered)
+    found = []
+    for fact, by_rule in plan.combination.vraag_kandidaten(one, melden).items():
+        regels = tuple(dict.fromkeys(rule_id for rule_id, cases in by_rule if cases))
+        if regels:
+            found.append((fact, regels))
+    found.sort(key=lambda item: plan.order[item[0]])
+    return found
 
 
 def _reason(rule: CompiledRule) -> Redenering:
@@ -358,4 +286,4 @@ def _short_location(rule: CompiledRule) -> str:
 
 def melden_rank(value: Melden) -> int:
     """Position of ``value`` in protective order (nee < onbekend < ja)."""
-    return _rank(MELDEN_ORDE, value)
+    return MELDEN_ORDE.index(value)

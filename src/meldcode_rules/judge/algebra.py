@@ -1,0 +1,264 @@
+"""How the conclusions of the rules that fire combine: defined once, for one case and for a space.
+
+Every definition here computes on *sets of cases*, each a Python ``int``. In
+``check`` (:mod:`meldcode_rules.check.semantics`) a set is a bitmask over the
+cases of a finite space (bit ``i``: case ``i``); for the judgement of one case
+(:mod:`meldcode_rules.judge.combine`) the space holds just that case, so a set
+is ``1`` (the case is in it) or ``0``. A rule enters through two sets: the
+cases where it certainly fires (``zeker``) and where it fires under some
+answer to the unknown facts (``mogelijk``). Every part of a judgement is a
+union, intersection or difference of those sets, so the judgement of one case
+and every proof over all cases evaluate the same definitions; there is no
+second copy to keep in step.
+
+The definitions (conclusions combine protectively, so adding a rule never
+lowers protection):
+
+- ``melden``: ``ja`` where a rule certainly concludes ``ja``; otherwise
+  ``onbekend`` where a rule certainly concludes ``onbekend`` or a rule that
+  concludes ``ja`` may fire; otherwise ``nee`` where a rule concludes ``nee``;
+  where no rule settles it, the safety net (``vangnet``) answers ``onbekend``.
+- ``besluit``: the most protective of the concluded ones and the floor that
+  ``melden`` sets (``ja``: ``melden``, ``onbekend``: ``onvoldoende_informatie``,
+  ``nee``: ``afsluiten``); ``nee`` with no rule concluding a besluit is
+  ``verder_met_stappen``.
+- ``stap``: 5 when a rule names step 5 (the decision; unfinished steps stay as
+  actions), else the earliest step a rule names, else 1.
+- actions: one per code, asked by every rule that certainly fires with it; the
+  most urgent termijn chooses the text (on a tie, the first rule in ruleset order).
+- records (``vastleggen``): one per text, with every rule that asks it.
+- open questions: a fact that is still unknown is asked when a rule that may
+  fire would conclude another ``melden`` than the case has now (and that is not
+  ``ja``), or when a rule that certainly fires asks it (``vragen``).
+
+What only one case has, an order, is defined here too (:func:`actie_volgorde`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from meldcode_rules.compiler.compile import CompiledRule
+from meldcode_rules.load.ruleset import BESLUIT_ORDE, MELDEN_ORDE, TERMIJN_PATTERN
+
+#: A set of cases: a bitmask over a space; for one case, 1 or 0.
+Cases = int
+STAPPEN = (1, 2, 3, 4, 5)
+
+
+@dataclass(frozen=True)
+class RuleCases:
+    """Per rule id, the cases where it certainly (``zeker``) and possibly (``mogelijk``) fires.
+
+    ``mogelijk`` may or may not include ``zeker``: only ``mogelijk`` minus ``zeker`` is used.
+    A rule missing from a mapping fires nowhere.
+    """
+
+    zeker: Mapping[str, Cases]
+    mogelijk: Mapping[str, Cases]
+    #: every case of the space
+    everything: Cases
+
+    @classmethod
+    def one_case(cls, zeker: Iterable[str], mogelijk: Iterable[str]) -> RuleCases:
+        """The space of one case, from the ids of the rules that fire on it."""
+        return cls(dict.fromkeys(zeker, 1), dict.fromkeys(mogelijk, 1), 1)
+
+    def certain(self, rule_id: str) -> Cases:
+        return self.zeker.get(rule_id, 0)
+
+    def only_possible(self, rule_id: str) -> Cases:
+        """Where the rule may fire once unknowns are answered, but does not fire for certain."""
+        return self.mogelijk.get(rule_id, 0) & ~self.zeker.get(rule_id, 0)
+
+
+@dataclass(frozen=True)
+class MeldenCases:
+    #: per value, where ``melden`` has it (the three sets partition the space)
+    per_value: dict[str, Cases]
+    #: where no rule settled ``melden`` and the safety net answered ``onbekend``
+    vangnet: Cases
+
+
+def termijn_uren(termijn: str | None) -> float:
+    """Urgency of a termijn in hours (no termijn: least urgent; werkdagen count 1.4 days)."""
+    if termijn is None:
+        return float("inf")
+    match = TERMIJN_PATTERN.match(termijn)
+    if termijn == "direct" or match is None:
+        return 0.0
+    n, unit = int(match["n"]), match["eenheid"]
+    per = {
+        "uur": 1,
+        "uren": 1,
+        "dag": 24,
+        "dagen": 24,
+        "werkdag": 24,
+        "werkdagen": 24,
+        "week": 168,
+        "weken": 168,
+    }[unit]
+    return float(n * per) * (1.4 if unit.startswith("werkdag") else 1)
+
+
+def actie_volgorde(code: str, termijn: str | None) -> tuple[float, str]:
+    """Where an action stands in a judgement: the most urgent first, then by code."""
+    return (termijn_uren(termijn), code)
+
+
+def union(masks: Iterable[Cases]) -> Cases:
+    out = 0
+    for mask in masks:
+        out |= mask
+    return out
+
+
+def the_value(per_value: Mapping[Any, Cases]) -> Any:
+    """For one case: the value whose set holds it (the sets of a part partition the space)."""
+    for value, cases in per_value.items():
+        if cases:
+            return value
+    raise AssertionError("no value holds the case: the sets do not partition the space")
+
+
+class Combination:
+    """The definitions above for one list of rules (in ruleset order), prepared once.
+
+    ``later_beantwoord``: facts answered later by design, whose ``onbekend`` is a moment
+    to re-assess rather than a question that could change ``melden``.
+    """
+
+    def __init__(self, rules: Sequence[CompiledRule], later_beantwoord: Collection[str] = ()) -> None:
+        self.rules = tuple(rules)
+        self._melden = {v: tuple(r.id for r in rules if r.dan.melden == v) for v in MELDEN_ORDE}
+        self._besluit = {b: tuple(r.id for r in rules if r.dan.besluit == b) for b in BESLUIT_ORDE}
+        self._stap = {k: tuple(r.id for r in rules if r.dan.stap == k) for k in STAPPEN}
+        #: per action code: (rule id, the rule's action) in ruleset order
+        acties: dict[str, list[tuple[str, Any]]] = {}
+        for rule in rules:
+            for actie in rule.dan.acties:
+                acties.setdefault(actie.code, []).append((rule.id, actie))
+        self.acties = {code: tuple(c) for code, c in acties.items()}
+        # The order in which a code's texts win: most urgent first, ties in ruleset order.
+        self._keuze = {code: tuple(sorted(c, key=lambda c: termijn_uren(c[1].termijn))) for code, c in acties.items()}
+        #: per record text: the rule ids that ask it, in ruleset order
+        vastleggen: dict[str, list[str]] = {}
+        for rule in rules:
+            for tekst in rule.dan.vastleggen:
+                vastleggen.setdefault(tekst, []).append(rule.id)
+        self.vastleggen = {t: tuple(r) for t, r in vastleggen.items()}
+        #: per rule id: its place in ruleset order (records are ordered by the first that asks)
+        self.plaats = {rule.id: n for n, rule in enumerate(rules)}
+        # Questions that could change melden: per rule that concludes melden, its facts.
+        self._meldvragen = tuple(
+            (r.id, r.dan.melden, tuple(f for f in r.feiten if f not in later_beantwoord))
+            for r in rules
+            if r.dan.melden is not None
+        )
+        self._gevraagd: dict[str, list[str]] = {}
+        for rule in rules:
+            for fact in rule.dan.vragen:
+                self._gevraagd.setdefault(fact, []).append(rule.id)
+
+    # ------------------------------------------------------------ melden, besluit, stap
+
+    def melden(self, fired: RuleCases) -> MeldenCases:
+        def certain(value: str) -> Cases:
+            return union(fired.certain(r) for r in self._melden[value])
+
+        ja = certain("ja")
+        possible_ja = union(fired.only_possible(r) for r in self._melden["ja"])
+        onbekend = (certain("onbekend") | possible_ja) & ~ja
+        nee = certain("nee") & ~ja & ~onbekend
+        vangnet = fired.everything & ~(ja | onbekend | nee)
+        return MeldenCases({"nee": nee, "onbekend": onbekend | vangnet, "ja": ja}, vangnet)
+
+    def besluit(self, fired: RuleCases, melden: MeldenCases) -> dict[str, Cases]:
+        concluded = {b: union(fired.certain(r) for r in ids) for b, ids in self._besluit.items()}
+        any_concluded = union(concluded.values())
+        nee = melden.per_value["nee"]
+        floor = {
+            "melden": melden.per_value["ja"],
+            "onvoldoende_informatie": melden.per_value["onbekend"],
+            "afsluiten": nee & any_concluded,
+            "verder_met_stappen": nee & ~any_concluded,
+        }
+        besluit: dict[str, Cases] = {}
+        taken = 0
+        for value in reversed(BESLUIT_ORDE):  # most protective first: it wins
+            present = (concluded[value] | floor.get(value, 0)) & ~taken
+            besluit[value] = present
+            taken |= present
+        return {value: besluit[value] for value in BESLUIT_ORDE}
+
+    def stap(self, fired: RuleCases) -> dict[int, Cases]:
+        named = {k: union(fired.certain(r) for r in ids) for k, ids in self._stap.items()}
+        out = {5: named[5]}
+        taken = named[5]
+        for k in STAPPEN[:-1]:
+            out[k] = named[k] & ~taken
+            taken |= named[k]
+        out[1] |= fired.everything & ~taken
+        return {k: out[k] for k in STAPPEN}
+
+    # ------------------------------------------------------------ actions, records, questions
+
+    def actie_codes(self, fired: RuleCases, only: Collection[str] | None = None) -> dict[str, Cases]:
+        """Per action code (of ``only``, default all), where the judgement has that action."""
+        return {
+            code: union(fired.certain(r) for r, _a in c)
+            for code, c in self.acties.items()
+            if only is None or code in only
+        }
+
+    def actie_keuze(self, fired: RuleCases) -> dict[str, tuple[tuple[str, Any, Cases], ...]]:
+        """Per code, per (rule, action) in the order they win: where that rule's text is chosen."""
+        out: dict[str, tuple[tuple[str, Any, Cases], ...]] = {}
+        for code, contributions in self._keuze.items():
+            taken = 0
+            chosen = []
+            for rule_id, actie in contributions:
+                cases = fired.certain(rule_id)
+                chosen.append((rule_id, actie, cases & ~taken))
+                taken |= cases
+            out[code] = tuple(chosen)
+        return out
+
+    def vastleggingen(self, fired: RuleCases, only: Collection[str] | None = None) -> dict[str, Cases]:
+        """Per record text (of ``only``, default all), where the judgement asks to record it."""
+        return {
+            tekst: union(fired.certain(r) for r in ids)
+            for tekst, ids in self.vastleggen.items()
+            if only is None or tekst in only
+        }
+
+    def gevraagd(self, fired: RuleCases, only: Collection[str] | None = None) -> dict[str, Cases]:
+        """Per fact (of ``only``, default all), where a rule that certainly fires asks it (``vragen``)."""
+        return {
+            fact: union(fired.certain(r) for r in ids)
+            for fact, ids in self._gevraagd.items()
+            if only is None or fact in only
+        }
+
+    def vraag_kandidaten(self, fired: RuleCases, melden: MeldenCases) -> dict[str, tuple[tuple[str, Cases], ...]]:
+        """Per fact, (rule, where the rule makes it a question) for each rule that can.
+
+        The fact is asked where it is still unknown; a fact that is not tri-state (a
+        choice or a list) is asked whatever its value. In the order a judgement names
+        the rules with the question: first the rules whose answer could change
+        ``melden``, then the rules that ask it; a rule can appear in both parts (on
+        other cases), and on one case counts once, where it first holds.
+        """
+        per_value = melden.per_value
+        wanted: dict[str, list[tuple[str, Cases]]] = {}
+        for rule_id, value, facts in self._meldvragen:
+            # Answering could change melden: the rule may fire and would conclude
+            # something else than melden is now, which is not ja already.
+            cases = fired.only_possible(rule_id) & ~per_value[value] & ~per_value["ja"]
+            for fact in facts:
+                wanted.setdefault(fact, []).append((rule_id, cases))
+        for fact, ids in self._gevraagd.items():
+            wanted.setdefault(fact, []).extend((rule_id, fired.certain(rule_id)) for rule_id in ids)
+        return {fact: tuple(by_rule) for fact, by_rule in wanted.items()}
