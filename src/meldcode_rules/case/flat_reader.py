@@ -21,11 +21,11 @@ import datetime as dt
 import re
 import types
 import typing
-from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from meldcode_rules.caches import lru
 from meldcode_rules.case.facts import GEEN, TRI_VALUES, FactCatalog
 from meldcode_rules.case.model import Tri, TriState
 
@@ -77,7 +77,6 @@ class FlatReader:
             self._root: dict[str, _Field] | None = self._node(catalog.model, "")
         except (_Unsupported, ValidationError):
             self._root = None  # this model is left to pydantic entirely
-        self._dates: dict[str, dt.date | None] = {}
 
     @property
     def supported(self) -> bool:
@@ -99,15 +98,7 @@ class FlatReader:
             return value
         if type(value) is not str:
             return _DECLINED
-        # Dates repeat (a case system sends today's date all day): parsed once each.
-        datum = self._dates.get(value, _DECLINED)
-        if datum is _DECLINED:
-            datum = None
-            if _ISO_DATE.match(value):
-                with contextlib.suppress(ValueError):
-                    datum = dt.date.fromisoformat(value)
-            if len(self._dates) < _DATES_LIMIT:
-                self._dates[value] = datum
+        datum = _iso_date(value)
         return _DECLINED if datum is None else datum
 
     def _node(self, model: type[BaseModel], prefix: str) -> dict[str, _Field]:
@@ -161,7 +152,21 @@ class FlatReader:
 
 #: Returned where the reader declines (``None`` is a valid date: none given).
 _DECLINED: Any = object()
-_DATES_LIMIT = 10_000
+#: Distinct date texts kept parsed.
+DATES = 1024
+
+
+@lru(DATES)
+def _iso_date(text: str) -> dt.date | None:
+    """The date an ISO text names, or None (then pydantic decides).
+
+    Dates repeat (a case system sends today's date all day): each is parsed once while
+    it is in use.
+    """
+    if _ISO_DATE.match(text):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text)
+    return None
 
 
 def _read_into(fields: dict[str, _Field], data: dict[Any, Any], flat: dict[str, Any], date: Any) -> Any:
@@ -258,7 +263,11 @@ def _str_literal(annotation: Any) -> tuple[str, ...] | None:
     return None
 
 
-@cache
+#: Catalogs (case models) whose readers are kept.
+READERS = 32
+
+
+@lru(READERS)
 def reader_for(catalog: FactCatalog) -> FlatReader:
-    """The reader for a catalog's case model (built once per catalog)."""
+    """The reader for a catalog's case model (built once per catalog while it is in use)."""
     return FlatReader(catalog)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from meldcode_rules.caches import LRU, lru
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
 from meldcode_rules.judge.algebra import Combination, MeldenCases, RuleCases, actie_volgorde, the_value
 from meldcode_rules.judge.judgement import (
@@ -86,53 +87,52 @@ class _Plan:
         self.order = {spec.path: spec.volgorde for spec in catalog}
         self.vraag = {spec.path: spec.vraag for spec in catalog}
         self.rule = {rule.id: rule for rule in compiled.rules}
-        self._acties: dict[tuple[Any, ...], Actie] = {}
-        self._vastleggen: dict[tuple[str, tuple[str, ...]], Vastlegging] = {}
-        self._vragen: dict[tuple[str, tuple[str, ...]], OpenVraag] = {}
-        self.skeletons: dict[tuple[frozenset[str], frozenset[str]], _Skeleton] = {}
+        # Kept parts, each bounded and least recently used out first (see caches.py):
+        # the skeleton of a combination of fired rules, its actions per assessment date,
+        # and the immutable parts judgements share.
+        self.skeleton = lru(SKELETONS)(self._skeleton)
+        self.acties_op = lru(ACTIES_OP_DATUM)(self._acties_op)
+        self.actie = lru(DELEN)(self._actie)
+        self.vastlegging = lru(DELEN)(self._vastlegging)
+        self.open_vraag = lru(DELEN)(self._open_vraag)
 
-    def actie(self, code: str, actie: Any, regels: tuple[str, ...], datum: dt.date) -> Actie:
-        key = (code, actie.tekst, actie.termijn, regels, datum)
-        made = self._acties.get(key)
-        if made is None:
-            made = Actie(
-                code=code,
-                tekst=actie.tekst,
-                termijn=actie.termijn,
-                deadline=deadline(datum, actie.termijn),
-                regels=regels,
-            )
-            if len(self._acties) < _CACHE_LIMIT:
-                self._acties[key] = made
-        return made
+    def _skeleton(self, fired: Fired) -> _Skeleton:
+        return _skeleton(self, fired)
 
-    def vastlegging(self, tekst: str, regels: tuple[str, ...]) -> Vastlegging:
-        made = self._vastleggen.get((tekst, regels))
-        if made is None:
-            made = Vastlegging(tekst=tekst, regels=regels)
-            if len(self._vastleggen) < _CACHE_LIMIT:
-                self._vastleggen[(tekst, regels)] = made
-        return made
+    def _acties_op(
+        self, acties: tuple[tuple[str, str, str | None, tuple[str, ...]], ...], datum: dt.date
+    ) -> tuple[Actie, ...]:
+        return tuple(self.actie(code, tekst, termijn, regels, datum) for code, tekst, termijn, regels in acties)
 
-    def open_vraag(self, feit: str, regels: tuple[str, ...]) -> OpenVraag:
-        made = self._vragen.get((feit, regels))
-        if made is None:
-            made = OpenVraag(feit=feit, vraag=self.vraag[feit], regels=regels)
-            if len(self._vragen) < _CACHE_LIMIT:
-                self._vragen[(feit, regels)] = made
-        return made
+    def _actie(self, code: str, tekst: str, termijn: str | None, regels: tuple[str, ...], datum: dt.date) -> Actie:
+        return Actie(code=code, tekst=tekst, termijn=termijn, deadline=deadline(datum, termijn), regels=regels)
+
+    def _vastlegging(self, tekst: str, regels: tuple[str, ...]) -> Vastlegging:
+        return Vastlegging(tekst=tekst, regels=regels)
+
+    def _open_vraag(self, feit: str, regels: tuple[str, ...]) -> OpenVraag:
+        return OpenVraag(feit=feit, vraag=self.vraag[feit], regels=regels)
 
 
-#: Bounds the shared-parts caches (parts depend on datum, so they grow by the day).
-_CACHE_LIMIT = 20_000
-_plans: dict[int, _Plan] = {}
+#: Per compiled ruleset: combinations of fired rules kept. Real cases meet few of them again
+#: and again; generated ones meet a new one nearly every time (then a skeleton is built).
+SKELETONS = 1024
+#: Per compiled ruleset: (actions, assessment date) pairs whose dated actions are kept (keyed by
+#: the actions' texts, not by the skeleton, so combinations with the same actions share them).
+ACTIES_OP_DATUM = 1024
+#: Per compiled ruleset and kind: shared actions, records and questions.
+DELEN = 1024
+#: Compiled rulesets whose plans are kept (the built-in sectors, plus edited rulesets in checks).
+RULESETS = 32
+_plans: LRU[int, tuple[CompiledRuleset, _Plan]] = LRU(RULESETS)
 
 
 def _plan(compiled: CompiledRuleset) -> _Plan:
-    plan = _plans.get(id(compiled))
-    if plan is None or plan.compiled is not compiled:
-        plan = _plans[id(compiled)] = _Plan(compiled)
-    return plan
+    # By id, holding the ruleset itself: its id cannot be reused while the entry lives.
+    kept = _plans.get(id(compiled))
+    if kept is None or kept[0] is not compiled:
+        kept = _plans.put(id(compiled), (compiled, _Plan(compiled)))
+    return kept[1]
 
 
 @dataclass(frozen=True)
@@ -141,12 +141,10 @@ class _Skeleton:
 
     #: the fields of the judgement that do not depend on the case
     fields: dict[str, Any]
-    #: (code, chosen action, rule ids): the deadline depends on the case's datum
-    acties: tuple[tuple[str, Any, tuple[str, ...]], ...]
+    #: (code, text, termijn, rule ids) of each action: its deadline depends on the case's datum
+    acties: tuple[tuple[str, str, str | None, tuple[str, ...]], ...]
     #: (open question, flat key or None): asked if the fact is still onbekend (None: always)
     vragen: tuple[tuple[OpenVraag, str | None], ...]
-    #: the actions with their deadlines, per datum (bounded)
-    acties_per_datum: dict[dt.date, tuple[Actie, ...]]
 
 
 def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
@@ -174,11 +172,10 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
     )
     return _Skeleton(
         fields=dict(template.__dict__),
-        acties=_acties(plan, one),
+        acties=tuple((code, actie.tekst, actie.termijn, regels) for code, actie, regels in _acties(plan, one)),
         vragen=tuple(
             (plan.open_vraag(fact, regels), plan.key[fact]) for fact, regels in _vragen(plan, one, melden_cases)
         ),
-        acties_per_datum={},
     )
 
 
@@ -186,19 +183,9 @@ def judge(
     compiled: CompiledRuleset, flat: dict[str, object], fired: Fired, *, datum: dt.date, engine: str
 ) -> Judgement:
     plan = _plan(compiled)
-    # The skeleton is a pure function of the fired rules; the same combination recurs
-    # across cases, so it is kept (bounded) rather than rebuilt.
-    key = (fired.zeker, fired.mogelijk)
-    skeleton = plan.skeletons.get(key)
-    if skeleton is None:
-        skeleton = _skeleton(plan, fired)
-        if len(plan.skeletons) < _CACHE_LIMIT:
-            plan.skeletons[key] = skeleton
-    acties = skeleton.acties_per_datum.get(datum)
-    if acties is None:
-        acties = tuple(plan.actie(code, actie, regels, datum) for code, actie, regels in skeleton.acties)
-        if len(skeleton.acties_per_datum) < _DATES_PER_SKELETON:
-            skeleton.acties_per_datum[datum] = acties
+    # The skeleton is a pure function of the fired rules, and its actions of the date.
+    skeleton = plan.skeleton(fired)
+    acties = plan.acties_op(skeleton.acties, datum)
     open_vragen = tuple(
         vraag for vraag, flat_key in skeleton.vragen if flat_key is None or flat[flat_key] == "onbekend"
     )
@@ -207,8 +194,6 @@ def judge(
     )
 
 
-#: Bounds the actions kept per skeleton: one set per assessment date.
-_DATES_PER_SKELETON = 64
 _JUDGEMENT_FIELDS = frozenset(Judgement.model_fields)
 
 
