@@ -54,13 +54,20 @@ class LRU(Generic[K, V]):
         self._data: OrderedDict[K, V] = OrderedDict()
         # get() both reads and reorders; two threads doing that at once must not race.
         self._lock = threading.Lock()
+        #: the entry read or put last: most calls ask for it again (one ruleset judged
+        #: case after case), and reading one attribute needs no lock
+        self._last: tuple[K, V] | None = None
         _registered.add(self)
 
     def get(self, key: K) -> V | None:
+        last = self._last
+        if last is not None and last[0] == key:
+            return last[1]
         with self._lock:
             value = self._data.get(key)
             if value is not None:
                 self._data.move_to_end(key)
+                self._last = (key, value)
             return value
 
     def put(self, key: K, value: V) -> V:
@@ -69,6 +76,7 @@ class LRU(Generic[K, V]):
             self._data.move_to_end(key)
             if len(self._data) > self.maxsize:
                 self._data.popitem(last=False)
+            self._last = (key, value)
         return value
 
     def __len__(self) -> int:
@@ -77,6 +85,7 @@ class LRU(Generic[K, V]):
     def cache_clear(self) -> None:
         with self._lock:
             self._data.clear()
+            self._last = None
 
 
 def clear_all() -> None:

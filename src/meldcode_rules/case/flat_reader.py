@@ -17,6 +17,7 @@ pydantic accepts the same dict and flattens it to the same facts.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 import types
@@ -224,18 +225,31 @@ def _read_into(fields: dict[str, _Field], data: dict[Any, Any], flat: dict[str, 
     return datum
 
 
+#: Decorators that do not take part in validating input (output and computed fields only).
+_OUTPUT_DECORATORS = frozenset({"field_serializers", "model_serializers", "computed_fields"})
+
+
 def _require_plain_model(model: type[BaseModel]) -> None:
-    """Refuse models whose validation does more than their field types say."""
+    """Refuse models whose validation does more than their field types say.
+
+    The one place where this project reads pydantic beyond its public API: pydantic has
+    no public way to ask whether a model has validators of its own. It reads the
+    documented class attributes ``__pydantic_decorators__`` (every kind of decorator
+    pydantic knows, as the fields of one dataclass), ``__pydantic_post_init__`` and
+    ``__get_pydantic_core_schema__``. Every decorator kind that is not known to leave
+    input alone counts as a validator, so a kind a later pydantic adds makes the reader
+    decline (safe: pydantic then validates). ``tests/test_flat_reader.py`` fails when
+    pydantic changes these attributes underneath.
+    """
     config = model.model_config
     if not set(config) <= _PLAIN_CONFIG or config.get("extra") != "forbid":
         raise _Unsupported(f"{model.__name__}: model_config")
     decorators = model.__pydantic_decorators__
+    kinds = [f.name for f in dataclasses.fields(decorators)]
     if (
-        decorators.validators
-        or decorators.field_validators
-        or decorators.root_validators
-        or decorators.model_validators
+        any(getattr(decorators, kind) for kind in kinds if kind not in _OUTPUT_DECORATORS)
         or model.__pydantic_post_init__ is not None
+        or model.__get_pydantic_core_schema__.__func__ is not BaseModel.__get_pydantic_core_schema__.__func__  # type: ignore[attr-defined]
     ):
         raise _Unsupported(f"{model.__name__}: validators")
 

@@ -125,6 +125,11 @@ class _Program:
             same = _as_set(certain) == _as_set(possible)
             certain_bit = possible_bit if same else self._run(certain, catalog)
             self.rules.append((rule.id, possible_bit, certain_bit))
+        #: per spare bit: the rule ids it answers (certainly, possibly)
+        self._by_bit: dict[int, tuple[list[str], list[str]]] = {}
+        for rule_id, possible_bit, certain_bit in self.rules:
+            self._by_bit.setdefault(possible_bit, ([], []))[1].append(rule_id)
+            self._by_bit.setdefault(certain_bit, ([], []))[0].append(rule_id)
         self.decode = lru(DECODED)(self._decode)
         self._keys = tuple(self.violates)
         self._tables = tuple(self.violates.values())
@@ -159,9 +164,15 @@ class _Program:
 
     def _decode(self, carries: int) -> Fired:
         """The rule ids behind the carried spare bits (a pure function, so it is kept)."""
-        zeker = frozenset(rule_id for rule_id, _p, certain in self.rules if carries & certain)
-        mogelijk = frozenset(rule_id for rule_id, possible, _c in self.rules if carries & possible)
-        return Fired(zeker, mogelijk)
+        zeker: list[str] = []
+        mogelijk: list[str] = []
+        while carries:  # one step per carried bit (the rules that fire), not per rule
+            bit = carries & -carries
+            certain, possible = self._by_bit[bit]
+            zeker += certain
+            mogelijk += possible
+            carries ^= bit
+        return Fired(frozenset(zeker), frozenset(mogelijk))
 
 
 def _as_set(boxes: list[Box]) -> set[frozenset[tuple[str, frozenset[Any]]]]:

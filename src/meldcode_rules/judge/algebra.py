@@ -36,12 +36,15 @@ What only one case has, an order, is defined here too (:func:`actie_volgorde`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import Any
 
+from meldcode_rules.caches import lru
 from meldcode_rules.compiler.compile import CompiledRule
-from meldcode_rules.load.ruleset import BESLUIT_ORDE, MELDEN_ORDE, TERMIJN_PATTERN
+from meldcode_rules.load.ruleset import BESLUIT_ORDE, TERMIJN_PATTERN
 
 #: A set of cases: a bitmask over a space; for one case, 1 or 0.
 Cases = int
@@ -82,6 +85,7 @@ class MeldenCases:
     vangnet: Cases
 
 
+@lru(256)
 def termijn_uren(termijn: str | None) -> float:
     """Urgency of a termijn in hours (no termijn: least urgent; werkdagen count 1.4 days)."""
     if termijn is None:
@@ -109,10 +113,7 @@ def actie_volgorde(code: str, termijn: str | None) -> tuple[float, str]:
 
 
 def union(masks: Iterable[Cases]) -> Cases:
-    out = 0
-    for mask in masks:
-        out |= mask
-    return out
+    return reduce(or_, masks, 0)
 
 
 def the_value(per_value: Mapping[Any, Cases]) -> Any:
@@ -123,18 +124,47 @@ def the_value(per_value: Mapping[Any, Cases]) -> Any:
     raise AssertionError("no value holds the case: the sets do not partition the space")
 
 
+def _index(rules: Sequence[CompiledRule], keys: Callable[[CompiledRule], Iterable[Any]]) -> dict[str, tuple[Any, ...]]:
+    """Per rule id, the keys (values, codes, texts, facts) it contributes to; rules with none left out."""
+    return {rule.id: found for rule in rules if (found := tuple(keys(rule)))}
+
+
+def _gather(per_rule: Mapping[str, Cases], index: Mapping[str, tuple[Any, ...]]) -> dict[Any, Cases]:
+    """Per key, the union of the cases of the rules that contribute to it.
+
+    Walks the rules of ``per_rule`` rather than the rules of each key: for one case that
+    is just the few rules that fired, for a space every rule once. Rules that are not in
+    ``index`` (not in this combination, or contributing nothing) are passed over.
+    """
+    out: dict[Any, Cases] = {}
+    for rule_id, cases in per_rule.items():
+        if cases:
+            keys = index.get(rule_id)
+            if keys:
+                for key in keys:
+                    out[key] = out.get(key, 0) | cases
+    return out
+
+
 class Combination:
     """The definitions above for one list of rules (in ruleset order), prepared once.
 
     ``later_beantwoord``: facts answered later by design, whose ``onbekend`` is a moment
-    to re-assess rather than a question that could change ``melden``.
+    to re-assess rather than a question that could change ``melden``. Every result maps
+    what a judgement can have (a value, a code, a text, a fact) to the cases that have
+    it; what no case has may be left out, so read results with ``.get(key, 0)``.
     """
 
     def __init__(self, rules: Sequence[CompiledRule], later_beantwoord: Collection[str] = ()) -> None:
         self.rules = tuple(rules)
-        self._melden = {v: tuple(r.id for r in rules if r.dan.melden == v) for v in MELDEN_ORDE}
-        self._besluit = {b: tuple(r.id for r in rules if r.dan.besluit == b) for b in BESLUIT_ORDE}
-        self._stap = {k: tuple(r.id for r in rules if r.dan.stap == k) for k in STAPPEN}
+        #: per rule id: its place in ruleset order (the order rules are named in a judgement)
+        self.plaats = {rule.id: n for n, rule in enumerate(rules)}
+        self._melden = _index(rules, lambda r: () if r.dan.melden is None else (r.dan.melden,))
+        self._besluit = _index(rules, lambda r: () if r.dan.besluit is None else (r.dan.besluit,))
+        self._stap = _index(rules, lambda r: () if r.dan.stap is None else (r.dan.stap,))
+        self._codes = _index(rules, lambda r: (a.code for a in r.dan.acties))
+        self._teksten = _index(rules, lambda r: r.dan.vastleggen)
+        self._vragen = _index(rules, lambda r: r.dan.vragen)
         #: per action code: (rule id, the rule's action) in ruleset order
         acties: dict[str, list[tuple[str, Any]]] = {}
         for rule in rules:
@@ -149,34 +179,29 @@ class Combination:
             for tekst in rule.dan.vastleggen:
                 vastleggen.setdefault(tekst, []).append(rule.id)
         self.vastleggen = {t: tuple(r) for t, r in vastleggen.items()}
-        #: per rule id: its place in ruleset order (records are ordered by the first that asks)
-        self.plaats = {rule.id: n for n, rule in enumerate(rules)}
         # Questions that could change melden: per rule that concludes melden, its facts.
-        self._meldvragen = tuple(
-            (r.id, r.dan.melden, tuple(f for f in r.feiten if f not in later_beantwoord))
+        self._meldvragen = {
+            r.id: (r.dan.melden, tuple(f for f in r.feiten if f not in later_beantwoord))
             for r in rules
             if r.dan.melden is not None
-        )
-        self._gevraagd: dict[str, list[str]] = {}
-        for rule in rules:
-            for fact in rule.dan.vragen:
-                self._gevraagd.setdefault(fact, []).append(rule.id)
+        }
 
     # ------------------------------------------------------------ melden, besluit, stap
 
     def melden(self, fired: RuleCases) -> MeldenCases:
-        def certain(value: str) -> Cases:
-            return union(fired.certain(r) for r in self._melden[value])
-
-        ja = certain("ja")
-        possible_ja = union(fired.only_possible(r) for r in self._melden["ja"])
-        onbekend = (certain("onbekend") | possible_ja) & ~ja
-        nee = certain("nee") & ~ja & ~onbekend
+        certain = _gather(fired.zeker, self._melden)
+        ja = certain.get("ja", 0)
+        possible_ja = 0
+        for rule_id, cases in fired.mogelijk.items():
+            if cases and self._melden.get(rule_id) == ("ja",):
+                possible_ja |= cases & ~fired.certain(rule_id)
+        onbekend = (certain.get("onbekend", 0) | possible_ja) & ~ja
+        nee = certain.get("nee", 0) & ~ja & ~onbekend
         vangnet = fired.everything & ~(ja | onbekend | nee)
         return MeldenCases({"nee": nee, "onbekend": onbekend | vangnet, "ja": ja}, vangnet)
 
     def besluit(self, fired: RuleCases, melden: MeldenCases) -> dict[str, Cases]:
-        concluded = {b: union(fired.certain(r) for r in ids) for b, ids in self._besluit.items()}
+        concluded = _gather(fired.zeker, self._besluit)
         any_concluded = union(concluded.values())
         nee = melden.per_value["nee"]
         floor = {
@@ -188,18 +213,18 @@ class Combination:
         besluit: dict[str, Cases] = {}
         taken = 0
         for value in reversed(BESLUIT_ORDE):  # most protective first: it wins
-            present = (concluded[value] | floor.get(value, 0)) & ~taken
+            present = (concluded.get(value, 0) | floor.get(value, 0)) & ~taken
             besluit[value] = present
             taken |= present
         return {value: besluit[value] for value in BESLUIT_ORDE}
 
     def stap(self, fired: RuleCases) -> dict[int, Cases]:
-        named = {k: union(fired.certain(r) for r in ids) for k, ids in self._stap.items()}
-        out = {5: named[5]}
-        taken = named[5]
+        named = _gather(fired.zeker, self._stap)
+        out = {5: named.get(5, 0)}
+        taken = out[5]
         for k in STAPPEN[:-1]:
-            out[k] = named[k] & ~taken
-            taken |= named[k]
+            out[k] = named.get(k, 0) & ~taken
+            taken |= named.get(k, 0)
         out[1] |= fired.everything & ~taken
         return {k: out[k] for k in STAPPEN}
 
@@ -207,40 +232,36 @@ class Combination:
 
     def actie_codes(self, fired: RuleCases, only: Collection[str] | None = None) -> dict[str, Cases]:
         """Per action code (of ``only``, default all), where the judgement has that action."""
-        return {
-            code: union(fired.certain(r) for r, _a in c)
-            for code, c in self.acties.items()
-            if only is None or code in only
-        }
+        found = _gather(fired.zeker, self._codes)
+        return found if only is None else {code: found[code] for code in only if code in found}
 
     def actie_keuze(self, fired: RuleCases) -> dict[str, tuple[tuple[str, Any, Cases], ...]]:
-        """Per code, per (rule, action) in the order they win: where that rule's text is chosen."""
+        """Per code, per (rule, action) in the order they win: where that rule's text is chosen.
+
+        Rules whose text is chosen nowhere, and codes no case has, are left out.
+        """
         out: dict[str, tuple[tuple[str, Any, Cases], ...]] = {}
-        for code, contributions in self._keuze.items():
+        zeker = fired.zeker
+        for code in _gather(zeker, self._codes):
             taken = 0
             chosen = []
-            for rule_id, actie in contributions:
-                cases = fired.certain(rule_id)
-                chosen.append((rule_id, actie, cases & ~taken))
-                taken |= cases
+            for rule_id, actie in self._keuze[code]:
+                cases = zeker.get(rule_id, 0) & ~taken
+                if cases:
+                    chosen.append((rule_id, actie, cases))
+                    taken |= cases
             out[code] = tuple(chosen)
         return out
 
     def vastleggingen(self, fired: RuleCases, only: Collection[str] | None = None) -> dict[str, Cases]:
         """Per record text (of ``only``, default all), where the judgement asks to record it."""
-        return {
-            tekst: union(fired.certain(r) for r in ids)
-            for tekst, ids in self.vastleggen.items()
-            if only is None or tekst in only
-        }
+        found = _gather(fired.zeker, self._teksten)
+        return found if only is None else {tekst: found[tekst] for tekst in only if tekst in found}
 
     def gevraagd(self, fired: RuleCases, only: Collection[str] | None = None) -> dict[str, Cases]:
         """Per fact (of ``only``, default all), where a rule that certainly fires asks it (``vragen``)."""
-        return {
-            fact: union(fired.certain(r) for r in ids)
-            for fact, ids in self._gevraagd.items()
-            if only is None or fact in only
-        }
+        found = _gather(fired.zeker, self._vragen)
+        return found if only is None else {fact: found[fact] for fact in only if fact in found}
 
     def vraag_kandidaten(self, fired: RuleCases, melden: MeldenCases) -> dict[str, tuple[tuple[str, Cases], ...]]:
         """Per fact, (rule, where the rule makes it a question) for each rule that can.
@@ -248,17 +269,25 @@ class Combination:
         The fact is asked where it is still unknown; a fact that is not tri-state (a
         choice or a list) is asked whatever its value. In the order a judgement names
         the rules with the question: first the rules whose answer could change
-        ``melden``, then the rules that ask it; a rule can appear in both parts (on
-        other cases), and on one case counts once, where it first holds.
+        ``melden``, then the rules that ask it, each part in ruleset order; a rule can
+        appear in both parts (on other cases), and on one case counts once, where it
+        first holds. Rules that make the fact a question nowhere are left out.
         """
         per_value = melden.per_value
+        zeker, mogelijk = fired.zeker, fired.mogelijk
         wanted: dict[str, list[tuple[str, Cases]]] = {}
-        for rule_id, value, facts in self._meldvragen:
-            # Answering could change melden: the rule may fire and would conclude
-            # something else than melden is now, which is not ja already.
-            cases = fired.only_possible(rule_id) & ~per_value[value] & ~per_value["ja"]
-            for fact in facts:
-                wanted.setdefault(fact, []).append((rule_id, cases))
-        for fact, ids in self._gevraagd.items():
-            wanted.setdefault(fact, []).extend((rule_id, fired.certain(rule_id)) for rule_id in ids)
+        for rule_id, (value, facts) in self._meldvragen.items():
+            possible = mogelijk.get(rule_id, 0)
+            if possible:
+                # Answering could change melden: the rule may fire and would conclude
+                # something else than melden is now, which is not ja already.
+                cases = possible & ~zeker.get(rule_id, 0) & ~per_value[value] & ~per_value["ja"]
+                if cases:
+                    for fact in facts:
+                        wanted.setdefault(fact, []).append((rule_id, cases))
+        for rule_id, facts in self._vragen.items():
+            cases = zeker.get(rule_id, 0)
+            if cases:
+                for fact in facts:
+                    wanted.setdefault(fact, []).append((rule_id, cases))
         return {fact: tuple(by_rule) for fact, by_rule in wanted.items()}

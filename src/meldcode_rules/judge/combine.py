@@ -86,7 +86,12 @@ class _Plan:
         self.key = {spec.path: spec.key() if spec.kind == "tri" else None for spec in catalog}
         self.order = {spec.path: spec.volgorde for spec in catalog}
         self.vraag = {spec.path: spec.vraag for spec in catalog}
-        self.rule = {rule.id: rule for rule in compiled.rules}
+        #: per (rule, record text): where the text stands (records are ordered by the first rule)
+        self.plek = {
+            (rule.id, tekst): (n, rule.dan.vastleggen.index(tekst))
+            for n, rule in enumerate(compiled.rules)
+            for tekst in rule.dan.vastleggen
+        }
         # Kept parts, each bounded and least recently used out first (see caches.py):
         # the skeleton of a combination of fired rules, its actions per assessment date,
         # and the immutable parts judgements share.
@@ -152,26 +157,19 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
     one = RuleCases.one_case(fired.zeker, fired.mogelijk)
     melden_cases = combination.melden(one)
     melden: Melden = the_value(melden_cases.per_value)
-    redenering = [plan.reasons[r.id] for r in plan.compiled.rules if r.id in fired.zeker]
+    redenering = [plan.reasons[r] for r in sorted(fired.zeker, key=plan.combination.plaats.__getitem__)]
     if melden_cases.vangnet:
         redenering.append(GEEN_REGEL)
-    # Validated once, here, with placeholders for the case-dependent parts: every judgement
-    # made from this skeleton then differs from it only in parts built from validated data.
-    template = Judgement(
-        melden=melden,
-        besluit=the_value(combination.besluit(one, melden_cases)),
-        stap=the_value(combination.stap(one)),
-        acties=(),
-        open_vragen=(),
-        vastleggen=_vastleggen(plan, one),
-        redenering=tuple(redenering),
-        ruleset=plan.rulesets,
-        sector=plan.compiled.sector,
-        datum=dt.date.min,
-        engine="",
-    )
     return _Skeleton(
-        fields=dict(template.__dict__),
+        fields={
+            "melden": melden,
+            "besluit": the_value(combination.besluit(one, melden_cases)),
+            "stap": the_value(combination.stap(one)),
+            "vastleggen": _vastleggen(plan, one),
+            "redenering": tuple(redenering),
+            "ruleset": plan.rulesets,
+            "sector": plan.compiled.sector,
+        },
         acties=tuple((code, actie.tekst, actie.termijn, regels) for code, actie, regels in _acties(plan, one)),
         vragen=tuple(
             (plan.open_vraag(fact, regels), plan.key[fact]) for fact, regels in _vragen(plan, one, melden_cases)
@@ -189,54 +187,36 @@ def judge(
     open_vragen = tuple(
         vraag for vraag, flat_key in skeleton.vragen if flat_key is None or flat[flat_key] == "onbekend"
     )
-    return _judgement(
+    # Plain validation: the parts are models validated when they were built, which pydantic
+    # accepts as they are (and shares between judgements: they are immutable).
+    return Judgement.model_validate(
         {**skeleton.fields, "acties": acties, "open_vragen": open_vragen, "datum": datum, "engine": engine}
     )
-
-
-_JUDGEMENT_FIELDS = frozenset(Judgement.model_fields)
-
-
-def _judgement(fields: dict[str, Any]) -> Judgement:
-    """A Judgement from fields that are all validated already.
-
-    What ``model_construct`` does, without its per-field defaults and alias handling
-    (every field is given): on the hot path that machinery costs more than judging.
-    The parts come from the skeleton's validated template, from actions and questions
-    validated when first built, and from the validated case (datum); ``engine`` is an
-    engine's own name. tests/test_flat_reader.py checks the result against full
-    validation.
-    """
-    judgement = object.__new__(Judgement)
-    object.__setattr__(judgement, "__dict__", fields)
-    object.__setattr__(judgement, "__pydantic_fields_set__", set(_JUDGEMENT_FIELDS))
-    object.__setattr__(judgement, "__pydantic_extra__", None)
-    object.__setattr__(judgement, "__pydantic_private__", None)
-    return judgement
 
 
 def _acties(plan: _Plan, one: RuleCases) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
     """The actions of one case: (code, the chosen action, the rules asking it), in order."""
     combination = plan.combination
+    zeker = one.zeker
     found = []
     for code, choices in combination.actie_keuze(one).items():
-        chosen = next((actie for _rule, actie, cases in choices if cases), None)
-        if chosen is not None:
-            regels = tuple(rule_id for rule_id, _actie in combination.acties[code] if one.certain(rule_id))
-            found.append((code, chosen, regels))
-    found.sort(key=lambda item: actie_volgorde(item[0], item[1].termijn))
-    return tuple(found)
+        # On one case a code has exactly one chosen text: the first (and only) entry.
+        chosen = choices[0][1]
+        regels = tuple(rule_id for rule_id, _actie in combination.acties[code] if zeker.get(rule_id))
+        found.append((actie_volgorde(code, chosen.termijn), code, chosen, regels))
+    found.sort(key=lambda item: item[0])
+    return tuple((code, chosen, regels) for _order, code, chosen, regels in found)
 
 
 def _vastleggen(plan: _Plan, one: RuleCases) -> tuple[Vastlegging, ...]:
     """The records of one case, in the order the rules that fired ask them."""
     combination = plan.combination
+    zeker = one.zeker
     found = []
     for tekst, cases in combination.vastleggingen(one).items():
         if cases:
-            regels = tuple(r for r in combination.vastleggen[tekst] if one.certain(r))
-            first = regels[0]
-            found.append(((combination.plaats[first], plan.rule[first].dan.vastleggen.index(tekst)), tekst, regels))
+            regels = tuple(r for r in combination.vastleggen[tekst] if zeker.get(r))
+            found.append((plan.plek[(regels[0], tekst)], tekst, regels))
     found.sort(key=lambda item: item[0])
     return tuple(plan.vastlegging(tekst, regels) for _place, tekst, regels in found)
 
@@ -245,9 +225,7 @@ def _vragen(plan: _Plan, one: RuleCases, melden: MeldenCases) -> list[tuple[str,
     """Facts that become open questions when they are still onbekend, in meldcode order."""
     found = []
     for fact, by_rule in plan.combination.vraag_kandidaten(one, melden).items():
-        regels = tuple(dict.fromkeys(rule_id for rule_id, cases in by_rule if cases))
-        if regels:
-            found.append((fact, regels))
+        found.append((fact, tuple(dict.fromkeys(rule_id for rule_id, _cases in by_rule))))
     found.sort(key=lambda item: plan.order[item[0]])
     return found
 
