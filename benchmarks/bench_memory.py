@@ -86,10 +86,13 @@ def run_engine(engine: str, count: int, dates: int) -> dict[str, float]:
     half = count // 2
     at_half = 0.0
     began = time.perf_counter()
+    step = max(1, count // 10)
     for n, case in enumerate(varied_cases(count, dates), start=1):
         evaluate(case, engine=engine)
         if n == half:
             at_half = rss_mb()
+        if n % step == 0:  # progress, for a run that is watched (stderr; the result is stdout)
+            print(f"{engine}: {n:,} judgements, RSS {rss_mb():.1f} MB", file=sys.stderr, flush=True)
     return {
         "start_mb": start,
         "half_mb": at_half,
@@ -126,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             "--dates",
             str(args.dates),
         ]
-        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
         result = json.loads(done.stdout)
         growth = (result["end_mb"] - result["half_mb"]) / result["half_mb"]
         ok = result["end_mb"] < TARGET_MB and growth < TARGET_GROWTH

@@ -94,4 +94,28 @@ def test_protective_order_on_a_two_case_space() -> None:
 def test_the_most_urgent_termijn_first() -> None:
     assert termijn_uren("direct") < termijn_uren("4 uren") < termijn_uren("1 dag") < termijn_uren("1 werkdag")
     assert termijn_uren("5 werkdagen") < termijn_uren("2 weken") < termijn_uren(None)
-    assert sorted(["b", "a"], key=lambda c: actie_volgorde(c, "1 dag")) == ["a", "b"]
+
+
+def test_actions_stand_in_meldcode_order() -> None:
+    # (code, termijn, stap, volgorde, place in the catalog)
+    acties = [
+        ("aangifte_doen", "direct", 5, 4, 20),
+        ("melden_veilig_thuis", "direct", 5, None, 7),
+        ("afwegen", None, 4, None, 6),
+        ("bevoegd_gezag_informeren", "direct", 5, 1, 18),
+        ("collega_raadplegen", "1 week", 2, None, 2),
+        ("politie_zonder_stap", "1 dag", None, None, 30),
+        ("hulp_bieden_of_organiseren", "1 dag", 5, None, 10),
+        ("veilig_thuis_raadplegen", "1 week", 2, None, 3),
+    ]
+    ordered = [a[0] for a in sorted(acties, key=lambda a: actie_volgorde(*a))]
+    assert ordered == [
+        "politie_zonder_stap",  # no step: not held behind the steps
+        "collega_raadplegen",  # step 2 before step 4 before step 5
+        "veilig_thuis_raadplegen",  # same step and termijn: catalog order
+        "afwegen",
+        "bevoegd_gezag_informeren",  # step 5, direct: the route's order (1 before 4) ...
+        "aangifte_doen",
+        "melden_veilig_thuis",  # ... then actions without a route order
+        "hulp_bieden_of_organiseren",  # less urgent
+    ]

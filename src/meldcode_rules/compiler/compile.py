@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from meldcode_rules.case.facts import GEEN, FactCatalog, FactSpec
 from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset, SourceMap, YamlPath
 from meldcode_rules.load.ruleset import (
+    ActieDefinitie,
     Alle,
     Begrip,
     BegripRef,
@@ -156,6 +157,8 @@ class CompiledRuleset:
     acties: dict[str, str]
     catalog: FactCatalog
     invarianten: tuple[CompiledInvariant, ...]
+    #: every action code's definition (``stap``, ``volgorde``), in catalog order
+    actiedefinities: dict[str, ActieDefinitie] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> CompiledRule:
         for rule in self.rules:
@@ -404,9 +407,11 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
     visit(top, None, 0)
 
     acties: dict[str, str] = {}
+    actiedefinities: dict[str, ActieDefinitie] = {}
     for item in order:
         for definition in item.model.acties:
             acties.setdefault(definition.code, definition.omschrijving)
+            actiedefinities.setdefault(definition.code, definition)
 
     begrippen: dict[str, Begrip] = {}
     for item in order:
@@ -498,6 +503,7 @@ def check_and_compile(loaded: Sequence[LoadedRuleset], top: str, catalog: FactCa
         acties=acties,
         catalog=catalog,
         invarianten=tuple(invariants),
+        actiedefinities=actiedefinities,
     )
 
 

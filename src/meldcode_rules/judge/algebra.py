@@ -31,7 +31,8 @@ lowers protection):
   fire would conclude another ``melden`` than the case has now (and that is not
   ``ja``), or when a rule that certainly fires asks it (``vragen``).
 
-What only one case has, an order, is defined here too (:func:`actie_volgorde`).
+What only one case has, an order, is defined here too (:func:`actie_volgorde`): actions stand in
+the meldcode's order (step, urgency, a route's order, catalog order).
 """
 
 from __future__ import annotations
@@ -107,9 +108,17 @@ def termijn_uren(termijn: str | None) -> float:
     return float(n * per) * (1.4 if unit.startswith("werkdag") else 1)
 
 
-def actie_volgorde(code: str, termijn: str | None) -> tuple[float, str]:
-    """Where an action stands in a judgement: the most urgent first, then by code."""
-    return (termijn_uren(termijn), code)
+def actie_volgorde(
+    code: str, termijn: str | None, stap: int | None, volgorde: int | None, plaats: int
+) -> tuple[int, float, float, int, str]:
+    """Where an action stands in a judgement: the meldcode's order, never the alphabet.
+
+    By step first (an action placed in no step comes before the steps: nothing holds it
+    back); within a step the most urgent termijn first; then the order a route declares
+    (``volgorde``; actions without one after those with one); then the order of the
+    action catalog (``plaats``), and the code only to make the order total.
+    """
+    return (stap or 0, termijn_uren(termijn), float("inf") if volgorde is None else volgorde, plaats, code)
 
 
 def union(masks: Iterable[Cases]) -> Cases:

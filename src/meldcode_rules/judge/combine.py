@@ -86,6 +86,11 @@ class _Plan:
         self.key = {spec.path: spec.key() if spec.kind == "tri" else None for spec in catalog}
         self.order = {spec.path: spec.volgorde for spec in catalog}
         self.vraag = {spec.path: spec.vraag for spec in catalog}
+        #: per action code: (stap, volgorde, place in the catalog), for the order of actions
+        self.actie_plaats = {
+            code: (definition.stap, definition.volgorde, n)
+            for n, (code, definition) in enumerate(compiled.actiedefinities.items())
+        }
         #: per (rule, record text): where the text stands (records are ordered by the first rule)
         self.plek = {
             (rule.id, tekst): (n, rule.dan.vastleggen.index(tekst))
@@ -203,7 +208,8 @@ def _acties(plan: _Plan, one: RuleCases) -> tuple[tuple[str, Any, tuple[str, ...
         # On one case a code has exactly one chosen text: the first (and only) entry.
         chosen = choices[0][1]
         regels = tuple(rule_id for rule_id, _actie in combination.acties[code] if zeker.get(rule_id))
-        found.append((actie_volgorde(code, chosen.termijn), code, chosen, regels))
+        stap, volgorde, plaats = plan.actie_plaats.get(code, (None, None, len(plan.actie_plaats)))
+        found.append((actie_volgorde(code, chosen.termijn, stap, volgorde, plaats), code, chosen, regels))
     found.sort(key=lambda item: item[0])
     return tuple((code, chosen, regels) for _order, code, chosen, regels in found)
 
