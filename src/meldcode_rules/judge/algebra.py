@@ -27,9 +27,13 @@ lowers protection):
 - actions: one per code, asked by every rule that certainly fires with it; the
   most urgent termijn chooses the text (on a tie, the first rule in ruleset order).
 - records (``vastleggen``): one per text, with every rule that asks it.
-- open questions: a fact that is still unknown is asked when a rule that may
-  fire would conclude another ``melden`` than the case has now (and that is not
-  ``ja``), or when a rule that certainly fires asks it (``vragen``).
+- open questions: only what can change the judgement. A fact that is still
+  unknown is asked when a rule that may fire (once unknowns are answered) tests
+  it and, firing, would change ``melden`` (raise it, or settle the safety net),
+  ``besluit`` (a more protective one, or any where ``nee`` left it open) or an
+  action (a code the case lacks, or a text that would win); and when a rule that
+  certainly fires asks it (``vragen``: the ruleset says the answer is needed now,
+  for facts whose effect the engines cannot see ahead, such as a choice).
 
 What only one case has, an order, is defined here too (:func:`actie_volgorde`): actions stand in
 the meldcode's order (step, urgency, a route's order, catalog order).
@@ -189,11 +193,16 @@ class Combination:
                 vastleggen.setdefault(tekst, []).append(rule.id)
         self.vastleggen = {t: tuple(r) for t, r in vastleggen.items()}
         # Questions that could change melden: per rule that concludes melden, its facts.
-        self._meldvragen = {
-            r.id: (r.dan.melden, tuple(f for f in r.feiten if f not in later_beantwoord))
+        # Questions that could change the judgement: per rule that concludes melden, a
+        # besluit or actions, its unknown-able facts.
+        self._vraagregels = {
+            r.id: tuple(f for f in r.feiten if f not in later_beantwoord)
             for r in rules
-            if r.dan.melden is not None
+            if r.dan.melden is not None or r.dan.besluit is not None or r.dan.acties
         }
+        self._regel = {r.id: r for r in rules}
+        #: per code, per rule id: its place in the order the code's texts win
+        self._keuze_plaats = {code: {r: n for n, (r, _a) in enumerate(c)} for code, c in self._keuze.items()}
 
     # ------------------------------------------------------------ melden, besluit, stap
 
@@ -272,25 +281,58 @@ class Combination:
         found = _gather(fired.zeker, self._vragen)
         return found if only is None else {fact: found[fact] for fact in only if fact in found}
 
+    def verandert(self, fired: RuleCases, melden: MeldenCases, rule_id: str) -> Cases:
+        """Where ``rule_id``, if it also fired, would change melden, besluit or an action."""
+        return self._verandert(_Now(self, fired, melden), rule_id)
+
+    def _verandert(self, now: _Now, rule_id: str) -> Cases:
+        dan = self._regel[rule_id].dan
+        per_value = now.melden.per_value
+        out = 0
+        if dan.melden == "ja":
+            out |= ~per_value["ja"]
+        elif dan.melden == "onbekend":
+            out |= per_value["nee"]
+        elif dan.melden == "nee":
+            out |= now.melden.vangnet  # it would settle what only the safety net answered
+        if dan.besluit is not None:
+            rank = BESLUIT_ORDE.index(dan.besluit)
+            for lower in BESLUIT_ORDE[:rank]:
+                out |= now.besluit[lower]
+            if rank < BESLUIT_ORDE.index("verder_met_stappen"):
+                # melden nee with no besluit concluded reads verder_met_stappen; any
+                # concluded besluit replaces it.
+                out |= now.besluit["verder_met_stappen"] & per_value["nee"] & ~now.any_concluded
+        for actie in dan.acties:
+            out |= ~now.present.get(actie.code, 0)  # an action the case does not have yet
+            places = self._keuze_plaats[actie.code]
+            mine = places[rule_id]
+            for other, theirs, cases in now.chosen.get(actie.code, ()):
+                # its text would win over the chosen one, and it reads otherwise
+                if places[other] > mine and (theirs.tekst, theirs.termijn) != (actie.tekst, actie.termijn):
+                    out |= cases
+        return out & now.fired.everything
+
     def vraag_kandidaten(self, fired: RuleCases, melden: MeldenCases) -> dict[str, tuple[tuple[str, Cases], ...]]:
         """Per fact, (rule, where the rule makes it a question) for each rule that can.
 
         The fact is asked where it is still unknown; a fact that is not tri-state (a
         choice or a list) is asked whatever its value. In the order a judgement names
-        the rules with the question: first the rules whose answer could change
-        ``melden``, then the rules that ask it, each part in ruleset order; a rule can
+        the rules with the question: first the rules whose firing could change the
+        judgement, then the rules that ask it, each part in ruleset order; a rule can
         appear in both parts (on other cases), and on one case counts once, where it
         first holds. Rules that make the fact a question nowhere are left out.
         """
-        per_value = melden.per_value
         zeker, mogelijk = fired.zeker, fired.mogelijk
+        now: _Now | None = None
         wanted: dict[str, list[tuple[str, Cases]]] = {}
-        for rule_id, (value, facts) in self._meldvragen.items():
+        for rule_id, facts in self._vraagregels.items():
             possible = mogelijk.get(rule_id, 0)
-            if possible:
-                # Answering could change melden: the rule may fire and would conclude
-                # something else than melden is now, which is not ja already.
-                cases = possible & ~zeker.get(rule_id, 0) & ~per_value[value] & ~per_value["ja"]
+            if possible and facts:
+                possible &= ~zeker.get(rule_id, 0)
+            if possible and facts:
+                now = now or _Now(self, fired, melden)
+                cases = possible & self._verandert(now, rule_id)
                 if cases:
                     for fact in facts:
                         wanted.setdefault(fact, []).append((rule_id, cases))
@@ -300,3 +342,15 @@ class Combination:
                 for fact in facts:
                     wanted.setdefault(fact, []).append((rule_id, cases))
         return {fact: tuple(by_rule) for fact, by_rule in wanted.items()}
+
+
+class _Now:
+    """The judgement as it stands, for asking what one more rule would change (built once)."""
+
+    def __init__(self, combination: Combination, fired: RuleCases, melden: MeldenCases) -> None:
+        self.fired = fired
+        self.melden = melden
+        self.besluit = combination.besluit(fired, melden)
+        self.any_concluded = union(_gather(fired.zeker, combination._besluit).values())
+        self.present = combination.actie_codes(fired)
+        self.chosen = combination.actie_keuze(fired)

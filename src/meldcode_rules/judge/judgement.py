@@ -66,7 +66,8 @@ class Judgement(_Out):
         "dan in de volgorde van een route."
     )
     open_vragen: tuple[OpenVraag, ...] = Field(
-        description="Ontbrekende feiten die `melden` kunnen veranderen, in meldcode-volgorde."
+        description="Ontbrekende feiten waarvan het antwoord het oordeel kan veranderen (`melden`, `besluit` of een "
+        "actie), in meldcode-volgorde."
     )
     vastleggen: tuple[Vastlegging, ...] = Field(description="Wat nu in het dossier hoort.")
     redenering: tuple[Redenering, ...] = Field(description="Alle regels die vuurden, met bron en uitleg.")
