@@ -76,7 +76,8 @@ def ruleset_reference() -> str:
         "",
         "Deze pagina is gegenereerd uit het JSON Schema van het rulesetformaat "
         "(`schemas/ruleset.schema.json`, zelf gegenereerd uit de modellen in "
-        "`meldcode_rules/ruleset.py`). Zet bovenaan een rulesetbestand:",
+        "`meldcode_rules/load/ruleset.py` en de operatortabel `load/operators.py`). "
+        "Zet bovenaan een rulesetbestand:",
         "",
         "```yaml",
         "# yaml-language-server: $schema=../schemas/ruleset.schema.json",

@@ -16,6 +16,13 @@ if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/
   apt-get update -qq >/dev/null
   apt-get install -y -qq chromium >/dev/null
 fi
+# The docs site bundles Mermaid from the npm registry at build time (docs/mermaid_bundle.py,
+# cached after the first build): the npm client is needed once. Same rule as for Chromium.
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq npm >/dev/null
+fi
 .venv/bin/ruff check src tests benchmarks
 bash scripts/compat.sh
 # pytest last: its closing line is the suite's verdict.

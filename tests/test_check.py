@@ -105,7 +105,7 @@ def test_removing_the_acute_rule_fails_with_a_pasteable_counterexample(rulesets:
 
 
 def test_acute_rule_depending_on_no_prior_report_fails(rulesets: Path) -> None:
-    _edit(rulesets, f"{ACUTE}: hangt af van")
+    _edit(rulesets, f"{ACUTE}: vereist dat niemand anders al meldde")
     result = CliRunner().invoke(main, ["check", str(rulesets)])
     assert result.exit_code == 1, result.output
     assert "ook-als-ander-al-meldde" in result.output

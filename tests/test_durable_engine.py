@@ -22,7 +22,7 @@ from meldcode_rules.api import parse_case
 from meldcode_rules.compiler.compile import Lit, Or
 from meldcode_rules.engines import EngineUnavailable, get_engine
 from meldcode_rules.engines.durable import MAX_KEYS, DurableEngine
-from meldcode_rules.judge.combine import Fired
+from meldcode_rules.engines.protocol import Fired
 from meldcode_rules.sectors.registry import compile_from, compiled_for
 
 

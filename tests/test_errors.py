@@ -8,13 +8,15 @@ line is meant rather than a number.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from meldcode_rules.api import parse_case
 from meldcode_rules.cli.main import main
-from meldcode_rules.diagnostics import Diagnostic, RulesetError
+from meldcode_rules.diagnostics import CaseError, Code, Diagnostic, RulesetError
 from meldcode_rules.sectors.registry import builtin_ruleset_dir, compile_from
 
 BASISMODEL = builtin_ruleset_dir() / "basismodel.yaml"
@@ -395,3 +397,88 @@ def test_duplicate_key_in_a_ruleset(tmp_path: Path) -> None:
     assert "titel" in problem.message
     assert problem.location.line == line_of(text, "titel: Regel twee")
     assert any("een keer" in d for d in problem.details)
+
+
+# ---------------------------------------------------------------- the code table
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "meldcode_rules"
+
+
+def _doc_table_codes(doc: str, prefix: str) -> set[str]:
+    """The codes in the first column of the tables of ``doc`` (``| MR001 |`` or ``| `MC100` |``)."""
+    text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
+    return {m for m in re.findall(r"^\|\s*`?(M[RCV]\d{3})`?\s*\|", text, re.M) if m.startswith(prefix)}
+
+
+def test_every_code_is_written_once_in_the_table_and_used_through_it() -> None:
+    literal = re.compile(r"[\"'](M[RCV]\d{3})[\"']")
+    used: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "diagnostics.py" and path.parent == SRC:
+            continue
+        assert not literal.findall(text), f"{path}: write Code.MRxxx, not a string literal"
+        used |= set(re.findall(r"\bCode\.(M[RCV]\d{3})\b", text))
+    table = {code.value for code in Code}
+    assert used <= table  # an unknown member would not even import; this names it
+    assert table <= used, f"codes in the table that nothing reports: {sorted(table - used)}"
+    for code in Code:
+        assert code.beschrijving and code.stap, code
+
+
+@pytest.mark.parametrize(
+    ("doc", "prefix"),
+    [("ruleset-format.md", "MR"), ("trainers/foutmeldingen.md", "MR"), ("ci.md", "MC"), ("api.md", "MV")],
+)
+def test_the_code_tables_of_the_docs_match_the_code_table(doc: str, prefix: str) -> None:
+    table = {code.value for code in Code if code.value.startswith(prefix)}
+    if doc == "trainers/foutmeldingen.md":
+        text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
+        documented = set(re.findall(r"^## (MR\d{3}):", text, re.M))
+    else:
+        documented = _doc_table_codes(doc, prefix)
+    assert documented == table, f"{doc}: missing {sorted(table - documented)}, unknown {sorted(documented - table)}"
+
+
+def test_the_ruleset_format_table_gives_each_code_its_stage() -> None:
+    text = (ROOT / "docs" / "ruleset-format.md").read_text(encoding="utf-8")
+    stages = dict(re.findall(r"^\| (MR\d{3}) \| (\w+) \|", text, re.M))
+    assert stages == {c.value: c.stap for c in Code if c.value.startswith("MR")}
+
+
+def test_a_case_error_carries_located_coded_diagnostics_and_keeps_its_messages() -> None:
+    with pytest.raises(CaseError) as caught:
+        parse_case({"afweging": {"vermoedn": "ja", "acute_onveiligheid": "misschien"}, "datum": 3})
+    error = caught.value
+    by_path = {d.location.path: d for d in error.diagnostics}
+    assert by_path["afweging.vermoedn"].code == Code.MV010
+    assert by_path["afweging.vermoedn"].suggestion == "vermoeden"
+    assert by_path["afweging.acute_onveiligheid"].code == Code.MV011
+    assert by_path["datum"].code == Code.MV012
+    assert "`afweging.vermoedn`: onbekend veld (bedoelde u `vermoeden`?)" in error.problems
+    assert "misschien" not in str(error)  # the value of a case is never echoed
+    assert str(error).startswith("casus: de casus is ongeldig:\n  - ")
+    with pytest.raises(CaseError) as caught:
+        parse_case(["geen", "object"])  # type: ignore[arg-type]
+    assert [d.code for d in caught.value.diagnostics] == [Code.MV004]
+
+
+def test_the_documented_exceptions_are_exported_and_defined_in_one_module() -> None:
+    import meldcode_rules
+    from meldcode_rules import diagnostics
+
+    documented = set(
+        re.findall(r"^\| `(\w+(?:Error|Sector|Unavailable))` \|", (ROOT / "docs" / "api.md").read_text(), re.M)
+    )
+    assert documented >= {"CaseError", "RulesetError", "UnknownSector", "EngineUnavailable"}
+    for name in documented | {"MeldcodeError"}:
+        assert getattr(meldcode_rules, name) is getattr(diagnostics, name), name
+    for path in SRC.rglob("*.py"):
+        if path.name == "diagnostics.py" and path.parent == SRC:
+            continue
+        text = path.read_text(encoding="utf-8")
+        defined = re.findall(r"^class (\w+)\((?:\w*Error|\w*Exception|MeldcodeError)\)", text, re.M)
+        # flat_reader's _Unsupported is a private signal "decline, let pydantic decide", never raised to a caller
+        assert defined in ([], ["_Unsupported"]), f"{path}: exception classes belong in diagnostics.py: {defined}"

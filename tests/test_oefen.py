@@ -69,7 +69,7 @@ def test_scenario_file_walks_all_five_questions(tmp_path: Path) -> None:
     assert any("afweging5-afsluiten-met-afspraken" in t for t in te_stellen[-1].toelichting)
     result = CliRunner().invoke(main, ["oefen", str(path)], input="ja\nnee\nnee\nja\nja\nnee\n")
     assert result.exit_code == 0, result.output
-    assert "Oefening: Hulp loopt, veiligheid bereikt" in result.output
+    assert "Dit was: Hulp loopt, veiligheid bereikt (bron: oefencasus)" in result.output
     assert "Score: 5 van 6 goed." in result.output
 
 
@@ -88,3 +88,47 @@ def test_broken_file_is_one_screen_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["oefen", str(path)])
     assert result.exit_code == 2
     assert "gegeven" in result.output
+
+
+def test_nothing_gives_the_answer_away_before_it_is_asked(tmp_path: Path) -> None:
+    # the case file's comment has `# Meldcode:` and `# verwacht:` lines that state the answer
+    assert "# verwacht:" in VOORBEELD.read_text(encoding="utf-8")
+    prompts: list[str] = []
+    told: list[str] = []
+
+    def vraag(tekst: str) -> str:
+        prompts.append(tekst)
+        assert not any("verwacht" in line or "Meldcode:" in line for line in told), told
+        assert not any("acuut-eerder-gemeld" in line for line in told), told
+        return "ja"
+
+    from meldcode_rules.scenarios.oefen import oefen
+
+    oefening = lees_oefeningen(VOORBEELD)[0]
+    oefen(oefening, vraag, told.append)
+    assert prompts
+    assert any("acuut-eerder-gemeld" in line for line in told)  # named after the answers
+
+
+def test_a_scenario_story_is_told_and_its_name_and_source_only_afterwards(tmp_path: Path) -> None:
+    path = tmp_path / "oefening.yaml"
+    path.write_text(
+        """\
+scenarios:
+  - naam: "Meldnorm 1: acuut, melden"
+    bron: "meldnorm 1 [NJI]"
+    omschrijving: Een leerkracht ziet verse verwondingen bij een leerling die bang is om naar huis te gaan.
+    gegeven: {afweging: {vermoeden: ja, acute_onveiligheid: ja}}
+    verwacht: {melden: ja}
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["oefen", str(path)], input="ja\nja\n")
+    assert result.exit_code == 0, result.output
+    before, after = result.output.split("Volgens de ruleset")
+    assert "verse verwondingen" in before
+    assert "Meldnorm 1: acuut, melden" not in before and "[NJI]" not in before.split("1. ")[0]
+    assert "Dit was: Meldnorm 1: acuut, melden (bron: meldnorm 1 [NJI])" in after
+    assert "Score: 2 van 2 goed." in after
+    # `test` accepts the same file, story and all
+    assert CliRunner().invoke(main, ["test", str(path), "-e", "reference"]).exit_code == 0

@@ -94,6 +94,18 @@ def test_plugin_scenarios_pass(plugins: Path) -> None:
     assert len(results) == 2 and all(r.ok for r in results), [r.failures for r in results]
 
 
+def test_cli_test_without_paths_runs_installed_plugin_scenarios(plugins: Path) -> None:
+    from click.testing import CliRunner
+
+    from meldcode_rules.cli.main import main
+
+    result = CliRunner().invoke(main, ["test", "-e", "reference", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    sectors = {r["sector"] for r in json.loads(result.stdout)["resultaten"]}
+    assert "sport" in sectors
+    assert {None, "onderwijs"} <= sectors
+
+
 def test_a_plugin_that_weakens_the_basismodel_is_refused_naming_the_rule(plugins: Path) -> None:
     with pytest.raises(RulesetError) as caught:
         compiled_for("verzwakt")

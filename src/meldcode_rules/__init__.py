@@ -7,21 +7,39 @@ Public API::
     oordeel.melden  # "ja"
 """
 
+from meldcode_rules._version import __version__
 from meldcode_rules.api import evaluate, parse_case, read_case_file
 from meldcode_rules.case.model import Case, Tri
-from meldcode_rules.diagnostics import CaseError, Diagnostic, MeldcodeError, RulesetError
+from meldcode_rules.diagnostics import (
+    CaseError,
+    Code,
+    Diagnostic,
+    DurableEngineError,
+    EngineUnavailable,
+    Location,
+    MeldcodeError,
+    RulesetError,
+    ScenarioError,
+    SectorError,
+    UnknownSector,
+)
 from meldcode_rules.judge.judgement import Judgement
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Case",
     "CaseError",
+    "Code",
     "Diagnostic",
+    "DurableEngineError",
+    "EngineUnavailable",
     "Judgement",
+    "Location",
     "MeldcodeError",
     "RulesetError",
+    "ScenarioError",
+    "SectorError",
     "Tri",
+    "UnknownSector",
     "__version__",
     "evaluate",
     "parse_case",

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
+from meldcode_rules.diagnostics import CaseError, Code, Diagnostic, RulesetError, case_problem, nearest
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
@@ -29,7 +29,9 @@ def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: 
     ``sector`` field.
     """
     if not isinstance(data, BaseModel | Mapping):
-        raise CaseError(["een casus is een object met velden (zie docs/vocabulary.md)"], source)
+        raise CaseError(
+            [case_problem(Code.MV004, "een casus is een object met velden (zie docs/vocabulary.md)", source)], source
+        )
     if model is None:
         sector = data.sector if isinstance(data, Case) else data.get("sector")
         model = case_model_for(sector) if isinstance(sector, str) else Case
@@ -39,10 +41,10 @@ def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: 
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        raise CaseError([_case_problem(e, model) for e in error.errors()], source) from None
+        raise CaseError([_case_problem(e, model, source) for e in error.errors()], source) from None
 
 
-def _case_problem(error: Any, root: type[Case] = Case) -> str:
+def _case_problem(error: Any, root: type[Case] = Case, source: str = "casus") -> Diagnostic:
     loc = ".".join(str(p) for p in error["loc"])
     kind = error["type"]
     if kind == "extra_forbidden":
@@ -53,12 +55,12 @@ def _case_problem(error: Any, root: type[Case] = Case) -> str:
                 model = model.model_fields[part].annotation
         options = list(getattr(model, "model_fields", {}))
         hint = nearest(str(error["loc"][-1]), options)
-        return f"`{loc}`: onbekend veld" + (f" (bedoelde u `{hint}`?)" if hint else "")
+        return case_problem(Code.MV010, "onbekend veld", source, loc, hint)
     if kind in ("enum", "literal_error"):
         expected = error.get("ctx", {}).get("expected", "")
         # The value itself is not repeated: case data is sensitive.
-        return f"`{loc}`: ongeldige waarde; toegestaan: {expected}"
-    return f"`{loc}`: {error['msg']}"
+        return case_problem(Code.MV011, f"ongeldige waarde; toegestaan: {expected}", source, loc)
+    return case_problem(Code.MV012, error["msg"], source, loc)
 
 
 def read_case_file(path: Path, sector: str | None = None) -> Case:
@@ -67,9 +69,11 @@ def read_case_file(path: Path, sector: str | None = None) -> Case:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
+        raise CaseError(
+            [case_problem(Code.MV001, f"kan het bestand niet lezen: {error.strerror}", source)], source
+        ) from None
     except UnicodeDecodeError:
-        raise CaseError(["het bestand is geen UTF-8-tekst"], source) from None
+        raise CaseError([case_problem(Code.MV002, "het bestand is geen UTF-8-tekst", source)], source) from None
     return read_case_text(text, source, as_json=path.suffix == ".json", sector=sector)
 
 
@@ -78,11 +82,12 @@ def read_case_text(text: str, source: str = "casus", *, as_json: bool = False, s
     try:
         data = json.loads(text) if as_json else read_yaml(text, source)[0]
     except json.JSONDecodeError as error:
-        raise CaseError([f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"], source) from None
+        message = f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"
+        raise CaseError([case_problem(Code.MV003, message, source)], source) from None
     except RulesetError as error:
-        raise CaseError([d.render() for d in error.diagnostics], source) from None
+        raise CaseError(error.diagnostics, source) from None
     if not isinstance(data, dict):
-        raise CaseError(["een casus is een YAML- of JSON-object met velden"], source)
+        raise CaseError([case_problem(Code.MV004, "een casus is een YAML- of JSON-object met velden", source)], source)
     sector = sector or data.get("sector")
     model = case_model_for(sector) if isinstance(sector, str) else Case
     return parse_case(_dates_as_text(data), source, model=model)

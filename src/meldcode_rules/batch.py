@@ -11,16 +11,25 @@ caller can never mistake a failed line for a judgement.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from meldcode_rules.api import evaluate
+from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
 
 
 def judge_lines(
-    lines: Iterable[str], *, sector: str | None = None, engine: str | None = None
+    lines: Iterable[str],
+    *,
+    sector: str | None = None,
+    engine: str | None = None,
+    ruleset_for: Callable[[str | None], CompiledRuleset | None] | None = None,
 ) -> Iterator[tuple[bool, str]]:
-    """Yield ``(ok, json_line)`` for each non-empty input line."""
+    """Yield ``(ok, json_line)`` for each non-empty input line.
+
+    ``sector`` is for the cases without their own ``sector`` field (a case that names its
+    sector is judged by it). ``ruleset_for(sector)`` picks the ruleset (``--ruleset``).
+    """
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -29,8 +38,12 @@ def judge_lines(
         except json.JSONDecodeError as error:
             yield False, _error(number, [f"geen geldige JSON (kolom {error.colno})"])
             continue
+        own = data.get("sector") if isinstance(data, dict) else None
+        # a wrong type of `sector` is left to the case's own validation to report
+        use = sector if own is None else own if isinstance(own, str) else None
         try:
-            oordeel = evaluate(data, sector=sector, engine=engine)
+            ruleset = ruleset_for(use) if ruleset_for is not None else None
+            oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset)
         except MeldcodeError as error:
             problems = getattr(error, "problems", None) or [str(error)]
             yield False, _error(number, problems)

@@ -1,29 +1,123 @@
-"""Errors as data: every problem found in a ruleset or case file, with a place.
+"""Errors as data, in one place: every code, every exception, every problem with a place.
 
 Like OPA's compiler errors, problems are collected rather than raised one at a
 time, sorted by file and line, and each has a stable code, so a trainer who
 broke three things learns about all three in one run.
+
+- :class:`Code`: the table of every code this library reports, each with its
+  stage and a one-line Dutch description. Code is written as ``Code.MR020``,
+  never as a string literal (``tests/test_errors.py`` checks both src and the
+  code tables of the docs against this table).
+- :class:`Location` and :class:`Diagnostic`: one located problem.
+- The exceptions: :class:`MeldcodeError` and everything derived from it. Other
+  modules re-export the ones they raise (``meldcode_rules.engines.EngineUnavailable``),
+  so their documented import paths keep working.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
 Severity = Literal["fout", "waarschuwing"]
 
 
+# ---------------------------------------------------------------- the code table
+
+
+class Code(StrEnum):
+    """Every code, once. ``MR``: ruleset and scenario files; ``MC``: findings of ``check``;
+    ``MV``: a case (input) that cannot be judged."""
+
+    beschrijving: str
+    stap: str
+
+    def __new__(cls, value: str, stap: str, beschrijving: str) -> Code:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.stap = stap
+        member.beschrijving = beschrijving
+        return member
+
+    # ruleset files: parse and schema (load/loader.py)
+    MR001 = "MR001", "parse", "het bestand is niet te lezen (geen UTF-8, onleesbaar of geen geldige YAML)"
+    MR002 = "MR002", "parse", "een YAML-tag is gebruikt; een ruleset bevat alleen gegevens"
+    MR010 = "MR010", "schema", "het bestand past niet in het formaat (onbekend veld, verkeerd type, ongeldige waarde)"
+    MR011 = "MR011", "schema", "een regel, begrip, invariant of ruleset noemt geen bron"
+    # check and compile (compiler/compile.py)
+    MR020 = "MR020", "check", "onbekend feit (in een voorwaarde of in `vragen`)"
+    MR021 = "MR021", "check", "een waarde die het feit niet kan hebben"
+    MR022 = "MR022", "check", "de operator past niet bij het soort feit"
+    MR030 = "MR030", "check", "een id van een regel of begrip bestaat al (ook over `breidt_uit` heen)"
+    MR031 = "MR031", "check", "onbekende actiecode (in een regel of invariant)"
+    MR032 = "MR032", "resolve", "ruleset-ids: dubbel id, onbekende ruleset of een kring in `breidt_uit`"
+    MR033 = "MR033", "check", "`besluit: melden` of `melden_en_hulp` zonder `melden: ja` in dezelfde regel"
+    MR035 = "MR035", "check", "onbekend begrip"
+    MR036 = "MR036", "check", "een begrip verwijst naar zichzelf, direct of via andere"
+    MR040 = "MR040", "check", "een uitbreiding concludeert `melden: nee`: zij mag melden nooit verlagen"
+    MR041 = "MR041", "sector", "de ruleset van een sector breidt het basismodel niet uit"
+    MR042 = "MR042", "sector", "een sectorpakket met een ruleset voor een andere sector, of niet precies één eigen"
+    # scenario files (scenarios/scenarios.py)
+    MR050 = "MR050", "scenario", "het scenariobestand is niet te lezen of past niet in het formaat"
+    MR051 = "MR051", "scenario", "`gegeven` is geen geldige casus voor de sector"
+    MR052 = "MR052", "scenario", "`verwacht` noemt een onbekende actiecode, feit of regel"
+    MR053 = "MR053", "scenario", "de sector van het scenariobestand is niet geïnstalleerd"
+    MR054 = "MR054", "scenario", "twee scenario's in één bestand hebben dezelfde `naam`"
+    # findings of `meldcode-rules check` (check/)
+    MC010 = "MC010", "check", "de `sector` van een ruleset lijkt op een bekende sector (een tikfout)"
+    MC100 = "MC100", "check", "een casus waarop geen regel `melden` beslist (het veiligheidsnet antwoordt)"
+    MC101 = "MC101", "check", "`melden: onbekend` zonder open vraag die het kan beslissen"
+    MC200 = "MC200", "check", "een verklaarde invariant faalt"
+    MC201 = "MC201", "check", "nooit verzwakken: een sector meldt minder dan het basismodel"
+    MC202 = "MC202", "check", "een onbekend feit maakt van een verplichte melding `nee`"
+    MC203 = (
+        "MC203",
+        "check",
+        "een oordeel spreekt zichzelf tegen (melden ja zonder meldactie, besluit melden zonder melden ja, ...)",
+    )
+    MC300 = "MC300", "check", "een regel `melden: nee` met `besluit: afsluiten` vuurt zeker samen met `melden: ja`"
+    MC301 = "MC301", "check", "een andere overlap van `ja` en `nee`: de beschermende volgorde beslist"
+    MC302 = "MC302", "check", "één regel concludeert `melden: ja` met een besluit dat geen melding is"
+    MC400 = "MC400", "check", "dode regel: de voorwaarde kan nooit zeker gelden"
+    MC401 = "MC401", "check", "overschaduwde regel: verandert het oordeel nooit"
+    MC500 = "MC500", "check", "de engines durable en reference verschillen"
+    MC501 = "MC501", "check", "vergelijking van de engines overgeslagen (durable-rules niet te importeren)"
+    MC600 = "MC600", "check", "`--against`: een klasse van casussen krijgt minder bescherming dan in de vorige versie"
+    MC601 = (
+        "MC601",
+        "check",
+        "`--against`: een invariant van vroeger is weg of belooft minder, zonder `vervalt:`",
+    )
+    MC602 = "MC602", "check", "`--against`: de vorige versie is niet te lezen of niet te controleren"
+    # a case that cannot be judged (api.py, scenarios/oefen.py): CaseError
+    MV001 = "MV001", "casus", "het casusbestand is niet te lezen"
+    MV002 = "MV002", "casus", "het casusbestand is geen UTF-8-tekst"
+    MV003 = "MV003", "casus", "het casusbestand is geen geldige JSON"
+    MV004 = "MV004", "casus", "de casus (of oefening) is geen object met velden"
+    MV010 = "MV010", "casus", "onbekend veld in de casus"
+    MV011 = "MV011", "casus", "ongeldige waarde voor een veld (de waarde zelf wordt niet herhaald)"
+    MV012 = "MV012", "casus", "een veld heeft het verkeerde type of vorm"
+
+
+# ---------------------------------------------------------------- located problems
+
+
 @dataclass(frozen=True, order=True)
 class Location:
+    """Where a problem is: a file and line, or (in a case) a file and a field path."""
+
     file: str
     line: int = 0  # 1-based; 0 = the file as a whole
     column: int = 0  # 1-based
+    #: the dotted field path in a case (``afweging.vermoeden``); empty in a ruleset file
+    path: str = ""
 
     def __str__(self) -> str:
         if not self.line:
-            return self.file
+            return f"{self.file}: {self.path}" if self.path else self.file
         return f"{self.file}:{self.line}:{self.column}" if self.column else f"{self.file}:{self.line}"
 
 
@@ -50,6 +144,21 @@ class Diagnostic:
         return (self.location, self.code)
 
 
+def nearest(word: str, options: Iterable[str]) -> str | None:
+    """The closest valid spelling of ``word``, for 'bedoelde u ...?' suggestions."""
+    options = list(options)
+    # A trainer often types only the last part of a dotted fact name: an exact last part
+    # beats a similar-looking other name (`vermoeden` -> `afweging.vermoeden`, not `vormen`).
+    tail = [o for o in options if o != word and o.rsplit(".", 1)[-1] == word.rsplit(".", 1)[-1]]
+    if tail:
+        return tail[0]
+    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+# ---------------------------------------------------------------- exceptions
+
+
 class MeldcodeError(Exception):
     """Base of every error this library raises on purpose."""
 
@@ -67,22 +176,77 @@ class RulesetError(MeldcodeError):
         return "\n".join([head, *(d.render() for d in self.diagnostics)])
 
 
+class DiffError(MeldcodeError):
+    """``diff``/``check --against``: OLD or NEW is not a path nor a git revision, or cannot be read."""
+
+
+class ScenarioError(RulesetError):
+    """One or more problems in scenario files; ``diagnostics`` holds all of them."""
+
+    def render(self) -> str:
+        count = len(self.diagnostics)
+        head = f"{count} {'fout' if count == 1 else 'fouten'} in de scenario's:"
+        return "\n".join([head, *(d.render() for d in self.diagnostics)])
+
+
+def case_problem(
+    code: Code, message: str, source: str = "casus", path: str = "", suggestion: str | None = None
+) -> Diagnostic:
+    """A problem in a case: located by its field path (``path``), never carrying the value."""
+    return Diagnostic(code, message, Location(source, path=path), suggestion)
+
+
 class CaseError(MeldcodeError):
-    """A case file that cannot be read or does not fit the vocabulary."""
+    """A case file that cannot be read or does not fit the vocabulary.
 
-    def __init__(self, problems: list[str], source: str = "casus") -> None:
-        self.problems = problems
+    ``diagnostics`` are located problems (the field path as location, a ``MV``
+    code, the message, a suggestion); ``problems`` the same as one line of text each.
+    """
+
+    def __init__(self, diagnostics: Sequence[Diagnostic | str], source: str = "casus") -> None:
         self.source = source
-        super().__init__(f"{source}: de casus is ongeldig:\n" + "\n".join(f"  - {p}" for p in problems))
+        self.diagnostics = [
+            d if isinstance(d, Diagnostic) else case_problem(Code.MV012, d, source) for d in diagnostics
+        ]
+        self.problems = [_problem_text(d, source) for d in self.diagnostics]
+        super().__init__(f"{source}: de casus is ongeldig:\n" + "\n".join(f"  - {p}" for p in self.problems))
 
 
-def nearest(word: str, options: Iterable[str]) -> str | None:
-    """The closest valid spelling of ``word``, for 'bedoelde u ...?' suggestions."""
-    options = list(options)
-    # A trainer often types only the last part of a dotted fact name: an exact last part
-    # beats a similar-looking other name (`vermoeden` -> `afweging.vermoeden`, not `vormen`).
-    tail = [o for o in options if o != word and o.rsplit(".", 1)[-1] == word.rsplit(".", 1)[-1]]
-    if tail:
-        return tail[0]
-    matches = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return matches[0] if matches else None
+def _problem_text(diagnostic: Diagnostic, source: str) -> str:
+    location = diagnostic.location
+    if not diagnostic.code.startswith("MV") or location.file != source:
+        return diagnostic.render()  # a problem of the file itself (YAML syntax), as the loader words it
+    text = f"`{location.path}`: {diagnostic.message}" if location.path else diagnostic.message
+    return text + (f" (bedoelde u `{diagnostic.suggestion}`?)" if diagnostic.suggestion else "")
+
+
+class UnknownSector(MeldcodeError):
+    """No installed sector (or ruleset) has that name."""
+
+    def __init__(self, sector: str, known: Iterable[str]) -> None:
+        known = sorted(known)
+        hint = nearest(sector, known)
+        message = f"onbekende sector `{sector}`; bekend: {', '.join(known)}"
+        if hint:
+            message += f" (bedoelde u `{hint}`?)"
+        super().__init__(message)
+        self.sector = sector
+
+
+class SectorError(MeldcodeError):
+    """A sector package that cannot be used (bad descriptor, duplicate name, ...)."""
+
+
+class EngineUnavailable(MeldcodeError):
+    """The requested engine cannot run here."""
+
+
+class DurableEngineError(MeldcodeError):
+    """durable-rules answered something this adapter does not understand."""
+
+
+class CheckerBug(AssertionError):
+    """``check`` and the evaluator disagree: never a finding to waive, always a bug to fix.
+
+    An ``AssertionError``, not a :class:`MeldcodeError`: it is never the user's input.
+    """

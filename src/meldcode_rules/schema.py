@@ -21,22 +21,26 @@ from meldcode_rules import resources
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.operators import OPERATORS
 from meldcode_rules.load.ruleset import RulesetFile
 from meldcode_rules.scenarios.scenarios import ScenarioFile
+from meldcode_rules.sectors.registry import builtin_ruleset_dir, load_all
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def _ruleset_extras(schema: dict[str, Any]) -> None:
     """Make fact names an enum and action codes completable (editors offer both)."""
-    from meldcode_rules.sectors.registry import builtin_ruleset_dir, load_all
-
     defs = schema.get("$defs", {})
     catalog = catalog_for()
     feit = defs["FeitTest"]["properties"]["feit"]
     feit["enum"] = catalog.paths
     feit.pop("type", None)
-    defs["FeitTest"]["properties"]["is"]["anyOf"][0]["examples"] = ["ja", "nee", "onbekend"]
+    # Each operator's value schema comes from the operator table; exactly one operator per test.
+    feittest = defs["FeitTest"]
+    for op in OPERATORS:
+        feittest["properties"][op.name] = {"description": op.beschrijving, **op.json_schema()}
+    feittest["oneOf"] = [{"required": [op.name]} for op in OPERATORS]
     codes = sorted({a.code for loaded in load_all([builtin_ruleset_dir()]) for a in loaded.model.acties})
     # `examples`, not `enum`: a sector ruleset may introduce its own codes (checked by the compiler).
     defs["Actie"]["properties"]["code"]["examples"] = codes

@@ -5,7 +5,8 @@ stages below and returns all findings sorted by file and line:
 
 1. schema and references (loader and compiler);
 2. completeness (:mod:`.completeness`);
-3. invariants, declared and built-in (:mod:`.invariants`);
+3. invariants, declared and built-in (:mod:`.invariants`), and the coherence no ruleset
+   can opt out of (:mod:`.coherence`);
 4. conflicts (:mod:`.conflicts`);
 5. dead and shadowed rules (:mod:`.dead`);
 6. engine agreement (:mod:`.agreement`).
@@ -23,16 +24,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from meldcode_rules.check.against import against as compare_with
 from meldcode_rules.check.agreement import check_agreement
+from meldcode_rules.check.coherence import check_coherence
 from meldcode_rules.check.completeness import check_completeness
 from meldcode_rules.check.conflicts import check_conflicts
 from meldcode_rules.check.dead import check_dead, check_shadowed
 from meldcode_rules.check.findings import Finding, RuleRef
+from meldcode_rules.check.fold import fold
 from meldcode_rules.check.invariants import check_declared, check_never_weaken, check_unknowns_never_nee
 from meldcode_rules.check.space import tracking
 from meldcode_rules.check.targets import Targets, targets
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.sectors.registry import BASISMODEL
+from meldcode_rules.sectors.registry import BASISMODEL, builtin_ruleset_dir
 
 __all__ = ["CheckReport", "Finding", "RuleRef", "run_check"]
 
@@ -46,6 +50,8 @@ class CheckReport:
     seconds: float
     #: stages that ran per ruleset, with whether every one of their answers is a proof
     stages: dict[str, dict[str, bool]] = field(default_factory=dict)
+    #: errors per stage and ruleset, before folding (a stage with errors proved nothing)
+    stage_errors: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Finding]:
@@ -62,6 +68,7 @@ class CheckReport:
             "bestanden": [str(f) for f in self.files],
             "seconden": round(self.seconds, 3),
             "stappen": self.stages,
+            "stappen_fouten": self.stage_errors,
             "bevindingen": [f.to_json() for f in self.findings],
         }
 
@@ -72,22 +79,27 @@ def run_check(
     engine_agreement: bool = True,
     source: Targets | None = None,
     warnings: bool = True,
+    against: str | None = None,
 ) -> CheckReport:
     """Check every ruleset under ``paths`` (default: the built-in rulesets).
 
     ``warnings=False`` skips the stages that can only warn (shadowed rules) and the
-    engine comparison: the mutation self-test uses it to stay fast.
+    engine comparison: the mutation self-test uses it to stay fast. ``against`` (a git
+    revision or a path) also compares with that version (:mod:`.against`): less
+    protection on some case (MC600) or an invariant gone or weakened (MC601) is an error.
     """
     start = time.perf_counter()
     found = source if source is not None else targets(paths)
     findings = list(found.findings)
     stages: dict[str, dict[str, bool]] = {}
+    stage_errors: dict[str, dict[str, int]] = {}
     base = next((c for label, c in found.compiled if c.id == BASISMODEL), None)
     for label, compiled in found.compiled:
         checks: list[tuple[str, Callable[[], list[Finding]]]] = [
             ("volledigheid", lambda c=compiled: check_completeness(c)),
             ("invarianten", lambda c=compiled: check_declared(c)),
             ("onbekend-nooit-nee", lambda c=compiled: check_unknowns_never_nee(c)),
+            ("samenhang", lambda c=compiled: check_coherence(c)),
         ]
         if base is not None and compiled is not base:
             checks.append(("nooit-verzwakken", lambda c=compiled: check_never_weaken(base, c)))
@@ -111,13 +123,21 @@ def run_check(
         if warnings or engine_agreement:
             results["engines"] = check_agreement(compiled, engines=engine_agreement)
             stages[label]["engines"] = False  # always a sample
-        for got in results.values():
+        stage_errors[label] = {}
+        for name, got in results.items():
+            stage_errors[label][name] = sum(f.severity == "fout" for f in got)
             findings.extend(got)
-    findings = _dedupe(findings)
+    if against is not None:
+        stage_errors.setdefault("vorige-versie", {})
+        got = compare_with(against, list(paths) if paths else [builtin_ruleset_dir()], found)
+        stages["vorige versie " + against] = {"vergelijking": all(f.proved is not False for f in got)}
+        stage_errors["vorige versie " + against] = {"vergelijking": sum(f.severity == "fout" for f in got)}
+        stage_errors.pop("vorige-versie")
+        findings.extend(got)
+    labels = [label for label, _ in found.compiled]
+    findings = fold(_dedupe(findings), [c for _, c in found.compiled])
     findings.sort(key=Finding.sort_key)
-    return CheckReport(
-        findings, [label for label, _ in found.compiled], found.files, time.perf_counter() - start, stages
-    )
+    return CheckReport(findings, labels, found.files, time.perf_counter() - start, stages, stage_errors)
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

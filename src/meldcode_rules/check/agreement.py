@@ -10,11 +10,12 @@ from __future__ import annotations
 import random
 
 from meldcode_rules.check.completeness import ruleset_location
-from meldcode_rules.check.context import CheckerBug, besluit_rules, space_for
+from meldcode_rules.check.context import besluit_rules, space_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import fire
 from meldcode_rules.check.space import case_data, flat_case
 from meldcode_rules.compiler.compile import CompiledRuleset
+from meldcode_rules.diagnostics import CheckerBug, Code
 from meldcode_rules.engines import durable_available, get_engine
 
 SAMPLE = 150
@@ -46,7 +47,7 @@ def check_agreement(compiled: CompiledRuleset, *, engines: bool = True) -> list[
             diff = sorted((dur_fired.zeker ^ ref_fired.zeker) | (dur_fired.mogelijk ^ ref_fired.mogelijk))
             findings.append(
                 Finding(
-                    code="MC500",
+                    code=Code.MC500,
                     message=f"`{compiled.id}`: durable en reference verschillen over {', '.join(diff)}",
                     location=ruleset_location(compiled),
                     proved=False,
@@ -58,7 +59,7 @@ def check_agreement(compiled: CompiledRuleset, *, engines: bool = True) -> list[
     if engines and durable is None:
         findings.append(
             Finding(
-                code="MC501",
+                code=Code.MC501,
                 message="engine-overeenstemming overgeslagen: durable-rules is hier niet te importeren",
                 location=ruleset_location(compiled),
                 severity="notitie",

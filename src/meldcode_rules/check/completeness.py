@@ -11,7 +11,7 @@ from meldcode_rules.check.context import besluit_rules, counterexample, space_fo
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import fire, judge, open_question
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import Location
+from meldcode_rules.diagnostics import Code, Location
 
 
 def ruleset_location(compiled: CompiledRuleset) -> Location:
@@ -33,7 +33,7 @@ def check_completeness(compiled: CompiledRuleset) -> list[Finding]:
                 compiled,
                 space,
                 sets.vangnet,
-                code="MC100",
+                code=Code.MC100,
                 message=f"`{compiled.id}`: op deze casus bepaalt geen enkele regel `melden` "
                 "(het vangnet antwoordt `onbekend`); voeg een regel toe die dit geval beslist",
                 location=where,
@@ -49,7 +49,7 @@ def check_completeness(compiled: CompiledRuleset) -> list[Finding]:
                 compiled,
                 space,
                 silent,
-                code="MC101",
+                code=Code.MC101,
                 message=f"`{compiled.id}`: `melden` is `onbekend` zonder open vraag die het kan beslissen; "
                 "de hulpverlener weet niet wat te vragen",
                 location=where,

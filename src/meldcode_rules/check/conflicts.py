@@ -22,6 +22,7 @@ from meldcode_rules.check.context import besluit_rules, counterexample, ref, spa
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import fire, judge
 from meldcode_rules.compiler.compile import CompiledRuleset, expr_keys
+from meldcode_rules.diagnostics import Code
 
 
 def check_conflicts(compiled: CompiledRuleset) -> list[Finding]:
@@ -37,7 +38,7 @@ def check_conflicts(compiled: CompiledRuleset) -> list[Finding]:
     recorded = [(r, space.eval(r.zeker)) for r in recorders]
     findings: list[Finding] = [
         Finding(
-            code="MC302",
+            code=Code.MC302,
             message=f"regel `{r.id}` concludeert `melden: ja` met `besluit: {r.dan.besluit}`; dat spreekt "
             "elkaar tegen (bij melden hoort `besluit: melden` of `melden_en_hulp`)",
             location=r.location,
@@ -64,7 +65,7 @@ def check_conflicts(compiled: CompiledRuleset) -> list[Finding]:
                 compiled,
                 space,
                 overlap,
-                code="MC300" if closes else "MC301",
+                code=Code.MC300 if closes else Code.MC301,
                 message=(
                     f"`{nee.id}` (melden: nee"
                     + (", besluit: afsluiten" if closes else "")

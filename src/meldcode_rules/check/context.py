@@ -9,7 +9,7 @@ from typing import Any
 from meldcode_rules.check.findings import Finding, RuleRef, Severity
 from meldcode_rules.check.space import Space, atoms_for, case_data, flat_case
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, Expr
-from meldcode_rules.diagnostics import Location
+from meldcode_rules.diagnostics import CheckerBug, Location
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
@@ -90,10 +90,6 @@ def counterexample(
         oordeel={"melden": oordeel.melden, "besluit": oordeel.besluit, "regels": fired},
         details=(*details, f"{space.count(mask)} van {space.size} gevallen"),
     )
-
-
-class CheckerBug(AssertionError):
-    """``check`` and the evaluator disagree: never a finding to waive, always a bug to fix."""
 
 
 def sector_of(compiled: CompiledRuleset) -> str:

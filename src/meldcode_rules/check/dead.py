@@ -14,6 +14,7 @@ from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import RuleSets, actions, asked, fire, judge, records, stap
 from meldcode_rules.check.space import Space
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
+from meldcode_rules.diagnostics import Code
 
 
 def check_dead(compiled: CompiledRuleset) -> tuple[list[Finding], set[str]]:
@@ -28,7 +29,7 @@ def check_dead(compiled: CompiledRuleset) -> tuple[list[Finding], set[str]]:
         possible = space.eval(rule.mogelijk)
         findings.append(
             Finding(
-                code="MC400",
+                code=Code.MC400,
                 message=f"regel `{rule.id}` kan nooit zeker vuren: de voorwaarde spreekt zichzelf tegen"
                 + (" (alleen 'mogelijk', bij onbekende feiten)" if possible else ""),
                 location=rule.location,
@@ -98,7 +99,7 @@ def check_shadowed(compiled: CompiledRuleset, dead: set[str]) -> list[Finding]:
             continue
         findings.append(
             Finding(
-                code="MC401",
+                code=Code.MC401,
                 message=f"regel `{rule.id}` verandert het oordeel nooit: op elk geval waar hij vuurt, geven de "
                 "andere regels hetzelfde oordeel",
                 location=rule.location,

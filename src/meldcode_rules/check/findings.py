@@ -1,19 +1,9 @@
 """Findings of ``check``: errors as data, sorted by file and line, with stable codes.
 
-Codes (stable; docs/ci.md lists them with what to do):
-
-- ``MR0xx``: schema and references, as the loader and compiler report them;
-- ``MC100`` a case on which no rule settles ``melden`` (the safety net answers);
-- ``MC101`` ``melden: onbekend`` without an open question that could settle it;
-- ``MC200`` a declared invariant fails; ``MC201`` extend-never-weaken fails;
-  ``MC202`` an unknown turns a required report into ``nee``;
-- ``MC300`` ``melden: ja`` and ``melden: nee`` with ``besluit: afsluiten`` certainly together
-  (error: "close the case" reaches a case worker next to "report");
-  ``MC301`` other ``ja``/``nee`` overlaps (warning: the protective order settles it);
-  ``MC302`` one rule concludes ``melden: ja`` with a besluit that is not a report;
-- ``MC400`` dead rule; ``MC401`` shadowed rule (warning);
-- ``MC500`` the engines disagree; ``MC501`` engine agreement skipped (note);
-- ``MC900`` the checker disagrees with the evaluator (a bug in ``check``, never ignore it).
+Codes are stable and defined once, in :class:`meldcode_rules.diagnostics.Code` (``MR0xx``:
+schema and references, as the loader and compiler report them; ``MC1xx``-``MC5xx``: the
+findings of the stages of ``check``); docs/ci.md lists them with what to do. When ``check``
+and the evaluator disagree that is not a finding but a bug: :class:`CheckerBug` is raised.
 """
 
 from __future__ import annotations
@@ -41,8 +31,9 @@ class Finding:
     message: str
     location: Location
     severity: Severity = "fout"
-    #: True: holds for every case of the (finite) space; False: found or checked on a sample
-    proved: bool = True
+    #: True: holds for every case of the (finite) space; False: found or checked on a sample;
+    #: None: not a statement about cases at all (a syntax or reference error in a file)
+    proved: bool | None = True
     ruleset: str | None = None
     regels: tuple[RuleRef, ...] = ()
     #: the smallest case that shows it, in case-file form (the ``gegeven:`` of a scenario)
@@ -50,6 +41,10 @@ class Finding:
     #: melden/besluit of the real evaluator on the counterexample
     oordeel: dict[str, Any] | None = None
     details: tuple[str, ...] = field(default=())
+    #: the other rulesets (sectors) where the same finding holds, folded into this one
+    ook_in: tuple[str, ...] = ()
+    #: other findings with the same smallest counterexample: consequences of the same defect
+    gevolgen: tuple[Finding, ...] = ()
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
@@ -61,7 +56,7 @@ class Finding:
         if diagnostic.suggestion:
             details = (f"bedoelde u: {diagnostic.suggestion}?", *details)
         severity: Severity = "fout" if diagnostic.severity == "fout" else "waarschuwing"
-        return cls(diagnostic.code, diagnostic.message, diagnostic.location, severity, True, details=details)
+        return cls(diagnostic.code, diagnostic.message, diagnostic.location, severity, None, details=details)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -77,4 +72,6 @@ class Finding:
             "tegenvoorbeeld": self.tegenvoorbeeld,
             "oordeel": self.oordeel,
             "details": list(self.details),
+            "ook_in": list(self.ook_in),
+            "gevolgen": [g.to_json() for g in self.gevolgen],
         }

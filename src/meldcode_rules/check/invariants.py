@@ -15,6 +15,7 @@ from meldcode_rules.check.context import besluit_rules, counterexample, space_fo
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import actions, fire, judge
 from meldcode_rules.compiler.compile import CompiledInvariant, CompiledRuleset
+from meldcode_rules.diagnostics import Code
 
 
 def check_declared(compiled: CompiledRuleset) -> list[Finding]:
@@ -54,7 +55,7 @@ def _check_one(compiled: CompiledRuleset, inv: CompiledInvariant) -> list[Findin
             compiled,
             space,
             violated,
-            code="MC200",
+            code=Code.MC200,
             message=f"invariant `{inv.id}` ({inv.titel}) geldt niet in `{compiled.id}`: " + "; ".join(parts),
             location=inv.location,
             expect_melden=sets.melden if sets else None,
@@ -76,7 +77,7 @@ def check_never_weaken(base: CompiledRuleset, sector: CompiledRuleset) -> list[F
             sector,
             space,
             weaker,
-            code="MC201",
+            code=Code.MC201,
             message=f"`{sector.id}` verzwakt `{base.id}`: op deze casus is `melden` lager dan in het basismodel",
             location=ruleset_location(sector),
             expect_melden=mine,
@@ -103,7 +104,7 @@ def check_unknowns_never_nee(compiled: CompiledRuleset) -> list[Finding]:
             compiled,
             space,
             bad,
-            code="MC202",
+            code=Code.MC202,
             message=f"`{compiled.id}`: deze casus geeft `melden: nee`, maar een antwoord op de open feiten "
             "geeft `melden: ja`; een onbekend feit mag een meldplicht nooit op `nee` zetten",
             location=ruleset_location(compiled),

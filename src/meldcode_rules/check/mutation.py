@@ -21,19 +21,22 @@ import copy
 import io
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 
+from meldcode_rules.api import evaluate, parse_case
 from meldcode_rules.check import run_check
 from meldcode_rules.check.context import besluit_rules, space_for
-from meldcode_rules.check.semantics import fire, judge
+from meldcode_rules.check.semantics import actions, fire, judge
 from meldcode_rules.check.targets import targets
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.sectors.registry import builtin_ruleset_dir
+from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.load.operators import OPERATORS
+from meldcode_rules.sectors.registry import UnknownSector, builtin_ruleset_dir, compile_from
 
 Detector = Callable[[list[Path]], bool]
 
@@ -44,6 +47,8 @@ class Mutant:
     file: str
     original: Any = field(repr=False)
     edit: Callable[[Any], bool] = field(repr=False)
+    #: one of :data:`ISSUE_KINDS` for the edits issue 13 names, else ``""``
+    kind: str = ""
 
     @property
     def text(self) -> str:
@@ -92,6 +97,15 @@ def _lists(node: Any) -> Iterator[list[Any]]:
 
 
 _FLIP = {"ja": "nee", "nee": "ja"}
+#: the operators whose one value can be flipped (from the operator table)
+_FLIPPABLE = tuple(op.name for op in OPERATORS if op.tests_answer and not op.many)
+
+#: The mutant kinds of issue 13, made to every rule that concludes ``melden: ja`` and to the
+#: branches of the begrippen that say when to report; the goal: every one of them that changes
+#: a judgement (melden, besluit or an action) is caught by check plus the shipped scenarios,
+#: and at least 90% by check alone.
+ISSUE_KINDS = ("regel-weggelaten", "niemand-anders", "onbekend", "meldactie-weggelaten", "tak-weggelaten")
+ISSUE_BEGRIPPEN = ("meldnorm_1", "melden_nodig")
 
 
 def mutants_of(file: Path) -> list[Mutant]:
@@ -100,27 +114,30 @@ def mutants_of(file: Path) -> list[Mutant]:
     out: list[Mutant] = []
     name = file.name
 
-    def emit(label: str, edit: Callable[[Any], bool], applies: bool = True) -> None:
+    def emit(label: str, edit: Callable[[Any], bool], applies: bool = True, kind: str = "") -> None:
         if applies:
-            out.append(Mutant(label, name, original, edit))
+            out.append(Mutant(label, name, original, edit, kind))
 
     regels = original.get("regels") or []
     for i, regel in enumerate(regels):
         rid = regel["id"]
-        emit(f"{name}: regel {rid} weggelaten", lambda d, i=i: bool(d["regels"].pop(i)))
+        reports = regel.get("dan", {}).get("melden") == "ja"
+        emit(
+            f"{name}: regel {rid} weggelaten",
+            lambda d, i=i: bool(d["regels"].pop(i)),
+            kind="regel-weggelaten" if reports else "",
+        )
         for j, test in enumerate(_tests(regel.get("als"))):
 
             def flip(d: Any, i: int = i, j: int = j) -> bool:
                 test = list(_tests(d["regels"][i]["als"]))[j]
-                for op in ("is", "is_niet"):
+                for op in _FLIPPABLE:
                     if test.get(op) in _FLIP:
                         test[op] = _FLIP[test[op]]
                         return True
                 return False
 
-            emit(
-                f"{name}: {rid}: test {j + 1} omgedraaid", flip, any(test.get(op) in _FLIP for op in ("is", "is_niet"))
-            )
+            emit(f"{name}: {rid}: test {j + 1} omgedraaid", flip, any(test.get(op) in _FLIP for op in _FLIPPABLE))
         melden = regel.get("dan", {}).get("melden")
         if melden in _FLIP:
 
@@ -132,15 +149,37 @@ def mutants_of(file: Path) -> list[Mutant]:
                 return True
 
             emit(f"{name}: {rid}: melden omgewisseld", swap)
-        if original.get("sector") and melden == "ja":
+        if melden == "ja":
 
             def weaken(d: Any, i: int = i) -> bool:
                 als = d["regels"][i]["als"]
                 d["regels"][i]["als"] = {"alle": [als, {"feit": "eerder_gemeld_door_ander", "is": "nee"}]}
                 return True
 
-            emit(f"{name}: {rid}: sectorregel verzwakt", weaken)
+            emit(f"{name}: {rid}: vereist dat niemand anders al meldde", weaken, kind="niemand-anders")
+
+            def downgrade(d: Any, i: int = i) -> bool:
+                dan = d["regels"][i]["dan"]
+                dan["melden"] = "onbekend"
+                if dan.get("besluit") in ("melden", "melden_en_hulp"):
+                    del dan["besluit"]  # keep the mutant loadable (MR033)
+                return True
+
+            emit(f"{name}: {rid}: melden verlaagd naar onbekend", downgrade, kind="onbekend")
+
+            def drop_report(d: Any, i: int = i) -> bool:
+                acties = d["regels"][i]["dan"].get("acties") or []
+                keep = [a for a in acties if a.get("code") != "melden_veilig_thuis"]
+                if len(keep) == len(acties):
+                    return False
+                d["regels"][i]["dan"]["acties"] = keep
+                return True
+
+            reported = any(a.get("code") == "melden_veilig_thuis" for a in regel["dan"].get("acties") or [])
+            emit(f"{name}: {rid}: actie melden_veilig_thuis weggelaten", drop_report, reported, "meldactie-weggelaten")
     for i, regel in enumerate(regels):
+        if regel.get("dan", {}).get("melden") == "ja":
+            continue  # its "niemand anders" mutant is made above
         if any(t.get("feit") == "afweging.acute_onveiligheid" and t.get("is") == "ja" for t in _tests(regel["als"])):
 
             def depends(d: Any, i: int = i) -> bool:
@@ -157,7 +196,11 @@ def mutants_of(file: Path) -> list[Mutant]:
                     list(_lists(d["begrippen"][i]["als"]))[j].pop(k)
                     return True
 
-                emit(f"{name}: begrip {begrip['id']}: tak {k + 1} van lijst {j + 1} weggelaten", drop)
+                emit(
+                    f"{name}: begrip {begrip['id']}: tak {k + 1} van lijst {j + 1} weggelaten",
+                    drop,
+                    kind="tak-weggelaten" if begrip["id"] in ISSUE_BEGRIPPEN else "",
+                )
     return out
 
 
@@ -216,6 +259,35 @@ def _melden_besluit_equal(a: CompiledRuleset, b: CompiledRuleset) -> bool:
     return ja.melden == jb.melden and ja.besluit == jb.besluit
 
 
+def _actions_equal(a: CompiledRuleset, b: CompiledRuleset) -> bool:
+    """Every action code is asked for on exactly the same cases (only a proof says yes)."""
+    codes = {x.code for r in (*a.rules, *b.rules) for x in r.dan.acties}
+    for code in sorted(codes):
+        rules_a = [r for r in a.rules if any(x.code == code for x in r.dan.acties)]
+        rules_b = [r for r in b.rules if any(x.code == code for x in r.dan.acties)]
+        if [(r.id, r.zeker) for r in rules_a] == [(r.id, r.zeker) for r in rules_b]:
+            continue
+        space = space_for(a, [*rules_a, *rules_b])
+        if not space.exhaustive:
+            return False
+        got_a = actions(space, rules_a, fire(space, rules_a)).get(code, 0)
+        got_b = actions(space, rules_b, fire(space, rules_b)).get(code, 0)
+        if got_a != got_b:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class MutantRecord:
+    name: str
+    kind: str
+    #: ``melden/besluit``, ``acties`` (same melden and besluit, other actions) or ``overig``
+    #: (only steps, the dossier or questions)
+    changes: str
+    #: per detector, in the order given: whether it caught the mutant
+    caught_by: tuple[bool, ...]
+
+
 @dataclass
 class MutationResult:
     caught: list[str] = field(default_factory=list)
@@ -224,28 +296,52 @@ class MutationResult:
     other_caught: list[str] = field(default_factory=list)
     other_missed: list[str] = field(default_factory=list)
     equivalent: list[str] = field(default_factory=list)
+    records: list[MutantRecord] = field(default_factory=list)
 
     @property
     def score(self) -> float:
         total = len(self.caught) + len(self.missed)
         return len(self.caught) / total if total else 1.0
 
+    def issue_mutants(self) -> list[MutantRecord]:
+        """The mutants of issue 13's kinds that change a judgement (melden, besluit or an action)."""
+        return [r for r in self.records if r.kind in ISSUE_KINDS and r.changes != "overig"]
+
+    def caught_by(self, detectors: Sequence[int], records: Sequence[MutantRecord] | None = None) -> list[str]:
+        """Names of the mutants caught by any of the detectors with these indexes."""
+        chosen = self.issue_mutants() if records is None else records
+        return [r.name for r in chosen if any(r.caught_by[i] for i in detectors if i < len(r.caught_by))]
+
     def summary(self) -> str:
         other = len(self.other_caught) + len(self.other_missed)
-        return (
+        text = (
             f"mutanten die melden/besluit veranderen: {len(self.caught)}/{len(self.caught) + len(self.missed)} "
             f"gevangen ({self.score:.0%}); alleen acties/stap/dossier: {len(self.other_caught)}/{other} gevangen; "
             f"equivalent (niet meegeteld): {len(self.equivalent)}"
         )
+        issue = self.issue_mutants()
+        if issue:
+            detectors = range(len(issue[0].caught_by))
+            text += (
+                f"; soorten van issue 13 die een oordeel veranderen: {len(issue)}, door check alleen "
+                f"{len(self.caught_by([0]))} gevangen, door alle detectoren {len(self.caught_by(detectors))}"
+            )
+        return text
 
 
 def run_mutation(
-    source: Path | None = None, detectors: list[Callable[[Baseline], Detector]] | None = None
+    source: Path | None = None,
+    detectors: list[Callable[[Baseline], Detector]] | None = None,
+    *,
+    kinds: Sequence[str] | None = None,
 ) -> MutationResult:
     """Mutate every ruleset file under ``source``, and run the detectors on each mutant.
 
     Each mutant is checked with only the rulesets it can affect: the basismodel, plus the
     mutated file when that is a sector ruleset (a sector never changes another sector).
+    Every detector runs on every mutant (``MutantRecord.caught_by``), so one run tells what
+    ``check`` alone catches and what the scenarios add. ``kinds`` limits the run to mutants
+    of those kinds (:data:`ISSUE_KINDS`; ``""`` for the others).
     """
     source = source or builtin_ruleset_dir()
     factories = detectors or [check_detector]
@@ -254,6 +350,9 @@ def run_mutation(
     result = MutationResult()
     with tempfile.TemporaryDirectory(prefix="meldcode-mutant-") as tmp:
         for number, file in enumerate(files):
+            mutants = [m for m in mutants_of(file) if kinds is None or m.kind in kinds]
+            if not mutants:
+                continue
             root = Path(tmp) / f"set{number}"
             root.mkdir()
             for member in {basis, file}:
@@ -264,21 +363,23 @@ def run_mutation(
             original = {label: c for label, c in targets(base_paths).compiled}
             target = root / file.name
             pristine = target.read_text(encoding="utf-8")
-            for mutant in mutants_of(file):
+            for mutant in mutants:
                 target.write_text(mutant.text, encoding="utf-8")
                 try:
                     mutated = targets([root])
-                    kind = "core"
+                    changes = "melden/besluit"
                     if not mutated.findings and {lbl for lbl, _ in mutated.compiled} == original.keys():
                         pairs = [(original[lbl], c) for lbl, c in mutated.compiled]
                         if all(_fired_equal(a, b) for a, b in pairs):
                             result.equivalent.append(mutant.name)
                             continue
                         if all(_melden_besluit_equal(a, b) for a, b in pairs):
-                            kind = "other"
-                    caught = any(detect([root]) for detect in active)
+                            changes = "overig" if all(_actions_equal(a, b) for a, b in pairs) else "acties"
+                    caught_by = tuple(detect([root]) for detect in active)
                 finally:
                     target.write_text(pristine, encoding="utf-8")
+                caught = any(caught_by)
+                kind = "core" if changes == "melden/besluit" else "other"
                 bucket = {
                     ("core", True): result.caught,
                     ("core", False): result.missed,
@@ -286,6 +387,7 @@ def run_mutation(
                     ("other", False): result.other_missed,
                 }[(kind, caught)]
                 bucket.append(mutant.name)
+                result.records.append(MutantRecord(mutant.name, mutant.kind, changes, caught_by))
     return result
 
 
@@ -295,9 +397,6 @@ def run_mutation(
 def scenario_detector(scenarios: list[dict[str, Any]]) -> Callable[[Baseline], Detector]:
     """Caught when a scenario fails (``gegeven`` + ``verwacht``: melden, besluit, stap, acties and
     regels that must be there, geen_acties that must not)."""
-    from meldcode_rules.api import evaluate, parse_case
-    from meldcode_rules.diagnostics import MeldcodeError
-    from meldcode_rules.sectors.registry import UnknownSector, compile_from
 
     def factory(baseline: Baseline) -> Detector:
         def detect(paths: list[Path]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import textwrap
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -37,16 +38,36 @@ def scenario_yaml(finding: Finding) -> str:
     return out.getvalue()
 
 
+def _how(finding: Finding) -> str:
+    if finding.proved is None:
+        return _ERNST[finding.severity].lower()
+    return f"{_ERNST[finding.severity].lower()}, {'bewezen' if finding.proved else 'steekproef'}"
+
+
+def _place(finding: Finding) -> str:
+    loc = finding.location
+    place = relative(loc.file)
+    if loc.line:
+        place += f":{loc.line}"
+        if loc.column:
+            place += f":{loc.column}"
+    return place
+
+
 def render_finding(finding: Finding) -> str:
-    how = "bewezen" if finding.proved else "steekproef"
-    lines = [
-        f"{relative(finding.location.file)}:{finding.location.line}: {finding.code} "
-        f"[{_ERNST[finding.severity]}, {how}] {finding.message}"
-    ]
-    for rule in finding.regels:
-        lines.append(f"    regel {rule.id}: {relative(rule.location.file)}:{rule.location.line}")
+    """``bestand:regel:kolom: CODE: wat er mis is``, and beneath it how sure, why and what follows."""
+    lines = [f"{_place(finding)}: {finding.code}: {finding.message}", f"    ({_how(finding)})"]
     for detail in finding.details:
         lines.append(f"    {detail}")
+    fired = list(finding.oordeel["regels"]) if finding.oordeel else []
+    if [r.id for r in finding.regels] != fired:  # the rules that fire are listed with the judgement below
+        for rule in finding.regels:
+            lines.append(f"    regel {rule.id}: {relative(rule.location.file)}:{rule.location.line}")
+    if finding.ook_in:
+        lines.append(f"    geldt ook in: {', '.join(finding.ook_in)}")
+    for gevolg in finding.gevolgen:
+        also = f" (ook in: {', '.join(gevolg.ook_in)})" if gevolg.ook_in else ""
+        lines.append(f"    gevolg op dezelfde casus: {_place(gevolg)}: {gevolg.code}: {gevolg.message}{also}")
     if finding.tegenvoorbeeld is not None:
         lines.append("    kleinste tegenvoorbeeld (plak in een scenariobestand):")
         lines += ["      " + line for line in scenario_yaml(finding).rstrip().splitlines()]
@@ -58,18 +79,39 @@ def render_finding(finding: Finding) -> str:
     return "\n".join(lines)
 
 
+def _stage_lines(report: CheckReport) -> list[str]:
+    """Per ruleset, what each stage found: a stage with errors is never called proved."""
+    out = []
+    for label, stages in report.stages.items():
+        errors = report.stage_errors.get(label, {})
+        parts = []
+        for name, proved in stages.items():
+            count = errors.get(name, 0)
+            if count:
+                parts.append(f"{name}: {count} fout{'en' if count > 1 else ''}")
+            else:
+                parts.append(f"{name}: {'bewezen' if proved else 'steekproef'}")
+        out += textwrap.wrap(
+            f"{label}: " + ", ".join(parts), width=80, subsequent_indent="    ", break_on_hyphens=False
+        )
+    return out
+
+
 def render_text(report: CheckReport) -> str:
     out = [render_finding(f) for f in report.findings]
     errors = len(report.errors)
+    consequences = sum(len(f.gevolgen) for f in report.errors)
     warnings = sum(f.severity == "waarschuwing" for f in report.findings)
     out.append("")
-    for label, stages in report.stages.items():
-        parts = [f"{name} ({'bewezen' if proved else 'steekproef'})" for name, proved in stages.items()]
-        out.append(f"{label}: " + ", ".join(parts))
-    out.append(
+    out += _stage_lines(report)
+    follow = f" (met {consequences} gevolg{'en' if consequences != 1 else ''})" if consequences else ""
+    out += textwrap.wrap(
         f"{'OK' if report.ok else 'NIET OK'}: {len(report.checked)} ruleset(s) gecontroleerd "
-        f"({', '.join(report.checked) or '-'}), {errors} fout(en), {warnings} waarschuwing(en), "
-        f"in {report.seconds:.2f} s"
+        f"({', '.join(report.checked) or '-'}), {errors} fout(en){follow}, {warnings} waarschuwing(en), "
+        f"in {report.seconds:.2f} s",
+        width=80,
+        subsequent_indent="    ",
+        break_on_hyphens=False,
     )
     return "\n".join(out)
 

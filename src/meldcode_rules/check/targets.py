@@ -16,9 +16,18 @@ from pathlib import Path
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.compiler.compile import CompiledRuleset, check_and_compile
-from meldcode_rules.diagnostics import RulesetError
+from meldcode_rules.diagnostics import Code, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset
-from meldcode_rules.sectors.registry import BASISMODEL, load_all, ruleset_files
+from meldcode_rules.sectors.registry import (
+    BASISMODEL,
+    basismodel_file,
+    compile_sector,
+    compiled_for,
+    installed_sectors,
+    known_sectors,
+    load_all,
+    ruleset_files,
+)
 
 
 @dataclass
@@ -40,11 +49,17 @@ def targets(paths: Sequence[Path] | None = None) -> Targets:
         out.findings += [Finding.from_diagnostic(d) for d in error.diagnostics]
         return out
     seen: set[tuple[str, int, str]] = set()
+    out.findings += _sector_findings(loaded)
+    # A sector that does not extend the basismodel misses its action codes and begrippen:
+    # that is one mistake, reported once (MR041), not as every code it then cannot find.
+    orphan = {str(item.path) for item in loaded if item.model.sector and not item.model.breidt_uit}
     for top in _tops(loaded):
         try:
             compiled = check_and_compile(loaded, top, catalog_for())
         except RulesetError as error:
             for d in error.diagnostics:
+                if d.location.file in orphan and d.code in _FOLLOWS_FROM_NO_BASE:
+                    continue
                 key = (str(d.location), 0, d.message)
                 if key not in seen:
                     seen.add(key)
@@ -54,9 +69,49 @@ def targets(paths: Sequence[Path] | None = None) -> Targets:
     return out
 
 
-def _installed() -> Targets:
-    from meldcode_rules.sectors.registry import basismodel_file, compile_sector, compiled_for, installed_sectors
+#: what a sector ruleset without ``breidt_uit`` reports because it cannot see the basismodel
+_FOLLOWS_FROM_NO_BASE = frozenset({Code.MR031, Code.MR035})
 
+
+def _sector_findings(loaded: Iterable[LoadedRuleset]) -> list[Finding]:
+    """``sector`` spelled close to a known sector (MC010), and a sector without ``breidt_uit`` (MR041)."""
+    known = set(known_sectors())
+    out = []
+    for item in loaded:
+        sector = item.model.sector
+        if not sector:
+            continue
+        where = item.source.locate(("sector",))
+        hint = nearest(sector, sorted(known)) if sector not in known else None
+        if hint and hint != sector:
+            out.append(
+                Finding(
+                    Code.MC010,
+                    f"sector `{sector}` bestaat niet en lijkt op `{hint}`; een casus met `sector: {hint}` "
+                    "zou deze ruleset nooit gebruiken",
+                    where,
+                    proved=None,
+                    details=(
+                        f"bedoelde u: {hint}?",
+                        "een nieuwe sector krijgt een naam die niet op een bestaande lijkt",
+                    ),
+                )
+            )
+        if not item.model.breidt_uit:
+            out.append(
+                Finding(
+                    Code.MR041,
+                    f"ruleset `{item.model.id}` is voor sector `{sector}` maar breidt het basismodel niet uit "
+                    "(`breidt_uit` ontbreekt); zonder basismodel kent ze de actiecodes en begrippen ervan niet",
+                    where,
+                    proved=None,
+                    details=("voeg toe: breidt_uit: [basismodel]",),
+                )
+            )
+    return out
+
+
+def _installed() -> Targets:
     out = Targets(files=[basismodel_file()])
     try:
         out.compiled.append((BASISMODEL, compiled_for(None)))

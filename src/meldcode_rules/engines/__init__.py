@@ -12,28 +12,19 @@ from that in one place (:mod:`meldcode_rules.judge.combine`).
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import sys
 
-from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import MeldcodeError
-from meldcode_rules.judge.combine import Fired
+from meldcode_rules.diagnostics import EngineUnavailable
+from meldcode_rules.engines.protocol import Engine, Fired
+from meldcode_rules.engines.reference import ReferenceEngine
 
 ENGINES = ("durable", "reference")
-
-
-class EngineUnavailable(MeldcodeError):
-    """The requested engine cannot run here."""
-
-
-class Engine(Protocol):
-    name: str
-
-    def fire(self, compiled: CompiledRuleset, flat: dict[str, Any]) -> Fired: ...
+__all__ = ["ENGINES", "Engine", "EngineUnavailable", "Fired", "default_engine", "durable_available", "get_engine"]
 
 
 def durable_available() -> bool:
     try:
-        import durable.engine  # noqa: F401
+        import durable.engine  # noqa: F401  (lazy: an optional C extension that does not build on 3.13)
     except ImportError:
         return False
     return True
@@ -53,19 +44,16 @@ def get_engine(name: str | None = None) -> Engine:
     if name not in _instances:
         if name == "durable":
             if not durable_available():
-                import sys
-
                 raise EngineUnavailable(
                     "de engine `durable` is niet beschikbaar: durable-rules is niet geïnstalleerd "
                     f"of werkt niet op Python {sys.version_info.major}.{sys.version_info.minor} "
                     "(het werkt tot en met 3.12). Gebruik `--engine reference`; die geeft "
                     "dezelfde oordelen."
                 )
+            # lazy: durable.py imports durable-rules, an optional C extension (absent on 3.13+)
             from meldcode_rules.engines.durable import DurableEngine
 
             _instances[name] = DurableEngine()
         else:
-            from meldcode_rules.engines.reference import ReferenceEngine
-
             _instances[name] = ReferenceEngine()
     return _instances[name]

@@ -42,9 +42,8 @@ from durable.engine import Host
 
 from meldcode_rules.caches import LRU
 from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
-from meldcode_rules.diagnostics import MeldcodeError
-from meldcode_rules.engines import EngineUnavailable
-from meldcode_rules.judge.combine import Fired
+from meldcode_rules.diagnostics import DurableEngineError, EngineUnavailable
+from meldcode_rules.engines.protocol import Fired
 
 #: durable-rules' MAX_OBJECT_PROPERTIES, less the session id and our always-true marker.
 MAX_KEYS = 62
@@ -56,10 +55,6 @@ _LOCK = threading.Lock()
 PROGRAMS = 32
 #: durable-rules' result codes for an asserted fact (see ``Ruleset._handle_result``).
 _MATCHED, _NOT_HANDLED = 0, 1
-
-
-class DurableEngineError(MeldcodeError):
-    """durable-rules answered something this adapter does not understand."""
 
 
 class _QuietHost(Host):

@@ -27,7 +27,7 @@ from typing import Any
 from meldcode_rules.caches import LRU, lru
 from meldcode_rules.case.facts import FactCatalog
 from meldcode_rules.compiler.compile import And, CompiledRuleset, Expr, Lit, evaluate_expr
-from meldcode_rules.judge.combine import Fired
+from meldcode_rules.engines.protocol import Fired
 
 Box = dict[str, frozenset[Any]]
 #: Above this many boxes an expression is evaluated as a tree instead (never reached by

@@ -18,12 +18,15 @@ the Mermaid source as text: no JavaScript and no network are needed to read it
 from __future__ import annotations
 
 import html as html_lib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, Literal
 
-from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, evaluate_expr
-from meldcode_rules.load.ruleset import Alle, BegripRef, Conclusie, Conditie, EenVan, FeitTest, Niet
+from meldcode_rules.api import parse_case
+from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, begrip_refs, evaluate_expr
+from meldcode_rules.load.operators import BY_NAME
+from meldcode_rules.load.ruleset import Alle, Begrip, Conclusie, Conditie, EenVan, FeitTest, fold
 
 Format = Literal["mermaid", "markdown", "html"]
 FORMATS: tuple[str, ...] = ("mermaid", "markdown", "html")
@@ -137,8 +140,6 @@ class GetekendeTak:
 
 
 def _flat(ruleset: CompiledRuleset, case: Mapping[str, Any]) -> dict[str, Any]:
-    from meldcode_rules.api import parse_case
-
     return ruleset.catalog.flatten(parse_case(case))
 
 
@@ -171,36 +172,30 @@ def takken(ruleset: CompiledRuleset) -> list[GetekendeTak]:
 
 
 def conditie_tekst(cond: Conditie) -> str:
-    """A condition in readable Dutch (``begrip`` references are kept by name)."""
-    if isinstance(cond, FeitTest):
-        op, value = cond.operator()
-        if isinstance(value, list):
-            value = ", ".join(value)
-        woorden = {
-            "is": "is",
-            "is_niet": "is niet",
-            "in": "is een van",
-            "bevat": "bevat",
-            "bevat_een_van": "bevat een van",
-        }
-        return f"{cond.feit} {woorden[op]} {value}"
-    if isinstance(cond, BegripRef):
-        return f"begrip {cond.begrip}"
-    if isinstance(cond, Niet):
-        return f"niet ({conditie_tekst(cond.niet)})"
-    if isinstance(cond, Alle):
-        return _join(cond.alle, " en ")
-    if isinstance(cond, EenVan):
-        return _join(cond.een_van, " of ")
-    raise TypeError(type(cond))
+    """A condition in readable Dutch (``begrip`` references are kept by name).
 
+    The wording of each operator comes from the operator table (``Operator.woorden``).
+    """
 
-def _join(items: Iterable[Conditie], word: str) -> str:
-    parts = []
-    for item in items:
-        text = conditie_tekst(item)
-        parts.append(f"({text})" if isinstance(item, Alle | EenVan) else text)
-    return word.join(parts)
+    def feit(test: FeitTest, _path: object) -> str:
+        name, value = test.operator()
+        return f"{test.feit} {BY_NAME[name].woorden} {', '.join(value) if isinstance(value, list) else value}"
+
+    def join(word: str) -> Callable[[Alle | EenVan, list[str]], str]:
+        def combine(node: Alle | EenVan, parts: list[str]) -> str:
+            items = node.alle if isinstance(node, Alle) else node.een_van
+            return word.join(f"({p})" if isinstance(c, Alle | EenVan) else p for c, p in zip(items, parts, strict=True))
+
+        return combine
+
+    return fold(
+        cond,
+        feit=feit,
+        begrip=lambda ref, _: f"begrip {ref.begrip}",
+        alle=join(" en "),
+        een_van=join(" of "),
+        niet=lambda _, inner: f"niet ({inner})",
+    )
 
 
 def conclusie_tekst(dan: Conclusie) -> str:
@@ -270,11 +265,55 @@ def mermaid(ruleset: CompiledRuleset) -> str:
             parts.append("⚠ geen regel")
         label = "<br/>".join(_mermaid_label(p) for p in parts)
         lines.append(f'    {tak.van} -->|"{label}"| {tak.naar}')
+    lines += _mermaid_sector(ruleset)
     lines.append("    classDef melden fill:#fde2e1,stroke:#b42318")
     lines.append("    classDef afsluiten fill:#e3f4e8,stroke:#1e7a3c")
+    lines.append("    classDef sector fill:#fff8db,stroke:#b54708")
     lines.append("    class M1,M2,M2B,M3 melden")
     lines.append("    class A1,A5,H afsluiten")
+    if ruleset.sector is not None:
+        eigen = eigen_regels(ruleset)
+        lines.append("    class " + (",".join(f"S{i}" for i in range(1, len(eigen) + 1)) or "S0") + " sector")
     return "\n".join(lines) + "\n"
+
+
+def eigen_regels(ruleset: CompiledRuleset) -> list[CompiledRule]:
+    """The rules a sector adds to what it extends (none for the basismodel itself)."""
+    if ruleset.sector is None:
+        return []
+    return [r for r in ruleset.rules if r.ruleset == ruleset.id]
+
+
+def _vraag_van(rule: CompiledRule) -> str | None:
+    """The question of the chart whose fact the rule tests first (to hang its node under)."""
+    for feit in rule.feiten:
+        for k in KNOPEN:
+            if k.feit == feit:
+                return k.id
+    return None
+
+
+def _mermaid_sector(ruleset: CompiledRuleset) -> list[str]:
+    """What the sector adds: one node per own rule, in a box of its own, linked to its question."""
+    if ruleset.sector is None:
+        return []
+    eigen = eigen_regels(ruleset)
+    box = f"Wat {ruleset.sector} toevoegt"
+    lines = [f'    subgraph S["{_mermaid_label(box)}"]']
+    if not eigen:
+        lines.append(f'        S0["{_mermaid_label("geen eigen regels: het basismodel geldt zoals het is")}"]')
+    for i, rule in enumerate(eigen, start=1):
+        doet = [a.code for a in rule.dan.acties]
+        if rule.dan.melden:
+            doet.insert(0, f"melden: {rule.dan.melden}")
+        label = "<br/>".join(_mermaid_label(t) for t in (rule.titel, rule.id, ", ".join(doet)) if t)
+        lines.append(f'        S{i}["{label}"]')
+    lines.append("    end")
+    for i, rule in enumerate(eigen, start=1):
+        vraag = _vraag_van(rule)
+        if vraag is not None:
+            lines.append(f"    {vraag} -.-> S{i}")
+    return lines
 
 
 # ---------------------------------------------------------------- markdown
@@ -320,17 +359,45 @@ def markdown(ruleset: CompiledRuleset) -> str:
     if overig:
         out += ["### Wanneer van toepassing", ""]
         out += _md_regels(overig)
+    eigen = eigen_regels(ruleset)
+    if ruleset.sector is not None:
+        out += [f"## Wat {ruleset.sector} toevoegt", ""]
+        out += _md_regels(eigen) or ["Geen eigen regels: het basismodel geldt zoals het is.", ""]
     out += ["## Beslistabel", "", "| Regel | Als | Dan | Bron |", "|---|---|---|---|"]
     for rule in ruleset.rules:
         out.append(
             f"| `{rule.id}`<br/>{_md(rule.titel)}<br/><small>{_md(_locatie(rule))}</small> "
             f"| {_md(conditie_tekst(rule.als))} | {_md(conclusie_tekst(rule.dan))} | {_md(rule.bron)} |"
         )
+    gebruikt = gebruikte_begrippen(ruleset)
+    if gebruikt:
+        out += ["", "## Begrippen", "", "De begrippen die de beslistabel gebruikt:", ""]
+        out += ["| Begrip | Betekent | Bron |", "|---|---|---|"]
+        for begrip in gebruikt:
+            out.append(
+                f"| `{begrip.id}`<br/>{_md(begrip.titel)} | {_md(conditie_tekst(begrip.als))} | {_md(begrip.bron)} |"
+            )
     return "\n".join(out) + "\n"
 
 
+def gebruikte_begrippen(ruleset: CompiledRuleset) -> list[Begrip]:
+    """Every begrip the rules use, also through another begrip, in order of first use."""
+    seen: dict[str, Begrip] = {}
+    todo = [ref for rule in ruleset.rules for ref in begrip_refs(rule.als)]
+    while todo:
+        ref = todo.pop(0)
+        begrip = ruleset.begrippen.get(ref)
+        if begrip is None or ref in seen:
+            continue
+        seen[ref] = begrip
+        todo += begrip_refs(begrip.als)
+    return list(seen.values())
+
+
 def _locatie(rule: CompiledRule) -> str:
-    return f"{rule.ruleset}: {rule.location}"
+    # the file's name, never the absolute path of the machine it was rendered on
+    loc = rule.location
+    return f"{rule.ruleset}: {PurePath(loc.file).name}:{loc.line}"
 
 
 def _md_regels(rules: list[CompiledRule]) -> list[str]:
@@ -426,6 +493,27 @@ def html(ruleset: CompiledRuleset) -> str:
         f"<td>{_e(conditie_tekst(r.als))}</td><td>{_e(conclusie_tekst(r.dan))}</td><td>{_e(r.bron)}</td></tr>"
         for r in ruleset.rules
     )
+    begrip_rijen = "".join(
+        f"<tr><td><code>{_e(b.id)}</code><br>{_e(b.titel)}</td><td>{_e(conditie_tekst(b.als))}</td>"
+        f"<td>{_e(b.bron)}</td></tr>"
+        for b in gebruikte_begrippen(ruleset)
+    )
+    begrip_html = (
+        "<h2>Begrippen</h2><table><thead><tr><th>Begrip</th><th>Betekent</th><th>Bron</th></tr></thead>"
+        f"<tbody>{begrip_rijen}</tbody></table>"
+        if begrip_rijen
+        else ""
+    )
+    sector_html = ""
+    if ruleset.sector is not None:
+        eigen = eigen_regels(ruleset)
+        items = "".join(
+            f"<li><strong>{_e(r.titel)}</strong> (<code>{_e(r.id)}</code>): {_e(conclusie_tekst(r.dan))}</li>"
+            for r in eigen
+        )
+        sector_html = f"<h2>Wat {_e(ruleset.sector)} toevoegt</h2>" + (
+            f"<ul>{items}</ul>" if items else "<p>Geen eigen regels: het basismodel geldt zoals het is.</p>"
+        )
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'
         f"<title>{_e(_titel(ruleset))}</title><style>{_CSS}</style></head><body>"
@@ -433,9 +521,9 @@ def html(ruleset: CompiledRuleset) -> str:
         f'<h2>Afwegingskader</h2><div class="kader">{"".join(kader)}</div>'
         "<details><summary>Mermaid-bron van dit schema</summary>"
         f"<pre>{html_lib.escape(mermaid(ruleset))}</pre></details>"
-        f"<h2>Stappen en wat u vastlegt</h2>{''.join(stap_html)}"
+        f"{sector_html}<h2>Stappen en wat u vastlegt</h2>{''.join(stap_html)}"
         f"<h2>Beslistabel</h2><table><thead><tr><th>Regel</th><th>Als</th><th>Dan</th><th>Bron</th></tr></thead>"
-        f"<tbody>{rijen}</tbody></table></body></html>\n"
+        f"<tbody>{rijen}</tbody></table>{begrip_html}</body></html>\n"
     )
 
 

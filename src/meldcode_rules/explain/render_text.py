@@ -51,10 +51,13 @@ def judgement_renderable(oordeel: Judgement) -> Group:
             parts.append(Text(f"  • {item.tekst}"))
     reasons = Table(title="Redenering (regels die golden)", title_justify="left", expand=True)
     reasons.add_column("Regel", no_wrap=True)
-    reasons.add_column("Uitleg", ratio=3)
-    reasons.add_column("Bron", ratio=2)
+    # the source under the explanation, not in a third column: at 80 columns a column of
+    # its own is too narrow for its words, which would then be cut off or broken
+    reasons.add_column("Uitleg en bron", ratio=1)
     for reden in oordeel.redenering:
-        reasons.add_row(reden.regel, reden.uitleg, reden.bron)
+        # "[NJI][KNMG-5]" has no space to wrap at: give it one, so a source is never cut off
+        bron = reden.bron.replace("][", "] [")
+        reasons.add_row(reden.regel, Text.assemble(reden.uitleg, "\n", ("Bron: " + bron, "dim")))
     parts.append(reasons)
     rulesets = ", ".join(f"{r.id} {r.versie} (sha256 {r.sha256[:12]})" for r in oordeel.ruleset)
     parts.append(Text(f"Rulesets: {rulesets}; engine: {oordeel.engine}", style="dim"))

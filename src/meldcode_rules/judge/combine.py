@@ -17,6 +17,7 @@ from typing import Any
 
 from meldcode_rules.caches import LRU, lru
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
+from meldcode_rules.engines.protocol import Fired  # what engines answer; re-exported for older imports
 from meldcode_rules.judge.algebra import Combination, MeldenCases, RuleCases, actie_volgorde, the_value
 from meldcode_rules.judge.judgement import (
     Actie,
@@ -38,14 +39,6 @@ GEEN_REGEL = Redenering(
     ruleset="meldcode-rules",
     locatie="meldcode_rules/combine.py",
 )
-
-
-@dataclass(frozen=True)
-class Fired:
-    """Which rules fire: certainly (``zeker``) and under some answer to the unknowns."""
-
-    zeker: frozenset[str]
-    mogelijk: frozenset[str]
 
 
 def deadline(datum: dt.date, termijn: str | None) -> dt.date | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,8 +21,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, CommentedSet
 from ruamel.yaml.error import MarkedYAMLError
 
-from meldcode_rules.diagnostics import Diagnostic, Location, RulesetError, nearest
-from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, RulesetFile
+from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
+from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, FeitTest, RulesetFile
 
 YamlPath = tuple[str | int, ...]
 
@@ -57,7 +58,7 @@ _YAML_TAG_PREFIX = "tag:yaml.org,2002:"
 
 def _tag_problem(what: str, positions: dict[YamlPath, tuple[int, int]], path: YamlPath, file: str) -> Diagnostic:
     pos = positions.get(path, (0, 0))
-    return Diagnostic("MR002", f"{what} is niet toegestaan: een ruleset bevat alleen gegevens", Location(file, *pos))
+    return Diagnostic(Code.MR002, f"{what} is niet toegestaan: een ruleset bevat alleen gegevens", Location(file, *pos))
 
 
 def _plain(
@@ -120,7 +121,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
         raise RulesetError(
             [
                 Diagnostic(
-                    "MR001",
+                    Code.MR001,
                     f"de YAML is niet te lezen: {problem}",
                     location,
                     details=_yaml_hint(problem),
@@ -138,7 +139,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, SourceMap]:
 def _yaml_hint(problem: str) -> tuple[str, ...]:
     if "duplicate key" in problem:
         return ("elke sleutel mag maar een keer voorkomen in hetzelfde blok",)
-    if "tab" in problem:
+    if "tab" in problem or "'\\t'" in problem or "\t" in problem:  # ruamel says: found character '\t'
         return ("gebruik spaties om in te springen, geen tabs",)
     if "mapping values" in problem:
         return ("staat er een dubbele punt in een tekst? zet de tekst dan tussen aanhalingstekens",)
@@ -208,17 +209,25 @@ def schema_diagnostics(
                 f"ongeldige termijn {item.get('input')!r}: schrijf `direct`, `4 uur`, `5 dagen`, "
                 "`5 werkdagen` of `6 weken`"
             )
+        elif (
+            kind == "string_type"
+            and isinstance(item.get("input"), int | float)
+            and not isinstance(item.get("input"), bool)
+        ):
+            # YAML reads `versie: 2026.1` as a number (and would drop a trailing 0 of 2026.10)
+            message = (
+                f"`{field_name}` moet tekst zijn, maar YAML leest hier een getal; zet de waarde tussen "
+                f'aanhalingstekens: `{field_name}: "{item.get("input")}"`'
+            )
         else:
             message = f"`{field_name}`: {item['msg']}" if field_name else item["msg"]
-        code = "MR011" if kind == "missing" and field_name == "bron" else "MR010"
+        code = Code.MR011 if kind == "missing" and field_name == "bron" else Code.MR010
         problems.append(Diagnostic(code, message, location, suggestion))
     return problems
 
 
 def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
     """Field names allowed at the parent of ``path`` (best effort, for suggestions)."""
-    from meldcode_rules.load import ruleset as fmt
-
     current: Any = model
     for part in path[:-1]:
         if isinstance(part, int):
@@ -230,15 +239,13 @@ def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
             return []
         current = _model_in(info.annotation)
         if current is None and part in ("als", "alle", "een_van", "niet"):
-            current = fmt.FeitTest
+            current = FeitTest
     if current is None or not hasattr(current, "model_fields"):
         return []
     return [f.alias or name for name, f in current.model_fields.items()]
 
 
 def _model_in(annotation: Any) -> type[BaseModel] | None:
-    import typing
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in typing.get_args(annotation):
@@ -267,14 +274,14 @@ def load_ruleset_file(path: Path) -> LoadedRuleset:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise RulesetError(
-            [Diagnostic("MR001", f"het bestand is geen UTF-8 ({error.reason})", Location(file))]
+            [Diagnostic(Code.MR001, f"het bestand is geen UTF-8 ({error.reason})", Location(file))]
         ) from None
     data, source = read_yaml(text, file)
     if not isinstance(data, dict):
         raise RulesetError(
             [
                 Diagnostic(
-                    "MR010",
+                    Code.MR010,
                     "een ruleset is een YAML-blok met velden (id, titel, regels, ...)",
                     Location(file, 1, 1),
                 )

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model, field_validator
+
+from meldcode_rules.load.operators import BY_NAME, OPERATORS, Operator, dutch_list
 
 Melden = Literal["ja", "nee", "onbekend"]
 Besluit = Literal[
@@ -45,47 +48,52 @@ class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-class FeitTest(_Node):
-    """A test of one fact. Exactly one of the operators is given."""
-
+class _FeitTestBase(_Node):
     feit: str = Field(description="De naam van het feit, bijvoorbeeld `afweging.acute_onveiligheid`.")
-    is_: str | None = Field(
-        default=None,
-        alias="is",
-        description="Het antwoord is deze waarde (`ja`, `nee`, `onbekend`, of een keuzewaarde).",
-    )
-    is_niet: str | None = Field(default=None, description="Het antwoord is niet deze waarde.")
-    in_: list[str] | None = Field(default=None, alias="in", description="Het antwoord is een van deze waarden.")
-    bevat: str | None = Field(default=None, description="De lijst bevat deze waarde.")
-    bevat_een_van: list[str] | None = Field(default=None, description="De lijst bevat minstens een van deze waarden.")
 
     def operator(self) -> tuple[str, Any]:
-        given = [
-            (name, value)
-            for name, value in (
-                ("is", self.is_),
-                ("is_niet", self.is_niet),
-                ("in", self.in_),
-                ("bevat", self.bevat),
-                ("bevat_een_van", self.bevat_een_van),
-            )
-            if value is not None
-        ]
+        """The one operator given, as ``(name, value)``."""
+        given = [(op.name, getattr(self, op.field)) for op in OPERATORS if getattr(self, op.field) is not None]
         if len(given) != 1:
             raise ValueError("precies een operator")
         return given[0]
 
-    @field_validator("bevat_een_van", "in_")
-    @classmethod
-    def _not_empty(cls, value: list[str] | None) -> list[str] | None:
-        if value is not None and not value:
-            raise ValueError("de lijst mag niet leeg zijn")
-        return value
+    def op(self) -> Operator:
+        """The :class:`Operator` of this test (from the one table, :mod:`meldcode_rules.load.operators`)."""
+        return BY_NAME[self.operator()[0]]
 
     def model_post_init(self, __context: Any) -> None:
-        operators = [v for v in (self.is_, self.is_niet, self.in_, self.bevat, self.bevat_een_van) if v is not None]
-        if len(operators) != 1:
-            raise ValueError("een feittest heeft precies een operator: is, is_niet, in, bevat of bevat_een_van")
+        if sum(getattr(self, op.field) is not None for op in OPERATORS) != 1:
+            raise ValueError(f"een feittest heeft precies een operator: {_OPERATOR_NAMES}")
+
+
+_OPERATOR_NAMES = dutch_list([op.name for op in OPERATORS]).replace("`", "")
+
+
+def _not_empty(cls: type, value: list[str] | None) -> list[str] | None:
+    if value is not None and not value:
+        raise ValueError("de lijst mag niet leeg zijn")
+    return value
+
+
+#: A test of one fact: ``feit`` plus one field per operator of :data:`OPERATORS` (a type
+#: checker sees the base class, which has everything but the generated fields).
+FeitTest: type[_FeitTestBase] = create_model(
+    "FeitTest",
+    __base__=_FeitTestBase,
+    __doc__="A test of one fact. Exactly one of the operators is given.",
+    __module__=__name__,
+    __validators__={
+        "_not_empty": field_validator(*(op.field for op in OPERATORS if op.many))(classmethod(_not_empty))  # type: ignore[arg-type]
+    },
+    **{
+        op.field: (
+            op.annotation(),
+            Field(default=None, alias=op.name if op.field != op.name else None, description=op.beschrijving),
+        )
+        for op in OPERATORS
+    },
+)
 
 
 class Alle(_Node):
@@ -141,6 +149,67 @@ Conditie = Annotated[
 Alle.model_rebuild()
 EenVan.model_rebuild()
 Niet.model_rebuild()
+
+# ---------------------------------------------------------------- the one walker of a condition tree
+
+#: A place in a ruleset file, as keys and indexes from the top (``("regels", 3, "als")``).
+YamlPath = tuple[str | int, ...]
+T = TypeVar("T")
+
+
+def fold(
+    cond: Conditie,
+    *,
+    feit: Callable[[FeitTest, YamlPath], T],
+    begrip: Callable[[BegripRef, YamlPath], T],
+    alle: Callable[[Alle, list[T]], T],
+    een_van: Callable[[EenVan, list[T]], T],
+    niet: Callable[[Niet, T], T],
+    path: YamlPath = (),
+) -> T:
+    """Fold a condition tree bottom-up: the one walker every stage uses.
+
+    ``feit`` and ``begrip`` get a leaf and its place in the file (``path`` plus
+    ``alle``/``een_van``/``niet`` and indexes below it); ``alle``, ``een_van`` and
+    ``niet`` get the node and the results of its children. Checking (with the
+    place of each problem), writing out begrippen, listing facts and begrippen,
+    compiling to ``zeker``/``mogelijk`` and the Dutch wording are all folds.
+    """
+
+    def go(node: Conditie, where: YamlPath) -> T:
+        if isinstance(node, Alle):
+            return alle(node, [go(c, (*where, "alle", i)) for i, c in enumerate(node.alle)])
+        if isinstance(node, EenVan):
+            return een_van(node, [go(c, (*where, "een_van", i)) for i, c in enumerate(node.een_van)])
+        if isinstance(node, Niet):
+            return niet(node, go(node.niet, (*where, "niet")))
+        if isinstance(node, BegripRef):
+            return begrip(node, where)
+        return feit(node, where)
+
+    return go(cond, path)
+
+
+def leaves(cond: Conditie, path: YamlPath = ()) -> list[tuple[FeitTest | BegripRef, YamlPath]]:
+    """Every fact test and begrip reference in ``cond`` with its place, in the order they stand."""
+
+    def leaf(node: FeitTest | BegripRef, where: YamlPath) -> list[tuple[FeitTest | BegripRef, YamlPath]]:
+        return [(node, where)]
+
+    def join(_node: Any, parts: list[list[tuple[FeitTest | BegripRef, YamlPath]]]) -> list[Any]:
+        return [found for part in parts for found in part]
+
+    return fold(cond, feit=leaf, begrip=leaf, alle=join, een_van=join, niet=lambda _, inner: inner, path=path)
+
+
+def begrip_refs(cond: Conditie) -> list[str]:
+    """The begrippen ``cond`` uses directly (not those they use in turn)."""
+    return [leaf.begrip for leaf, _ in leaves(cond) if isinstance(leaf, BegripRef)]
+
+
+def condition_facts(cond: Conditie) -> list[str]:
+    """The facts ``cond`` tests directly (a begrip's facts only once it is written out)."""
+    return [leaf.feit for leaf, _ in leaves(cond) if not isinstance(leaf, BegripRef)]
 
 
 class Actie(_Node):
@@ -221,6 +290,18 @@ class ActieDefinitie(_Node):
     )
 
 
+class Vervalt(_Node):
+    """An invariant of an earlier version that this version removes or weakens, on purpose.
+
+    ``check --against REV`` reports a removed or weakened invariant (MC601) unless the new
+    version says so here: a promise about children's safety never disappears silently.
+    """
+
+    invariant: str = Field(pattern=ID_PATTERN, description="Het id van de invariant die vervalt of verzwakt.")
+    reden: str = Field(min_length=1, description="Waarom: wat de bron nu zegt, of waar het nu geregeld is.")
+    bron: str | None = Field(default=None, description="De bron van de wijziging.")
+
+
 class RulesetFile(_Node):
     """One ruleset file."""
 
@@ -243,3 +324,7 @@ class RulesetFile(_Node):
     )
     regels: list[Regel] = Field(default_factory=list)
     invarianten: list[Invariant] = Field(default_factory=list)
+    vervalt: list[Vervalt] = Field(
+        default_factory=list,
+        description="Invarianten van een vorige versie die deze versie bewust laat vervallen of verzwakt.",
+    )

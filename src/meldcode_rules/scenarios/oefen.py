@@ -1,7 +1,10 @@
 """Training mode: the trainee answers the afwegingsvragen for a case, the ruleset gives feedback.
 
 An exercise is a case file (its leading comment lines are the story) or a
-scenario file (``scenarios: [{naam, gegeven, ...}]``, or one ``gegeven:``).
+scenario file (``scenarios: [{naam, omschrijving, gegeven, ...}]``, or one ``gegeven:``).
+Nothing that gives the answer away is shown before the questions: not the ``# verwacht:``
+or ``# Meldcode:`` lines of a case file, not a scenario's ``naam`` or ``bron`` (they often
+name the meldnorm); those are shown after the last answer, with the score.
 The trainee sees the story and every fact except the answers to the
 afwegingsvragen, and answers those in the order of the afwegingskader
 (ja / nee / weet niet). Each answer is compared with the case, and the
@@ -23,7 +26,7 @@ from typing import Any
 from meldcode_rules.api import evaluate, parse_case
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import CaseError
+from meldcode_rules.diagnostics import CaseError, Code, case_problem
 from meldcode_rules.explain.render import takken
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import read_yaml
@@ -52,6 +55,12 @@ class Oefening:
     verhaal: str
     case: Case
     sector: str | None
+    #: where the exercise comes from (a scenario's ``bron``): shown after the answers
+    bron: str = ""
+
+
+#: comment lines of a case file that begin what the story must not tell (the answer)
+_ANTWOORD_REGELS = ("verwacht", "meldcode:", "sector:", "bron:")
 
 
 @dataclass(frozen=True)
@@ -84,27 +93,35 @@ def lees_oefeningen(path: Path) -> list[Oefening]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
+        raise CaseError(
+            [case_problem(Code.MV001, f"kan het bestand niet lezen: {error.strerror}", source)], source
+        ) from None
     data = _plain(read_yaml(text, source)[0])
     if not isinstance(data, dict):
-        raise CaseError(["een oefening is een casus of een scenariobestand (een YAML-object)"], source)
+        message = "een oefening is een casus of een scenariobestand (een YAML-object)"
+        raise CaseError([case_problem(Code.MV004, message, source)], source)
     if "scenarios" in data or "gegeven" in data:
         sector = data.get("sector")
         items = data.get("scenarios") or [data]
         oefeningen = []
         for i, item in enumerate(items, start=1):
             if not isinstance(item, dict) or not isinstance(item.get("gegeven"), dict):
-                raise CaseError([f"scenario {i}: `gegeven` ontbreekt of is geen object"], source)
-            verhaal = "\n".join(str(item[k]) for k in ("omschrijving", "bron") if item.get(k))
+                message = f"scenario {i}: `gegeven` ontbreekt of is geen object"
+                raise CaseError([case_problem(Code.MV004, message, source)], source)
+            verhaal = str(item.get("omschrijving") or "")
             case = parse_case(item["gegeven"], f"{source}, scenario {i}")
-            oefeningen.append(Oefening(str(item.get("naam", f"scenario {i}")), verhaal, case, case.sector or sector))
+            naam = str(item.get("naam", f"scenario {i}"))
+            oefeningen.append(Oefening(naam, verhaal, case, case.sector or sector, str(item.get("bron") or "")))
         return oefeningen
     verhaal = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
+        body = line.lstrip("#").strip()
+        if body.lower().startswith(_ANTWOORD_REGELS):
+            break  # from here on the comment explains the answer
         if "yaml-language-server" not in line:
-            verhaal.append(line.lstrip("#").strip())
+            verhaal.append(body)
     case = parse_case(data, source)
     return [Oefening(path.stem, "\n".join(verhaal).strip(), case, case.sector)]
 
@@ -174,9 +191,13 @@ def oefen(
     vraag: Callable[[str], str],
     zeg: Callable[[str], None],
     ruleset: CompiledRuleset | None = None,
+    nummer: int | None = None,
 ) -> Score:
-    """Run one exercise: ask with ``vraag`` (returns ja/nee/weet niet), tell with ``zeg``."""
-    zeg(f"Oefening: {oefening.naam}")
+    """Run one exercise: ask with ``vraag`` (returns ja/nee/weet niet), tell with ``zeg``.
+
+    The exercise's name and source are told only after the last answer: they give it away.
+    """
+    zeg(f"Oefening {nummer}" if nummer else "Oefening")
     if oefening.verhaal:
         zeg(oefening.verhaal)
     zeg("Wat er bekend is:")
@@ -197,5 +218,6 @@ def oefen(
     zeg(f"Volgens de ruleset: melden {oordeel.melden}, besluit {oordeel.besluit}, stap {oordeel.stap}.")
     for actie in oordeel.acties[:5]:
         zeg(f"  - {actie.tekst}" + (f" [{actie.termijn}]" if actie.termijn else ""))
+    zeg(f"Dit was: {oefening.naam}" + (f" (bron: {oefening.bron})" if oefening.bron else ""))
     zeg(f"Score: {goed} van {len(te_stellen)} goed.")
     return Score(goed, len(te_stellen), oordeel)

@@ -31,12 +31,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from meldcode_rules.api import evaluate
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import Diagnostic, Location, MeldcodeError, RulesetError, nearest
+from meldcode_rules.diagnostics import Code, Diagnostic, Location, MeldcodeError, RulesetError, ScenarioError, nearest
+from meldcode_rules.engines import ENGINES, durable_available
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics, yaml_files
 from meldcode_rules.load.ruleset import Besluit, Melden
+from meldcode_rules.sectors.registry import case_model_for, compile_from, compiled_for
 
 # ---------------------------------------------------------------- the format
 
@@ -62,6 +65,9 @@ class Scenario(_Strict):
 
     naam: str = Field(min_length=1, description="Een korte, unieke naam binnen het bestand.")
     bron: str = Field(min_length=1, description="De bron waar dit scenario op rust (verplicht).")
+    omschrijving: str | None = Field(
+        default=None, description="Het verhaal van de casus, zoals `oefen` het de cursist vertelt."
+    )
     gegeven: dict[str, Any] = Field(default_factory=dict, description="De casus (zie docs/vocabulary.md).")
     verwacht: Verwacht
 
@@ -111,19 +117,8 @@ class ScenarioResult:
         return self.scenario.naam
 
 
-class ScenarioError(RulesetError):
-    """One or more problems in scenario files; ``diagnostics`` holds all of them."""
-
-    def render(self) -> str:
-        count = len(self.diagnostics)
-        head = f"{count} {'fout' if count == 1 else 'fouten'} in de scenario's:"
-        return "\n".join([head, *(d.render() for d in self.diagnostics)])
-
-
 def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> CompiledRuleset:
     """The compiled ruleset scenarios of ``sector`` run against: installed, or from ``rulesets`` paths."""
-    from meldcode_rules.sectors.registry import compiled_for
-
     if rulesets is None:
         return compiled_for(sector)
     return _compiled_from(tuple(Path(p).resolve() for p in rulesets), sector)
@@ -131,8 +126,6 @@ def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> C
 
 @functools.cache
 def _compiled_from(rulesets: tuple[Path, ...], sector: str | None) -> CompiledRuleset:
-    from meldcode_rules.sectors.registry import compile_from
-
     return compile_from(list(rulesets), sector)
 
 
@@ -142,7 +135,7 @@ def load_scenarios(paths: Iterable[Path], *, rulesets: Sequence[Path] | None = N
     problems: list[Diagnostic] = []
     files = yaml_files(paths)
     if not files:
-        raise ScenarioError([Diagnostic("MR050", "geen scenariobestanden gevonden (*.yaml)", Location("<paden>"))])
+        raise ScenarioError([Diagnostic(Code.MR050, "geen scenariobestanden gevonden (*.yaml)", Location("<paden>"))])
     for file in files:
         loaded.extend(_load_file(file, problems, rulesets))
     if problems:
@@ -151,16 +144,14 @@ def load_scenarios(paths: Iterable[Path], *, rulesets: Sequence[Path] | None = N
 
 
 def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] | None) -> list[LoadedScenario]:
-    from meldcode_rules.sectors.registry import case_model_for
-
     file = str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        problems.append(Diagnostic("MR050", f"kan het bestand niet lezen: {error.strerror}", Location(file)))
+        problems.append(Diagnostic(Code.MR050, f"kan het bestand niet lezen: {error.strerror}", Location(file)))
         return []
     except UnicodeDecodeError:
-        problems.append(Diagnostic("MR050", "het bestand is geen UTF-8-tekst", Location(file)))
+        problems.append(Diagnostic(Code.MR050, "het bestand is geen UTF-8-tekst", Location(file)))
         return []
     try:
         data, source = read_yaml(text, file)
@@ -169,14 +160,14 @@ def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] 
         return []
     if not isinstance(data, dict):
         problems.append(
-            Diagnostic("MR050", "een scenariobestand is een YAML-blok met `scenarios:`", Location(file, 1, 1))
+            Diagnostic(Code.MR050, "een scenariobestand is een YAML-blok met `scenarios:`", Location(file, 1, 1))
         )
         return []
     try:
         ScenarioFile.model_validate(data)
     except ValidationError as error:
         problems.extend(
-            Diagnostic("MR050", d.message, d.location, d.suggestion)
+            Diagnostic(Code.MR050, d.message, d.location, d.suggestion)
             for d in schema_diagnostics(error, data, source, ScenarioFile)
         )
     sector = data.get("sector")
@@ -190,7 +181,7 @@ def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] 
         problems.extend(error.diagnostics)
         return []
     except MeldcodeError as error:
-        problems.append(Diagnostic("MR053", str(error), source.locate(("sector",))))
+        problems.append(Diagnostic(Code.MR053, str(error), source.locate(("sector",))))
         return []
 
     out: list[LoadedScenario] = []
@@ -207,7 +198,7 @@ def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] 
         if scenario.naam in names:
             problems.append(
                 Diagnostic(
-                    "MR054",
+                    Code.MR054,
                     f"de naam `{scenario.naam}` komt al voor in dit bestand ({names[scenario.naam]})",
                     source.locate((*path_, "naam")),
                 )
@@ -232,7 +223,7 @@ def _check_case(
     if "sector" in given and given["sector"] != sector:
         problems.append(
             Diagnostic(
-                "MR051",
+                Code.MR051,
                 "`gegeven.sector` wijkt af van de `sector` van het bestand; laat hem weg",
                 source.locate((*path, "gegeven", "sector")),
             )
@@ -248,13 +239,15 @@ def _check_case(
             name = ".".join(str(p) for p in loc)
             if item["type"] == "extra_forbidden":
                 options = _field_names(case_model, loc[:-1])
-                problems.append(Diagnostic("MR051", f"onbekend feit `{name}`", where, nearest(str(loc[-1]), options)))
+                problems.append(
+                    Diagnostic(Code.MR051, f"onbekend feit `{name}`", where, nearest(str(loc[-1]), options))
+                )
             elif item["type"] in ("enum", "literal_error"):
                 expected = item.get("ctx", {}).get("expected", "")
                 # The value itself is not repeated: case data can be sensitive.
-                problems.append(Diagnostic("MR051", f"`{name}`: ongeldige waarde; toegestaan: {expected}", where))
+                problems.append(Diagnostic(Code.MR051, f"`{name}`: ongeldige waarde; toegestaan: {expected}", where))
             else:
-                problems.append(Diagnostic("MR051", f"`{name}`: {item['msg']}", where))
+                problems.append(Diagnostic(Code.MR051, f"`{name}`: {item['msg']}", where))
         return None
 
 
@@ -276,7 +269,7 @@ def _check_expectation(
             if code not in compiled.acties:
                 problems.append(
                     Diagnostic(
-                        "MR052",
+                        Code.MR052,
                         f"onbekende actiecode `{code}` voor ruleset `{compiled.id}`",
                         source.locate((*path, key, i)),
                         nearest(code, compiled.acties),
@@ -286,7 +279,7 @@ def _check_expectation(
         if fact not in compiled.catalog:
             problems.append(
                 Diagnostic(
-                    "MR052",
+                    Code.MR052,
                     f"onbekend feit `{fact}` in `open_vragen`",
                     source.locate((*path, "open_vragen", i)),
                     nearest(fact, compiled.catalog.paths),
@@ -296,7 +289,7 @@ def _check_expectation(
         if rule_id not in rule_ids:
             problems.append(
                 Diagnostic(
-                    "MR052",
+                    Code.MR052,
                     f"onbekende regel `{rule_id}` in ruleset `{compiled.id}`",
                     source.locate((*path, "regels", i)),
                     nearest(rule_id, rule_ids),
@@ -306,7 +299,7 @@ def _check_expectation(
     if both:
         problems.append(
             Diagnostic(
-                "MR052",
+                Code.MR052,
                 "een actie staat zowel onder `acties` als onder `geen_acties`: " + ", ".join(sorted(both)),
                 source.locate((*path, "geen_acties")),
             )
@@ -314,15 +307,11 @@ def _check_expectation(
 
 
 def available_engines() -> list[str]:
-    from meldcode_rules.engines import ENGINES, durable_available
-
     return [e for e in ENGINES if e != "durable" or durable_available()]
 
 
 def run_scenarios(loaded: Sequence[LoadedScenario], *, engines: Sequence[str] | None = None) -> list[ScenarioResult]:
     """Evaluate every scenario with every engine (default: every engine that runs here)."""
-    from meldcode_rules.api import evaluate
-
     results: list[ScenarioResult] = []
     for engine in engines or available_engines():
         for item in loaded:

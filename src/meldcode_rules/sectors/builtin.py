@@ -27,17 +27,15 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules._version import __version__
+from meldcode_rules.diagnostics import SectorError
+from meldcode_rules.resources import shipped_dir
 
 #: The entry-point group sector packages declare.
 ENTRY_POINT_GROUP = "meldcode_rules.sectors"
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 #: The distribution that ships the built-in sectors.
 BUILTIN_DISTRIBUTION = "meldcode-rules"
-
-
-class SectorError(MeldcodeError):
-    """A sector package that cannot be used (bad descriptor, duplicate name, ...)."""
 
 
 @dataclass(frozen=True)
@@ -93,17 +91,14 @@ BUILTIN_SECTORS: tuple[tuple[str, str, str], ...] = (
 
 
 def _builtin(name: str) -> Sector:
-    from meldcode_rules import __version__
-    from meldcode_rules.sectors.registry import builtin_ruleset_dir, builtin_scenario_dir
-
     titel, bron = next((t, b) for n, t, b in BUILTIN_SECTORS if n == name)
-    scenarios = builtin_scenario_dir() / name
+    scenarios = shipped_dir("scenarios") / name
     return Sector(
         name=name,
         titel=titel,
         versie=__version__,
         bron=bron,
-        rulesets=(builtin_ruleset_dir() / f"{name}.yaml",),
+        rulesets=(shipped_dir("rulesets") / f"{name}.yaml",),
         scenarios=(scenarios,) if scenarios.is_dir() else (),
         distributie=BUILTIN_DISTRIBUTION,
     )

@@ -22,8 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from meldcode_rules.caches import clear_all
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import Case
-from meldcode_rules.compiler.compile import CompiledRuleset, check_and_compile
-from meldcode_rules.diagnostics import Diagnostic, Location, MeldcodeError, RulesetError, nearest
+from meldcode_rules.compiler.compile import BASISMODEL, CompiledRuleset, SectorRulesets, check_and_compile
+from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, SectorError, UnknownSector
 from meldcode_rules.load.loader import LoadedRuleset, load_ruleset_file, yaml_files
 from meldcode_rules.resources import shipped_dir
 from meldcode_rules.sectors.builtin import (
@@ -31,22 +31,8 @@ from meldcode_rules.sectors.builtin import (
     BUILTIN_SECTORS,
     ENTRY_POINT_GROUP,
     Sector,
-    SectorError,
     _builtin,
 )
-
-BASISMODEL = "basismodel"
-
-
-class UnknownSector(MeldcodeError):
-    def __init__(self, sector: str, known: Iterable[str]) -> None:
-        known = sorted(known)
-        hint = nearest(sector, known)
-        message = f"onbekende sector `{sector}`; bekend: {', '.join(known)}"
-        if hint:
-            message += f" (bedoelde u `{hint}`?)"
-        super().__init__(message)
-        self.sector = sector
 
 
 def builtin_ruleset_dir() -> Path:
@@ -76,7 +62,9 @@ def load_all(paths: Iterable[Path]) -> list[LoadedRuleset]:
         except RulesetError as error:
             problems.extend(error.diagnostics)
         except OSError as error:
-            problems.append(Diagnostic("MR001", f"kan het bestand niet lezen: {error.strerror}", Location(str(file))))
+            problems.append(
+                Diagnostic(Code.MR001, f"kan het bestand niet lezen: {error.strerror}", Location(str(file)))
+            )
     if problems:
         raise RulesetError(problems)
     return loaded
@@ -227,52 +215,13 @@ def compile_sector(sector: Sector, case_model: type[Case] | None = None) -> Comp
     """
     basis = load_all([basismodel_file()])
     own = load_all(sector.rulesets)
-    problems: list[Diagnostic] = []
-    tops = [item for item in own if item.model.sector == sector.name]
-    for item in own:
-        if item.model.sector not in (None, sector.name):
-            problems.append(
-                Diagnostic(
-                    "MR042",
-                    f"ruleset `{item.model.id}` hoort bij sector `{item.model.sector}`, maar staat in het pakket "
-                    f"van sector `{sector.name}`",
-                    item.source.locate(("sector",)),
-                )
-            )
-    if len(tops) != 1:
-        where = Location(str(ruleset_files(sector.rulesets)[0])) if sector.rulesets else Location("<sector>")
-        problems.append(
-            Diagnostic(
-                "MR042",
-                f"sector `{sector.name}` heeft {len(tops)} rulesets met `sector: {sector.name}`; verwacht precies één",
-                tops[1].source.locate(("sector",)) if len(tops) > 1 else where,
-            )
-        )
-    loaded = [*basis, *own]
-    by_id = {item.model.id: item for item in loaded}
-    for item in tops:
-        if not _extends_basismodel(item.model.id, by_id, set()):
-            problems.append(
-                Diagnostic(
-                    "MR041",
-                    f"ruleset `{item.model.id}` breidt het basismodel niet uit; een sector kan het basismodel "
-                    "alleen aanvullen, nooit vervangen",
-                    item.source.locate(("breidt_uit",)) if item.model.breidt_uit else item.source.locate(("id",)),
-                    details=("zet `breidt_uit: [basismodel]` bovenaan de ruleset",),
-                )
-            )
-    if problems:
-        raise RulesetError(problems)
-    return check_and_compile(loaded, tops[0].model.id, catalog_for(case_model or case_model_of(sector)))
-
-
-def _extends_basismodel(ruleset_id: str, by_id: dict[str, LoadedRuleset], seen: set[str]) -> bool:
-    if ruleset_id == BASISMODEL:
-        return True
-    if ruleset_id in seen or ruleset_id not in by_id:
-        return False
-    seen.add(ruleset_id)
-    return any(_extends_basismodel(parent, by_id, seen) for parent in by_id[ruleset_id].model.breidt_uit)
+    where = Location(str(ruleset_files(sector.rulesets)[0])) if sector.rulesets else Location("<sector>")
+    return check_and_compile(
+        [*basis, *own],
+        None,
+        catalog_for(case_model or case_model_of(sector)),
+        sector=SectorRulesets(sector.name, tuple(own), where),
+    )
 
 
 _lock = threading.RLock()

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import click
 
+from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.explain import render
+from meldcode_rules.sectors.registry import compile_from, compiled_for
 
 
 def load_ruleset(sector: str | None, paths: tuple[Path, ...]) -> CompiledRuleset:
     """The compiled ruleset for the options ``--sector`` and ``--ruleset`` (shared by the commands)."""
-    from meldcode_rules.sectors.registry import compile_from, compiled_for
-
     return compile_from(list(paths), sector) if paths else compiled_for(sector)
 
 
@@ -32,8 +32,6 @@ def load_ruleset(sector: str | None, paths: tuple[Path, ...]) -> CompiledRuleset
 @click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Schrijf naar dit bestand.")
 def render_command(sector: str | None, paths: tuple[Path, ...], fmt: render.Format, out: Path | None) -> None:
     """Teken het afwegingskader, de stappen en de beslistabel van een ruleset."""
-    from meldcode_rules.cli.commands.exits import report_error
-
     try:
         text = render.render(load_ruleset(sector, paths), fmt)
     except MeldcodeError as error:

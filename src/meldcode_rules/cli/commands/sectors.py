@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -46,12 +47,17 @@ def sectors_command(fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps({"sectors": rows, "problemen": problems}, indent=2, ensure_ascii=False))
     else:
+        # Names are never broken mid-word at 80 columns: they do not wrap, and the ruleset
+        # files are shown by name (the JSON output has the full paths).
         table = Table(title="Geïnstalleerde sectors", show_lines=False)
-        for column in ("sector", "versie", "herkomst", "status", "rulesets"):
-            table.add_column(column, overflow="fold")
+        table.add_column("sector (rulesets)", no_wrap=True)
+        table.add_column("versie", no_wrap=True)
+        table.add_column("herkomst")
+        table.add_column("status", no_wrap=True)
         for row in rows:
             status = "ok" if row["bruikbaar"] else "[red]geweigerd[/]"
-            table.add_row(row["naam"], row["versie"], row["herkomst"], status, "\n".join(row["rulesets"]))
+            files = "".join(f"\n  [dim]{Path(p).name}[/]" for p in row["rulesets"])
+            table.add_row(row["naam"] + files, row["versie"], row["herkomst"], status)
         console = Console(highlight=False, soft_wrap=True)
         console.print(table)
         for name, problem in problems.items():
