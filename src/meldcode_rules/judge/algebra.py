@@ -51,6 +51,7 @@ from meldcode_rules.caches import lru
 from meldcode_rules.compiler.compile import CompiledRule
 from meldcode_rules.load.ruleset import BESLUIT_ORDE, TERMIJN_PATTERN
 
+_VERDER = BESLUIT_ORDE.index("verder_met_stappen")
 #: A set of cases: a bitmask over a space; for one case, 1 or 0.
 Cases = int
 STAPPEN = (1, 2, 3, 4, 5)
@@ -285,9 +286,11 @@ class Combination:
         """Where ``rule_id``, if it also fired, would change melden, besluit or an action."""
         return self._verandert(_Now(self, fired, melden), rule_id)
 
-    def _verandert(self, now: _Now, rule_id: str) -> Cases:
+    def _verandert(self, now: _Now, rule_id: str, within: Cases | None = None) -> Cases:
+        """As :meth:`verandert`; stops early once every case of ``within`` is known to change."""
         dan = self._regel[rule_id].dan
         per_value = now.melden.per_value
+        within = now.fired.everything if within is None else within
         out = 0
         if dan.melden == "ja":
             out |= ~per_value["ja"]
@@ -295,23 +298,28 @@ class Combination:
             out |= per_value["nee"]
         elif dan.melden == "nee":
             out |= now.melden.vangnet  # it would settle what only the safety net answered
-        if dan.besluit is not None:
+        for actie in dan.acties:
+            if out & within == within:
+                return within
+            out |= ~now.present.get(actie.code, 0)  # an action the case does not have yet
+        if dan.besluit is not None and out & within != within:
             rank = BESLUIT_ORDE.index(dan.besluit)
             for lower in BESLUIT_ORDE[:rank]:
                 out |= now.besluit[lower]
-            if rank < BESLUIT_ORDE.index("verder_met_stappen"):
+            if rank < _VERDER:
                 # melden nee with no besluit concluded reads verder_met_stappen; any
                 # concluded besluit replaces it.
                 out |= now.besluit["verder_met_stappen"] & per_value["nee"] & ~now.any_concluded
         for actie in dan.acties:
-            out |= ~now.present.get(actie.code, 0)  # an action the case does not have yet
+            if out & within == within:
+                return within
             places = self._keuze_plaats[actie.code]
             mine = places[rule_id]
             for other, theirs, cases in now.chosen.get(actie.code, ()):
                 # its text would win over the chosen one, and it reads otherwise
                 if places[other] > mine and (theirs.tekst, theirs.termijn) != (actie.tekst, actie.termijn):
                     out |= cases
-        return out & now.fired.everything
+        return out & within
 
     def vraag_kandidaten(self, fired: RuleCases, melden: MeldenCases) -> dict[str, tuple[tuple[str, Cases], ...]]:
         """Per fact, (rule, where the rule makes it a question) for each rule that can.
@@ -332,7 +340,7 @@ class Combination:
                 possible &= ~zeker.get(rule_id, 0)
             if possible and facts:
                 now = now or _Now(self, fired, melden)
-                cases = possible & self._verandert(now, rule_id)
+                cases = self._verandert(now, rule_id, possible)
                 if cases:
                     for fact in facts:
                         wanted.setdefault(fact, []).append((rule_id, cases))
