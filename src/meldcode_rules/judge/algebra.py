@@ -284,9 +284,9 @@ class Combination:
 
     def verandert(self, fired: RuleCases, melden: MeldenCases, rule_id: str) -> Cases:
         """Where ``rule_id``, if it also fired, would change melden, besluit or an action."""
-        return self._verandert(_Now(self, fired, melden), rule_id)
+        return self._verandert(Stand(self, fired, melden), rule_id)
 
-    def _verandert(self, now: _Now, rule_id: str, within: Cases | None = None) -> Cases:
+    def _verandert(self, now: Stand, rule_id: str, within: Cases | None = None) -> Cases:
         """As :meth:`verandert`; stops early once every case of ``within`` is known to change."""
         dan = self._regel[rule_id].dan
         per_value = now.melden.per_value
@@ -321,7 +321,13 @@ class Combination:
                     out |= cases
         return out & within
 
-    def vraag_kandidaten(self, fired: RuleCases, melden: MeldenCases) -> dict[str, tuple[tuple[str, Cases], ...]]:
+    def stand(self, fired: RuleCases, melden: MeldenCases) -> Stand:
+        """The judgement's besluit and actions as they stand (built once, read by several parts)."""
+        return Stand(self, fired, melden)
+
+    def vraag_kandidaten(
+        self, fired: RuleCases, melden: MeldenCases, stand: Stand | None = None
+    ) -> dict[str, tuple[tuple[str, Cases], ...]]:
         """Per fact, (rule, where the rule makes it a question) for each rule that can.
 
         The fact is asked where it is still unknown; a fact that is not tri-state (a
@@ -332,14 +338,14 @@ class Combination:
         first holds. Rules that make the fact a question nowhere are left out.
         """
         zeker, mogelijk = fired.zeker, fired.mogelijk
-        now: _Now | None = None
+        now = stand
         wanted: dict[str, list[tuple[str, Cases]]] = {}
         for rule_id, facts in self._vraagregels.items():
             possible = mogelijk.get(rule_id, 0)
             if possible and facts:
                 possible &= ~zeker.get(rule_id, 0)
             if possible and facts:
-                now = now or _Now(self, fired, melden)
+                now = now or Stand(self, fired, melden)
                 cases = self._verandert(now, rule_id, possible)
                 if cases:
                     for fact in facts:
@@ -352,8 +358,8 @@ class Combination:
         return {fact: tuple(by_rule) for fact, by_rule in wanted.items()}
 
 
-class _Now:
-    """The judgement as it stands, for asking what one more rule would change (built once)."""
+class Stand:
+    """The judgement as it stands (besluit, actions), for asking what one more rule would change."""
 
     def __init__(self, combination: Combination, fired: RuleCases, melden: MeldenCases) -> None:
         self.fired = fired

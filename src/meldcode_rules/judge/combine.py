@@ -18,7 +18,7 @@ from typing import Any
 from meldcode_rules.caches import LRU, lru
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
 from meldcode_rules.engines.protocol import Fired  # what engines answer; re-exported for older imports
-from meldcode_rules.judge.algebra import Combination, MeldenCases, RuleCases, actie_volgorde, the_value
+from meldcode_rules.judge.algebra import Combination, MeldenCases, RuleCases, Stand, actie_volgorde, the_value
 from meldcode_rules.judge.judgement import (
     Actie,
     Judgement,
@@ -155,22 +155,25 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
     one = RuleCases.one_case(fired.zeker, fired.mogelijk)
     melden_cases = combination.melden(one)
     melden: Melden = the_value(melden_cases.per_value)
+    stand = combination.stand(one, melden_cases)
     redenering = [plan.reasons[r] for r in sorted(fired.zeker, key=plan.combination.plaats.__getitem__)]
     if melden_cases.vangnet:
         redenering.append(GEEN_REGEL)
     return _Skeleton(
         fields={
             "melden": melden,
-            "besluit": the_value(combination.besluit(one, melden_cases)),
+            "besluit": the_value(stand.besluit),
             "stap": the_value(combination.stap(one)),
             "vastleggen": _vastleggen(plan, one),
             "redenering": tuple(redenering),
             "ruleset": plan.rulesets,
             "sector": plan.compiled.sector,
         },
-        acties=tuple((code, actie.tekst, actie.termijn, regels) for code, actie, regels in _acties(plan, one)),
+        acties=tuple(
+            (code, actie.tekst, actie.termijn, regels) for code, actie, regels in _acties(plan, one, stand.chosen)
+        ),
         vragen=tuple(
-            (plan.open_vraag(fact, regels), plan.key[fact]) for fact, regels in _vragen(plan, one, melden_cases)
+            (plan.open_vraag(fact, regels), plan.key[fact]) for fact, regels in _vragen(plan, one, melden_cases, stand)
         ),
     )
 
@@ -192,12 +195,14 @@ def judge(
     )
 
 
-def _acties(plan: _Plan, one: RuleCases) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
+def _acties(
+    plan: _Plan, one: RuleCases, chosen: dict[str, tuple[tuple[str, Any, int], ...]]
+) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
     """The actions of one case: (code, the chosen action, the rules asking it), in order."""
     combination = plan.combination
     zeker = one.zeker
     found = []
-    for code, choices in combination.actie_keuze(one).items():
+    for code, choices in chosen.items():
         # On one case a code has exactly one chosen text: the first (and only) entry.
         chosen = choices[0][1]
         regels = tuple(rule_id for rule_id, _actie in combination.acties[code] if zeker.get(rule_id))
@@ -220,10 +225,10 @@ def _vastleggen(plan: _Plan, one: RuleCases) -> tuple[Vastlegging, ...]:
     return tuple(plan.vastlegging(tekst, regels) for _place, tekst, regels in found)
 
 
-def _vragen(plan: _Plan, one: RuleCases, melden: MeldenCases) -> list[tuple[str, tuple[str, ...]]]:
+def _vragen(plan: _Plan, one: RuleCases, melden: MeldenCases, stand: Stand) -> list[tuple[str, tuple[str, ...]]]:
     """Facts that become open questions when they are still onbekend, in meldcode order."""
     found = []
-    for fact, by_rule in plan.combination.vraag_kandidaten(one, melden).items():
+    for fact, by_rule in plan.combination.vraag_kandidaten(one, melden, stand).items():
         found.append((fact, tuple(dict.fromkeys(rule_id for rule_id, _cases in by_rule))))
     found.sort(key=lambda item: plan.order[item[0]])
     return found
