@@ -55,6 +55,8 @@ def generated_cases(sector: str | None, count: int, seed: int = SEED) -> list[di
         if sector is not None:
             case["sector"] = sector
         for spec in catalog:
+            if spec.path.split(".")[0] not in catalog.model.model_fields:
+                continue  # derived from a dossier's dates (tijd.*): not a case field
             if rng.random() < 0.3:
                 continue  # left out: onbekend, or empty
             if spec.kind == "tri":

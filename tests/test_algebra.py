@@ -17,6 +17,7 @@ import pytest
 from meldcode_rules.check.context import evaluate_flat, space_for
 from meldcode_rules.check.semantics import fire
 from meldcode_rules.check.space import flat_case
+from meldcode_rules.judge import combine
 from meldcode_rules.judge.algebra import Combination, RuleCases, actie_volgorde, termijn_uren, the_value
 from meldcode_rules.sectors.registry import compiled_for
 
@@ -33,7 +34,7 @@ def test_the_space_and_the_single_case_judgement_agree(sector: str | None) -> No
     rules = compiled.rules
     space = space_for(compiled, rules)
     fired = fire(space, rules)
-    combination = Combination(rules, {s.path for s in compiled.catalog if s.later_beantwoord})
+    combination = combine._plan(compiled).combination  # the one combine judges with
     melden = combination.melden(fired)
     besluit = combination.besluit(fired, melden)
     stap = combination.stap(fired)

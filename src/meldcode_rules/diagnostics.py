@@ -60,6 +60,11 @@ class Code(StrEnum):
     MR040 = "MR040", "check", "een uitbreiding concludeert `melden: nee`: zij mag melden nooit verlagen"
     MR041 = "MR041", "sector", "de ruleset van een sector breidt het basismodel niet uit"
     MR042 = "MR042", "sector", "een sectorpakket met een ruleset voor een andere sector, of niet precies één eigen"
+    # time rules, `tijdregels:` (compiler/tijdregels.py)
+    MR060 = "MR060", "check", "het feit van een tijdregel bestaat al (een andere tijdregel of een casusfeit)"
+    MR061 = "MR061", "check", "een tijdregel noemt een onbekende soort gebeurtenis"
+    MR062 = "MR062", "check", "een tijdregel noemt een veld of waarde die de gebeurtenis niet heeft"
+    MR063 = "MR063", "check", "een tijdregel mist wat zijn `toets` nodig heeft"
     # scenario files (scenarios/scenarios.py)
     MR050 = "MR050", "scenario", "het scenariobestand is niet te lezen of past niet in het formaat"
     MR051 = "MR051", "scenario", "`gegeven` is geen geldige casus voor de sector"

@@ -74,7 +74,11 @@ class _Plan:
             for i in compiled.rulesets
         )
         catalog = compiled.catalog
-        self.combination = Combination(compiled.rules, {spec.path for spec in catalog if spec.later_beantwoord})
+        # Not asked: facts answered later by design, and facts a dossier derives from its dates
+        # (tijd.*), which are no field of the case and no question anyone can answer.
+        fields = catalog.model.model_fields
+        unaskable = {s.path for s in catalog if s.later_beantwoord or s.path.split(".")[0] not in fields}
+        self.combination = Combination(compiled.rules, unaskable)
         #: the flat key whose ``onbekend`` makes a fact an open question (None: not tri-state, always asked)
         self.key = {spec.path: spec.key() if spec.kind == "tri" else None for spec in catalog}
         self.order = {spec.path: spec.volgorde for spec in catalog}
