@@ -7,6 +7,7 @@ same dict and flatten it to the same facts and date. Declining is always safe
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -15,7 +16,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer, field_validator, model_validator
+from pydantic_core import core_schema
 
 from meldcode_rules.api import evaluate, parse_case
 from meldcode_rules.case.facts import catalog_for
@@ -261,7 +263,9 @@ def test_a_judgement_built_on_the_fast_path_is_a_valid_judgement(name: str, case
     revalidated = Judgement.model_validate(judgement.model_dump())
     assert revalidated == judgement, name
     assert revalidated.model_dump_json() == judgement.model_dump_json()
-    assert judgement.model_fields_set == set(Judgement.model_fields)
+    # built by plain validation: every field the judgement sets, and the defaults for the rest
+    assert judgement.model_fields_set <= set(Judgement.model_fields)
+    assert set(judgement.model_dump()) == set(Judgement.model_fields)
     with pytest.raises(ValidationError):
         judgement.melden = "nee"  # type: ignore[misc]
     # and it does not share mutable state with the next judgement of the same kind
@@ -269,3 +273,74 @@ def test_a_judgement_built_on_the_fast_path_is_a_valid_judgement(name: str, case
     assert again == judgement
     assert again.model_fields_set is not judgement.model_fields_set
     assert again.__dict__ is not judgement.__dict__
+
+
+# ------------------------------------------------------------- the pydantic internals the reader reads
+# flat_reader._require_plain_model is the one place that reads pydantic beyond its public API.
+# These tests fail when pydantic changes what it reads, before a case is ever misread.
+
+
+def _validated_by(**namespace: Any) -> type[BaseModel]:
+    namespace["model_config"] = ConfigDict(extra="forbid", frozen=True)
+    namespace["__annotations__"] = {"gemeld": TriState}
+    namespace["gemeld"] = Field(default=Tri.onbekend, json_schema_extra={"vraag": "Gemeld?"})
+    return type("Feiten", (BaseModel,), namespace)
+
+
+def _refuse(*_args: Any) -> Any:
+    raise ValueError("niet toegestaan")
+
+
+def _refuse_value(cls: Any, value: Any) -> Any:
+    return _refuse()
+
+
+def _refuse_self(self: Any) -> Any:
+    return _refuse()
+
+
+def _refuse_wrapped(cls: Any, data: Any, handler: Any) -> Any:
+    return _refuse()
+
+
+def _refuse_after_init(self: Any, context: Any) -> None:
+    _refuse()
+
+
+VALIDATED_MODELS = {
+    "field_validator": lambda: _validated_by(_check=field_validator("gemeld")(classmethod(_refuse_value))),
+    "model_validator before": lambda: _validated_by(_check=model_validator(mode="before")(classmethod(_refuse_value))),
+    "model_validator after": lambda: _validated_by(_check=model_validator(mode="after")(_refuse_self)),
+    "model_validator wrap": lambda: _validated_by(_check=model_validator(mode="wrap")(classmethod(_refuse_wrapped))),
+    "model_post_init": lambda: _validated_by(model_post_init=_refuse_after_init),
+    "own core schema": lambda: _validated_by(
+        __get_pydantic_core_schema__=classmethod(
+            lambda cls, source, handler: core_schema.no_info_after_validator_function(_refuse, handler(source))
+        )
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(VALIDATED_MODELS))
+def test_a_model_with_validation_of_its_own_is_left_to_pydantic(kind: str) -> None:
+    feiten = VALIDATED_MODELS[kind]()
+    with pytest.raises(ValidationError):
+        feiten.model_validate({"gemeld": "ja"})  # pydantic runs the model's own check ...
+    reader = reader_for(catalog_for(_plugin_model(feiten)))
+    assert not reader.supported  # ... so the reader, which cannot, declines every case
+    assert reader.read({"proef": {"gemeld": "ja"}}) is None
+
+
+def test_a_serializer_does_not_stop_the_reader() -> None:
+    feiten = _validated_by(_show=field_serializer("gemeld")(lambda self, value: str(value)))
+    assert reader_for(catalog_for(_plugin_model(feiten))).supported
+
+
+def test_pydantic_still_keeps_the_decorators_where_the_reader_looks() -> None:
+    # Every kind of decorator pydantic knows, as the fields of one dataclass; a kind added
+    # later counts as a validator (the reader declines), a kind removed or renamed fails here.
+    kinds = {f.name for f in dataclasses.fields(_Gecontroleerd.__pydantic_decorators__)}
+    assert {"validators", "field_validators", "root_validators", "model_validators"} <= kinds
+    assert _Gecontroleerd.__pydantic_decorators__.field_validators
+    assert not _Gewoon.__pydantic_decorators__.field_validators
+    assert _Gewoon.__pydantic_post_init__ is None

@@ -22,7 +22,7 @@ PACKAGE = "meldcode_rules"
 
 #: Lowest first. A module may import from its own layer's package or from a lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_version", "resources", "diagnostics", "messages", "limits"),  # foundation: errors as data, shipped files, Dutch
+    ("_version", "resources", "diagnostics", "messages", "limits", "caches"),  # foundation
     ("bronnen",),  # the source legend (data shipped in the package)
     ("load",),  # the ruleset format, the operator table, YAML with positions
     ("case",),  # the case model and its fact catalog

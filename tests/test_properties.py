@@ -203,7 +203,9 @@ def _shuffled_copy(source: Path, target: Path, seed: int) -> None:
     yaml = YAML(typ="rt")
     data = yaml.load(source.read_text(encoding="utf-8"))
     rng = random.Random(seed)
-    for section in ("regels", "begrippen", "acties", "invarianten"):
+    # Not `acties`: the order of the action catalog is meaningful (it breaks ties in the order
+    # of a judgement's actions, after stap, urgency and volgorde; docs/ruleset-format.md).
+    for section in ("regels", "begrippen", "invarianten"):
         items = list(data[section])
         rng.shuffle(items)
         data[section] = items

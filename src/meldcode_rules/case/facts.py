@@ -11,11 +11,11 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass
-from functools import cache
 from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from meldcode_rules.caches import lru
 from meldcode_rules.case.model import Case, Tri
 
 TRI_VALUES: tuple[str, ...] = ("ja", "nee", "onbekend")
@@ -198,7 +198,11 @@ def _walk(model: type[BaseModel], prefix: str, out: list[FactSpec]) -> None:
         )
 
 
-@cache
+#: Case models whose catalogs are kept (a plugin's model is made anew for each compile).
+CATALOGS = 64
+
+
+@lru(CATALOGS)
 def catalog_for(model: type[BaseModel] = Case) -> FactCatalog:
     """The fact catalog of a case model (the basismodel's, or a sector's extension)."""
     specs: list[FactSpec] = []

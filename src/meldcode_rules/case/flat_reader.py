@@ -17,16 +17,17 @@ pydantic accepts the same dict and flattens it to the same facts.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import re
 import types
 import typing
-from functools import cache
 from typing import Any, Literal
 
 import annotated_types
 from pydantic import BaseModel, ValidationError
 
+from meldcode_rules.caches import lru
 from meldcode_rules.case.facts import GEEN, TRI_VALUES, FactCatalog
 from meldcode_rules.case.model import Case, Tri, TriState
 
@@ -79,7 +80,6 @@ class FlatReader:
             self._root: dict[str, _Field] | None = self._node(catalog.model, "")
         except (_Unsupported, ValidationError):
             self._root = None  # this model is left to pydantic entirely
-        self._dates: dict[str, dt.date | None] = {}
 
     @property
     def supported(self) -> bool:
@@ -101,15 +101,7 @@ class FlatReader:
             return value
         if type(value) is not str:
             return _DECLINED
-        # Dates repeat (a case system sends today's date all day): parsed once each.
-        datum = self._dates.get(value, _DECLINED)
-        if datum is _DECLINED:
-            datum = None
-            if _ISO_DATE.match(value):
-                with contextlib.suppress(ValueError):
-                    datum = dt.date.fromisoformat(value)
-            if len(self._dates) < _DATES_LIMIT:
-                self._dates[value] = datum
+        datum = _iso_date(value)
         return _DECLINED if datum is None else datum
 
     def _node(self, model: type[BaseModel], prefix: str) -> dict[str, _Field]:
@@ -163,7 +155,21 @@ class FlatReader:
 
 #: Returned where the reader declines (``None`` is a valid date: none given).
 _DECLINED: Any = object()
-_DATES_LIMIT = 10_000
+#: Distinct date texts kept parsed.
+DATES = 1024
+
+
+@lru(DATES)
+def _iso_date(text: str) -> dt.date | None:
+    """The date an ISO text names, or None (then pydantic decides).
+
+    Dates repeat (a case system sends today's date all day): each is parsed once while
+    it is in use.
+    """
+    if _ISO_DATE.match(text):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text)
+    return None
 
 
 def _read_into(fields: dict[str, _Field], data: dict[Any, Any], flat: dict[str, Any], date: Any) -> Any:
@@ -234,18 +240,31 @@ def _text_bounds(path: str, metadata: list[Any]) -> tuple[int, float]:
     return low, high
 
 
+#: Decorators that do not take part in validating input (output and computed fields only).
+_OUTPUT_DECORATORS = frozenset({"field_serializers", "model_serializers", "computed_fields"})
+
+
 def _require_plain_model(model: type[BaseModel]) -> None:
-    """Refuse models whose validation does more than their field types say."""
+    """Refuse models whose validation does more than their field types say.
+
+    The one place where this project reads pydantic beyond its public API: pydantic has
+    no public way to ask whether a model has validators of its own. It reads the
+    documented class attributes ``__pydantic_decorators__`` (every kind of decorator
+    pydantic knows, as the fields of one dataclass), ``__pydantic_post_init__`` and
+    ``__get_pydantic_core_schema__``. Every decorator kind that is not known to leave
+    input alone counts as a validator, so a kind a later pydantic adds makes the reader
+    decline (safe: pydantic then validates). ``tests/test_flat_reader.py`` fails when
+    pydantic changes these attributes underneath.
+    """
     config = model.model_config
     if not set(config) <= _PLAIN_CONFIG or config.get("extra") != "forbid":
         raise _Unsupported(f"{model.__name__}: model_config")
     decorators = model.__pydantic_decorators__
+    kinds = [f.name for f in dataclasses.fields(decorators)]
     if (
-        decorators.validators
-        or decorators.field_validators
-        or decorators.root_validators
-        or decorators.model_validators
+        any(getattr(decorators, kind) for kind in kinds if kind not in _OUTPUT_DECORATORS)
         or model.__pydantic_post_init__ is not None
+        or model.__get_pydantic_core_schema__.__func__ is not BaseModel.__get_pydantic_core_schema__.__func__  # type: ignore[attr-defined]
     ):
         raise _Unsupported(f"{model.__name__}: validators")
 
@@ -273,7 +292,11 @@ def _str_literal(annotation: Any) -> tuple[str, ...] | None:
     return None
 
 
-@cache
+#: Catalogs (case models) whose readers are kept.
+READERS = 32
+
+
+@lru(READERS)
 def reader_for(catalog: FactCatalog) -> FlatReader:
-    """The reader for a catalog's case model (built once per catalog)."""
+    """The reader for a catalog's case model (built once per catalog while it is in use)."""
     return FlatReader(catalog)

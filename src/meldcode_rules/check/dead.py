@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from meldcode_rules.check.context import besluit_rules, ref, space_for
 from meldcode_rules.check.findings import Finding
-from meldcode_rules.check.semantics import RuleSets, fire, judge, stap, union
+from meldcode_rules.check.semantics import RuleSets, actions, asked, fire, judge, records, stap
 from meldcode_rules.check.space import Space
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
 from meldcode_rules.diagnostics import Code
@@ -67,12 +67,13 @@ def _parts(space: Space, rules: list[CompiledRule], fired: RuleSets, rule: Compi
         parts += list(sets.melden.values()) + list(sets.besluit.values())
     if rule.dan.stap is not None:
         parts += list(stap(space, rules, fired).values())
-    for code in sorted({a.code for a in rule.dan.acties}):
-        parts.append(union([fired.zeker[r.id] for r in rules if code in {a.code for a in r.dan.acties}]))
-    for text in rule.dan.vastleggen:
-        parts.append(union([fired.zeker[r.id] for r in rules if text in r.dan.vastleggen]))
-    for fact in rule.dan.vragen:
-        parts.append(union([fired.zeker[r.id] for r in rules if fact in r.dan.vragen]))
+    codes = sorted({a.code for a in rule.dan.acties})
+    present = actions(space, rules, fired, codes) if codes else {}
+    parts += [present.get(code, 0) for code in codes]
+    texts = records(space, rules, fired, rule.dan.vastleggen) if rule.dan.vastleggen else {}
+    parts += [texts.get(text, 0) for text in rule.dan.vastleggen]
+    facts = asked(space, rules, fired, rule.dan.vragen) if rule.dan.vragen else {}
+    parts += [facts.get(fact, 0) for fact in rule.dan.vragen]
     return parts
 
 

@@ -24,6 +24,7 @@ from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError,
 from meldcode_rules.load.loader import LoadedRuleset, SourceMap
 from meldcode_rules.load.operators import BY_NAME, counterpart, dutch_list, for_kind
 from meldcode_rules.load.ruleset import (
+    ActieDefinitie,
     Alle,
     Begrip,
     BegripRef,
@@ -67,6 +68,7 @@ class Context:
     #: the top ruleset and everything it extends, parents first
     order: list[LoadedRuleset] = field(default_factory=list)
     acties: dict[str, str] = field(default_factory=dict)
+    actiedefinities: dict[str, ActieDefinitie] = field(default_factory=dict)
     begrippen: dict[str, Begrip] = field(default_factory=dict)
     rules: list[CompiledRule] = field(default_factory=list)
     invariants: list[CompiledInvariant] = field(default_factory=list)
@@ -183,6 +185,7 @@ def collect_actions(ctx: Context) -> None:
     for item in ctx.order:
         for definition in item.model.acties:
             ctx.acties.setdefault(definition.code, definition.omschrijving)
+            ctx.actiedefinities.setdefault(definition.code, definition)
 
 
 def collect_begrippen(ctx: Context) -> None:
@@ -404,6 +407,7 @@ def check_and_compile(
         invarianten=tuple(ctx.invariants),
         tijdregels=ctx.tijdregels,
         begrippen=dict(ctx.begrippen),
+        actiedefinities=dict(ctx.actiedefinities),
     )
 
 

@@ -52,6 +52,7 @@ import durable_rules_engine
 from durable.engine import Host
 
 from meldcode_rules import limits
+from meldcode_rules.caches import LRU
 from meldcode_rules.compiler.bounds import DURABLE_MAX_ENTRIES, durable_branches
 from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
 from meldcode_rules.diagnostics import DurableEngineError, DurableTooWide, EngineUnavailable
@@ -67,6 +68,8 @@ _SESSION = "mr"
 _ALWAYS_RULE = "mr_always"
 
 _LOCK = threading.Lock()
+#: Per engine: compiled rulesets whose programs are kept.
+PROGRAMS = 32
 #: durable-rules' result codes for an asserted fact (see ``Ruleset._handle_result``).
 _MATCHED, _NOT_HANDLED = 0, 1
 
@@ -160,13 +163,16 @@ class DurableEngine:
 
     def __init__(self) -> None:
         self._host = _QuietHost()
-        self._programs: dict[int, tuple[CompiledRuleset, _Program]] = {}
+        # A program dropped here stays registered in the host (durable-rules cannot
+        # unregister one) and is found there again by its name if it comes back.
+        self._programs: LRU[int, tuple[CompiledRuleset, _Program]] = LRU(PROGRAMS)
 
     def _program(self, compiled: CompiledRuleset) -> _Program:
-        cached = self._programs.get(id(compiled))
-        if cached is None or cached[0] is not compiled:
-            cached = self._programs[id(compiled)] = (compiled, _Program(self._host, compiled))
-        return cached[1]
+        # By id, holding the ruleset itself: its id cannot be reused while the entry lives.
+        kept = self._programs.get(id(compiled))
+        if kept is None or kept[0] is not compiled:
+            kept = self._programs.put(id(compiled), (compiled, _Program(self._host, compiled)))
+        return kept[1]
 
     def fire(self, compiled: CompiledRuleset, flat: dict[str, Any]) -> Fired:
         names: set[str] = set()

@@ -24,8 +24,9 @@ from itertools import product
 from operator import getitem, or_
 from typing import Any
 
+from meldcode_rules.caches import LRU, lru
 from meldcode_rules.case.facts import FactCatalog
-from meldcode_rules.compiler.compile import And, CompiledRuleset, Expr, Lit
+from meldcode_rules.compiler.compile import And, CompiledRuleset, Expr, Lit, evaluate_expr
 from meldcode_rules.engines.protocol import Fired
 
 Box = dict[str, frozenset[Any]]
@@ -99,14 +100,6 @@ def _inside(box: Box, other: Box) -> bool:
     return all(key in box and box[key] <= allowed for key, allowed in other.items())
 
 
-def _tree(expr: Expr, flat: dict[str, Any]) -> bool:
-    if isinstance(expr, Lit):
-        return (flat[expr.key] == expr.value) == expr.equal
-    if isinstance(expr, And):
-        return all(_tree(item, flat) for item in expr.items)
-    return any(_tree(item, flat) for item in expr.items)
-
-
 class _Program:
     """One ruleset prepared for the reference engine."""
 
@@ -132,7 +125,12 @@ class _Program:
             same = _as_set(certain) == _as_set(possible)
             certain_bit = possible_bit if same else self._run(certain, catalog)
             self.rules.append((rule.id, possible_bit, certain_bit))
-        self._decoded: dict[int, Fired] = {}
+        #: per spare bit: the rule ids it answers (certainly, possibly)
+        self._by_bit: dict[int, tuple[list[str], list[str]]] = {}
+        for rule_id, possible_bit, certain_bit in self.rules:
+            self._by_bit.setdefault(possible_bit, ([], []))[1].append(rule_id)
+            self._by_bit.setdefault(certain_bit, ([], []))[0].append(rule_id)
+        self.decode = lru(DECODED)(self._decode)
         self._keys = tuple(self.violates)
         self._tables = tuple(self.violates.values())
 
@@ -164,37 +162,41 @@ class _Program:
         # Box bits that are not violated hold; a run with any of them carries.
         return ((self.boxes ^ violated) + self.add) & self.carry
 
-    def decode(self, carries: int) -> Fired:
+    def _decode(self, carries: int) -> Fired:
         """The rule ids behind the carried spare bits (a pure function, so it is kept)."""
-        fired = self._decoded.get(carries)
-        if fired is None:
-            zeker = frozenset(rule_id for rule_id, _p, certain in self.rules if carries & certain)
-            mogelijk = frozenset(rule_id for rule_id, possible, _c in self.rules if carries & possible)
-            fired = Fired(zeker, mogelijk)
-            if len(self._decoded) < _DECODED_LIMIT:
-                self._decoded[carries] = fired
-        return fired
+        zeker: list[str] = []
+        mogelijk: list[str] = []
+        while carries:  # one step per carried bit (the rules that fire), not per rule
+            bit = carries & -carries
+            certain, possible = self._by_bit[bit]
+            zeker += certain
+            mogelijk += possible
+            carries ^= bit
+        return Fired(frozenset(zeker), frozenset(mogelijk))
 
 
 def _as_set(boxes: list[Box]) -> set[frozenset[tuple[str, frozenset[Any]]]]:
     return {frozenset(box.items()) for box in boxes}
 
 
-#: Bounds the decoded-results cache; each entry is one combination of fired rules.
-_DECODED_LIMIT = 20_000
+#: Per ruleset: decoded results kept, each one combination of fired rules.
+DECODED = 1024
+#: Per engine: compiled rulesets whose programs are kept.
+PROGRAMS = 32
 
 
 class ReferenceEngine:
     name = "reference"
 
     def __init__(self) -> None:
-        self._cache: dict[int, tuple[CompiledRuleset, _Program]] = {}
+        self._programs: LRU[int, tuple[CompiledRuleset, _Program]] = LRU(PROGRAMS)
 
     def _program(self, compiled: CompiledRuleset) -> _Program:
-        cached = self._cache.get(id(compiled))
-        if cached is None or cached[0] is not compiled:
-            cached = self._cache[id(compiled)] = (compiled, _Program(compiled))
-        return cached[1]
+        # By id, holding the ruleset itself: its id cannot be reused while the entry lives.
+        kept = self._programs.get(id(compiled))
+        if kept is None or kept[0] is not compiled:
+            kept = self._programs.put(id(compiled), (compiled, _Program(compiled)))
+        return kept[1]
 
     def fire(self, compiled: CompiledRuleset, flat: dict[str, Any]) -> Fired:
         program = self._program(compiled)
@@ -203,8 +205,8 @@ class ReferenceEngine:
             return fired
         zeker, mogelijk = set(fired.zeker), set(fired.mogelijk)
         for rule_id, certain_expr, possible_expr in program.trees:
-            if _tree(possible_expr, flat):
+            if evaluate_expr(possible_expr, flat):
                 mogelijk.add(rule_id)
-                if _tree(certain_expr, flat):
+                if evaluate_expr(certain_expr, flat):
                     zeker.add(rule_id)
         return Fired(frozenset(zeker), frozenset(mogelijk))

@@ -15,8 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from meldcode_rules.caches import LRU, lru
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
 from meldcode_rules.engines.protocol import Fired  # what engines answer; re-exported for older imports
+from meldcode_rules.judge.algebra import Combination, MeldenCases, RuleCases, Stand, actie_volgorde, the_value
 from meldcode_rules.judge.judgement import (
     Actie,
     Judgement,
@@ -25,7 +27,7 @@ from meldcode_rules.judge.judgement import (
     RulesetRef,
     Vastlegging,
 )
-from meldcode_rules.load.ruleset import BESLUIT_ORDE, MELDEN_ORDE, TERMIJN_PATTERN, Besluit, Melden
+from meldcode_rules.load.ruleset import MELDEN_ORDE, TERMIJN_PATTERN, Melden
 
 #: Shown when no rule settled ``melden``: a gap in the ruleset must not read as "nee".
 GEEN_REGEL = Redenering(
@@ -57,31 +59,6 @@ def deadline(datum: dt.date, termijn: str | None) -> dt.date | None:
     return datum + dt.timedelta(days=n * (7 if unit in ("week", "weken") else 1))
 
 
-def _termijn_uren(termijn: str | None) -> float:
-    """Urgency of a termijn in hours, for ordering actions (no termijn: last)."""
-    if termijn is None:
-        return float("inf")
-    match = TERMIJN_PATTERN.match(termijn)
-    if termijn == "direct" or match is None:
-        return 0.0
-    n, unit = int(match["n"]), match["eenheid"]
-    per = {
-        "uur": 1,
-        "uren": 1,
-        "dag": 24,
-        "dagen": 24,
-        "werkdag": 24,
-        "werkdagen": 24,
-        "week": 168,
-        "weken": 168,
-    }[unit]
-    return float(n * per) * (1.4 if unit.startswith("werkdag") else 1)
-
-
-def _rank(order: tuple[str, ...], value: str) -> int:
-    return order.index(value)
-
-
 class _Plan:
     """What a ruleset contributes to every judgement, prepared once per compiled ruleset.
 
@@ -96,67 +73,73 @@ class _Plan:
             RulesetRef(id=i.id, versie=i.versie, geldig_vanaf=i.geldig_vanaf, sha256=i.sha256)
             for i in compiled.rulesets
         )
-        self.urgency = {(r.id, a.code): _termijn_uren(a.termijn) for r in compiled.rules for a in r.dan.acties}
         catalog = compiled.catalog
-        # Per rule: the unknown-able facts that may become open questions (tri facts only,
-        # not those answered later by design), with their flat key.
-        self.questions = {
-            r.id: tuple((f, catalog[f].key()) for f in r.feiten if not catalog[f].later_beantwoord)
-            for r in compiled.rules
-        }
-        self.asked = {
-            r.id: tuple((f, catalog[f].key() if catalog[f].kind == "tri" else None) for f in r.dan.vragen)
-            for r in compiled.rules
-        }
+        # Not asked: facts answered later by design, and facts a dossier derives from its dates
+        # (tijd.*), which are no field of the case and no question anyone can answer.
+        fields = catalog.model.model_fields
+        unaskable = {s.path for s in catalog if s.later_beantwoord or s.path.split(".")[0] not in fields}
+        self.combination = Combination(compiled.rules, unaskable)
+        #: the flat key whose ``onbekend`` makes a fact an open question (None: not tri-state, always asked)
+        self.key = {spec.path: spec.key() if spec.kind == "tri" else None for spec in catalog}
         self.order = {spec.path: spec.volgorde for spec in catalog}
         self.vraag = {spec.path: spec.vraag for spec in catalog}
-        self._acties: dict[tuple[Any, ...], Actie] = {}
-        self._vastleggen: dict[tuple[str, tuple[str, ...]], Vastlegging] = {}
-        self._vragen: dict[tuple[str, tuple[str, ...]], OpenVraag] = {}
-        self.skeletons: dict[tuple[frozenset[str], frozenset[str]], _Skeleton] = {}
+        #: per action code: (stap, volgorde, place in the catalog), for the order of actions
+        self.actie_plaats = {
+            code: (definition.stap, definition.volgorde, n)
+            for n, (code, definition) in enumerate(compiled.actiedefinities.items())
+        }
+        #: per (rule, record text): where the text stands (records are ordered by the first rule)
+        self.plek = {
+            (rule.id, tekst): (n, rule.dan.vastleggen.index(tekst))
+            for n, rule in enumerate(compiled.rules)
+            for tekst in rule.dan.vastleggen
+        }
+        # Kept parts, each bounded and least recently used out first (see caches.py):
+        # the skeleton of a combination of fired rules, its actions per assessment date,
+        # and the immutable parts judgements share.
+        self.skeleton = lru(SKELETONS)(self._skeleton)
+        self.acties_op = lru(ACTIES_OP_DATUM)(self._acties_op)
+        self.actie = lru(DELEN)(self._actie)
+        self.vastlegging = lru(DELEN)(self._vastlegging)
+        self.open_vraag = lru(DELEN)(self._open_vraag)
 
-    def actie(self, code: str, actie: Any, regels: tuple[str, ...], datum: dt.date) -> Actie:
-        key = (code, actie.tekst, actie.termijn, regels, datum)
-        made = self._acties.get(key)
-        if made is None:
-            made = Actie(
-                code=code,
-                tekst=actie.tekst,
-                termijn=actie.termijn,
-                deadline=deadline(datum, actie.termijn),
-                regels=regels,
-            )
-            if len(self._acties) < _CACHE_LIMIT:
-                self._acties[key] = made
-        return made
+    def _skeleton(self, fired: Fired) -> _Skeleton:
+        return _skeleton(self, fired)
 
-    def vastlegging(self, tekst: str, regels: tuple[str, ...]) -> Vastlegging:
-        made = self._vastleggen.get((tekst, regels))
-        if made is None:
-            made = Vastlegging(tekst=tekst, regels=regels)
-            if len(self._vastleggen) < _CACHE_LIMIT:
-                self._vastleggen[(tekst, regels)] = made
-        return made
+    def _acties_op(
+        self, acties: tuple[tuple[str, str, str | None, tuple[str, ...]], ...], datum: dt.date
+    ) -> tuple[Actie, ...]:
+        return tuple(self.actie(code, tekst, termijn, regels, datum) for code, tekst, termijn, regels in acties)
 
-    def open_vraag(self, feit: str, regels: tuple[str, ...]) -> OpenVraag:
-        made = self._vragen.get((feit, regels))
-        if made is None:
-            made = OpenVraag(feit=feit, vraag=self.vraag[feit], regels=regels)
-            if len(self._vragen) < _CACHE_LIMIT:
-                self._vragen[(feit, regels)] = made
-        return made
+    def _actie(self, code: str, tekst: str, termijn: str | None, regels: tuple[str, ...], datum: dt.date) -> Actie:
+        return Actie(code=code, tekst=tekst, termijn=termijn, deadline=deadline(datum, termijn), regels=regels)
+
+    def _vastlegging(self, tekst: str, regels: tuple[str, ...]) -> Vastlegging:
+        return Vastlegging(tekst=tekst, regels=regels)
+
+    def _open_vraag(self, feit: str, regels: tuple[str, ...]) -> OpenVraag:
+        return OpenVraag(feit=feit, vraag=self.vraag[feit], regels=regels)
 
 
-#: Bounds the shared-parts caches (parts depend on datum, so they grow by the day).
-_CACHE_LIMIT = 20_000
-_plans: dict[int, _Plan] = {}
+#: Per compiled ruleset: combinations of fired rules kept. Real cases meet few of them again
+#: and again; generated ones meet a new one nearly every time (then a skeleton is built).
+SKELETONS = 1024
+#: Per compiled ruleset: (actions, assessment date) pairs whose dated actions are kept (keyed by
+#: the actions' texts, not by the skeleton, so combinations with the same actions share them).
+ACTIES_OP_DATUM = 1024
+#: Per compiled ruleset and kind: shared actions, records and questions.
+DELEN = 1024
+#: Compiled rulesets whose plans are kept (the built-in sectors, plus edited rulesets in checks).
+RULESETS = 32
+_plans: LRU[int, tuple[CompiledRuleset, _Plan]] = LRU(RULESETS)
 
 
 def _plan(compiled: CompiledRuleset) -> _Plan:
-    plan = _plans.get(id(compiled))
-    if plan is None or plan.compiled is not compiled:
-        plan = _plans[id(compiled)] = _Plan(compiled)
-    return plan
+    # By id, holding the ruleset itself: its id cannot be reused while the entry lives.
+    kept = _plans.get(id(compiled))
+    if kept is None or kept[0] is not compiled:
+        kept = _plans.put(id(compiled), (compiled, _Plan(compiled)))
+    return kept[1]
 
 
 @dataclass(frozen=True)
@@ -165,45 +148,37 @@ class _Skeleton:
 
     #: the fields of the judgement that do not depend on the case
     fields: dict[str, Any]
-    #: (code, chosen action, rule ids): the deadline depends on the case's datum
-    acties: tuple[tuple[str, Any, tuple[str, ...]], ...]
+    #: (code, text, termijn, rule ids) of each action: its deadline depends on the case's datum
+    acties: tuple[tuple[str, str, str | None, tuple[str, ...]], ...]
     #: (open question, flat key or None): asked if the fact is still onbekend (None: always)
     vragen: tuple[tuple[OpenVraag, str | None], ...]
-    #: the actions with their deadlines, per datum (bounded)
-    acties_per_datum: dict[dt.date, tuple[Actie, ...]]
 
 
 def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
-    compiled = plan.compiled
-    rules = [r for r in compiled.rules if r.id in fired.zeker]
-    possible = [r for r in compiled.rules if r.id in fired.mogelijk and r.id not in fired.zeker]
-    melden, safety_net = _melden(rules, possible)
-    redenering = [plan.reasons[r.id] for r in rules]
-    if safety_net:
+    combination = plan.combination
+    one = RuleCases.one_case(fired.zeker, fired.mogelijk)
+    melden_cases = combination.melden(one)
+    melden: Melden = the_value(melden_cases.per_value)
+    stand = combination.stand(one, melden_cases)
+    redenering = [plan.reasons[r] for r in sorted(fired.zeker, key=plan.combination.plaats.__getitem__)]
+    if melden_cases.vangnet:
         redenering.append(GEEN_REGEL)
-    # Validated once, here, with placeholders for the case-dependent parts: every judgement
-    # made from this skeleton then differs from it only in parts built from validated data.
-    template = Judgement(
-        melden=melden,
-        besluit=_besluit(rules, melden),
-        stap=_stap([r.dan.stap for r in rules if r.dan.stap is not None]),
-        acties=(),
-        open_vragen=(),
-        vastleggen=_vastleggen(rules, plan),
-        redenering=tuple(redenering),
-        ruleset=plan.rulesets,
-        sector=compiled.sector,
-        datum=dt.date.min,
-        engine="",
-    )
     return _Skeleton(
-        fields=dict(template.__dict__),
-        acties=_acties(rules, plan),
-        vragen=tuple(
-            (plan.open_vraag(fact, regels), flat_key)
-            for fact, flat_key, regels in _vraag_kandidaten(plan, rules, possible, melden)
+        fields={
+            "melden": melden,
+            "besluit": the_value(stand.besluit),
+            "stap": the_value(combination.stap(one)),
+            "vastleggen": _vastleggen(plan, one),
+            "redenering": tuple(redenering),
+            "ruleset": plan.rulesets,
+            "sector": plan.compiled.sector,
+        },
+        acties=tuple(
+            (code, actie.tekst, actie.termijn, regels) for code, actie, regels in _acties(plan, one, stand.chosen)
         ),
-        acties_per_datum={},
+        vragen=tuple(
+            (plan.open_vraag(fact, regels), plan.key[fact]) for fact, regels in _vragen(plan, one, melden_cases, stand)
+        ),
     )
 
 
@@ -211,125 +186,56 @@ def judge(
     compiled: CompiledRuleset, flat: dict[str, object], fired: Fired, *, datum: dt.date, engine: str
 ) -> Judgement:
     plan = _plan(compiled)
-    # The skeleton is a pure function of the fired rules; the same combination recurs
-    # across cases, so it is kept (bounded) rather than rebuilt.
-    key = (fired.zeker, fired.mogelijk)
-    skeleton = plan.skeletons.get(key)
-    if skeleton is None:
-        skeleton = _skeleton(plan, fired)
-        if len(plan.skeletons) < _CACHE_LIMIT:
-            plan.skeletons[key] = skeleton
-    acties = skeleton.acties_per_datum.get(datum)
-    if acties is None:
-        acties = tuple(plan.actie(code, actie, regels, datum) for code, actie, regels in skeleton.acties)
-        if len(skeleton.acties_per_datum) < _DATES_PER_SKELETON:
-            skeleton.acties_per_datum[datum] = acties
+    # The skeleton is a pure function of the fired rules, and its actions of the date.
+    skeleton = plan.skeleton(fired)
+    acties = plan.acties_op(skeleton.acties, datum)
     open_vragen = tuple(
         vraag for vraag, flat_key in skeleton.vragen if flat_key is None or flat[flat_key] == "onbekend"
     )
-    return _judgement(
+    # Plain validation: the parts are models validated when they were built, which pydantic
+    # accepts as they are (and shares between judgements: they are immutable).
+    return Judgement.model_validate(
         {**skeleton.fields, "acties": acties, "open_vragen": open_vragen, "datum": datum, "engine": engine}
     )
 
 
-#: Bounds the actions kept per skeleton: one set per assessment date.
-_DATES_PER_SKELETON = 64
-_JUDGEMENT_FIELDS = frozenset(Judgement.model_fields)
+def _acties(
+    plan: _Plan, one: RuleCases, chosen: dict[str, tuple[tuple[str, Any, int], ...]]
+) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
+    """The actions of one case: (code, the chosen action, the rules asking it), in order."""
+    combination = plan.combination
+    zeker = one.zeker
+    found = []
+    for code, choices in chosen.items():
+        # On one case a code has exactly one chosen text: the first (and only) entry.
+        chosen = choices[0][1]
+        regels = tuple(rule_id for rule_id, _actie in combination.acties[code] if zeker.get(rule_id))
+        stap, volgorde, plaats = plan.actie_plaats.get(code, (None, None, len(plan.actie_plaats)))
+        found.append((actie_volgorde(code, chosen.termijn, stap, volgorde, plaats), code, chosen, regels))
+    found.sort(key=lambda item: item[0])
+    return tuple((code, chosen, regels) for _order, code, chosen, regels in found)
 
 
-def _judgement(fields: dict[str, Any]) -> Judgement:
-    """A Judgement from fields that are all validated already.
-
-    What ``model_construct`` does, without its per-field defaults and alias handling
-    (every field is given): on the hot path that machinery costs more than judging.
-    The parts come from the skeleton's validated template, from actions and questions
-    validated when first built, and from the validated case (datum); ``engine`` is an
-    engine's own name. tests/test_flat_reader.py checks the result against full
-    validation.
-    """
-    judgement = object.__new__(Judgement)
-    object.__setattr__(judgement, "__dict__", fields)
-    object.__setattr__(judgement, "__pydantic_fields_set__", set(_JUDGEMENT_FIELDS))
-    object.__setattr__(judgement, "__pydantic_extra__", None)
-    object.__setattr__(judgement, "__pydantic_private__", None)
-    return judgement
+def _vastleggen(plan: _Plan, one: RuleCases) -> tuple[Vastlegging, ...]:
+    """The records of one case, in the order the rules that fired ask them."""
+    combination = plan.combination
+    zeker = one.zeker
+    found = []
+    for tekst, cases in combination.vastleggingen(one).items():
+        if cases:
+            regels = tuple(r for r in combination.vastleggen[tekst] if zeker.get(r))
+            found.append((plan.plek[(regels[0], tekst)], tekst, regels))
+    found.sort(key=lambda item: item[0])
+    return tuple(plan.vastlegging(tekst, regels) for _place, tekst, regels in found)
 
 
-def _melden(rules: list[CompiledRule], possible: list[CompiledRule]) -> tuple[Melden, bool]:
-    certain = {r.dan.melden for r in rules if r.dan.melden is not None}
-    if "ja" in certain:
-        return "ja", False
-    if "onbekend" in certain or any(r.dan.melden == "ja" for r in possible):
-        return "onbekend", False
-    if "nee" in certain:
-        return "nee", False
-    return "onbekend", True
-
-
-def _stap(stappen: list[int]) -> int:
-    # Step rules name the earliest unfinished step; a decision (stap 5) means the case is
-    # in step 5, and the unfinished steps stay on the list as actions.
-    if 5 in stappen:
-        return 5
-    return min(stappen) if stappen else 1
-
-
-def _besluit(rules: list[CompiledRule], melden: Melden) -> Besluit:
-    floor: Besluit = {"ja": "melden", "onbekend": "onvoldoende_informatie"}.get(melden, "afsluiten")  # type: ignore[assignment]
-    concluded = [r.dan.besluit for r in rules if r.dan.besluit is not None]
-    if not concluded and melden == "nee":
-        return "verder_met_stappen"
-    return max([floor, *concluded], key=lambda b: _rank(BESLUIT_ORDE, b))
-
-
-def _acties(rules: list[CompiledRule], plan: _Plan) -> tuple[tuple[str, Any, tuple[str, ...]], ...]:
-    chosen: dict[str, tuple[float, Any, list[str]]] = {}
-    for rule in rules:
-        for actie in rule.dan.acties:
-            urgency = plan.urgency[(rule.id, actie.code)]
-            entry = chosen.get(actie.code)
-            if entry is None:
-                chosen[actie.code] = (urgency, actie, [rule.id])
-                continue
-            entry[2].append(rule.id)
-            # The most urgent termijn wins; on a tie, the text of the first rule by id.
-            if urgency < entry[0]:
-                chosen[actie.code] = (urgency, actie, entry[2])
-    ordered = sorted(chosen.items(), key=lambda item: (item[1][0], item[0]))
-    return tuple((code, actie, tuple(regels)) for code, (_u, actie, regels) in ordered)
-
-
-def _vastleggen(rules: list[CompiledRule], plan: _Plan) -> tuple[Vastlegging, ...]:
-    merged: dict[str, list[str]] = {}
-    for rule in rules:
-        for tekst in rule.dan.vastleggen:
-            merged.setdefault(tekst, []).append(rule.id)
-    return tuple(plan.vastlegging(t, tuple(r)) for t, r in merged.items())
-
-
-def _vraag_kandidaten(
-    plan: _Plan, rules: list[CompiledRule], possible: list[CompiledRule], melden: Melden
-) -> tuple[tuple[str, str | None, tuple[str, ...]], ...]:
+def _vragen(plan: _Plan, one: RuleCases, melden: MeldenCases, stand: Stand) -> list[tuple[str, tuple[str, ...]]]:
     """Facts that become open questions when they are still onbekend, in meldcode order."""
-    wanted: dict[str, tuple[str | None, list[str]]] = {}
-
-    def want(fact: str, key: str | None, rule_id: str) -> None:
-        regels = wanted.setdefault(fact, (key, []))[1]
-        if rule_id not in regels:
-            regels.append(rule_id)
-
-    if melden != "ja":
-        # Answering these could change melden: rules that may fire and would conclude
-        # something other than what melden is now.
-        for rule in possible:
-            if rule.dan.melden is not None and rule.dan.melden != melden:
-                for fact, key in plan.questions[rule.id]:
-                    want(fact, key, rule.id)
-    for rule in rules:
-        for fact, key in plan.asked[rule.id]:
-            want(fact, key, rule.id)
-    ordered = sorted(wanted, key=plan.order.__getitem__)
-    return tuple((fact, wanted[fact][0], tuple(wanted[fact][1])) for fact in ordered)
+    found = []
+    for fact, by_rule in plan.combination.vraag_kandidaten(one, melden, stand).items():
+        found.append((fact, tuple(dict.fromkeys(rule_id for rule_id, _cases in by_rule))))
+    found.sort(key=lambda item: plan.order[item[0]])
+    return found
 
 
 def _reason(rule: CompiledRule) -> Redenering:
@@ -351,4 +257,4 @@ def _short_location(rule: CompiledRule) -> str:
 
 def melden_rank(value: Melden) -> int:
     """Position of ``value`` in protective order (nee < onbekend < ja)."""
-    return _rank(MELDEN_ORDE, value)
+    return MELDEN_ORDE.index(value)

@@ -103,9 +103,13 @@ class Judgement(_Out):
     )
     besluit: Besluit = Field(description="Het besluit in stap 5 (of waarom dat er nog niet is).")
     stap: int = Field(ge=1, le=5, description="De stap van de meldcode waarin de casus is.")
-    acties: tuple[Actie, ...] = Field(description="Wat nu te doen, meest urgent eerst.")
+    acties: tuple[Actie, ...] = Field(
+        description="Wat nu te doen, in de volgorde van de meldcode: per stap, dan meest urgent eerst, "
+        "dan in de volgorde van een route."
+    )
     open_vragen: tuple[OpenVraag, ...] = Field(
-        description="Ontbrekende feiten die `melden` kunnen veranderen, in meldcode-volgorde."
+        description="Ontbrekende feiten waarvan het antwoord het oordeel kan veranderen (`melden`, `besluit` of een "
+        "actie), in meldcode-volgorde."
     )
     vastleggen: tuple[Vastlegging, ...] = Field(description="Wat nu in het dossier hoort.")
     redenering: tuple[Redenering, ...] = Field(description="Alle regels die vuurden, met bron en uitleg.")

@@ -294,6 +294,18 @@ class Uitzondering(_Node):
 class ActieDefinitie(_Node):
     code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     omschrijving: str = Field(min_length=1)
+    stap: int | None = Field(
+        default=None,
+        ge=1,
+        le=5,
+        description="De stap van de meldcode waarin de actie hoort; acties staan in een oordeel per stap, "
+        "dan meest urgent eerst. Zonder stap staat een actie vóór de stappen.",
+    )
+    volgorde: int | None = Field(
+        default=None,
+        description="Volgorde binnen een route (bijvoorbeeld eerst het bevoegd gezag informeren, dan "
+        "aangifte): bij gelijke stap en termijn komt een lager getal eerst, daarna acties zonder volgorde.",
+    )
 
 
 class GebeurtenisKeuze(_Node):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
+from meldcode_rules.caches import clear_all
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import BASISMODEL, CompiledRuleset, SectorRulesets, check_and_compile
@@ -153,11 +154,16 @@ def get_sector(name: str) -> Sector:
 
 
 def refresh() -> None:
-    """Forget what was discovered and compiled (after installing or removing a sector package)."""
+    """Forget what was discovered and compiled (after installing or removing a sector package).
+
+    Also empties every cache of the judgement path (engines' programs, judgement parts,
+    readers, parsed dates): nothing from before the refresh is used after it.
+    """
     with _lock:
         discover.cache_clear()
         _compiled.cache_clear()
         _case_model.cache_clear()
+        clear_all()
 
 
 # ---------------------------------------------------------------- case model and compiling
