@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
@@ -107,26 +108,33 @@ def evaluate(
     engine: str | None = None,
     *,
     ruleset: CompiledRuleset | None = None,
+    versie: str | None = None,
 ) -> Judgement:
     """Judge one case under the meldcode of ``sector`` (default: the case's own sector).
 
     ``engine`` is ``"durable"`` (the default where it is installed) or
     ``"reference"``. ``ruleset`` overrides the built-in rulesets (for checks
-    and tests of edited rulesets). Errors are raised, never turned into a
+    and tests of edited rulesets). The rulesets are the versions in force on the case's
+    ``datum`` (default: today); ``versie`` pins a version of the sector's own ruleset (or
+    of the basismodel). A ``datum`` before every version is a CaseError (MV020), never a
+    judgement by the newest. Errors are raised, never turned into a
     default judgement: in this domain a default can be the wrong answer.
     """
     if sector is None:
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
         sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case
-    compiled = ruleset or compiled_for(sector)
+    # The facts do not depend on the version (the catalog is the sector's case model), so
+    # the case is read first and its datum then picks the version.
+    catalog = ruleset.catalog if ruleset is not None else catalog_for(case_model_for(sector))
     # Plain JSON-shaped dicts are read straight into flat facts; whatever that reader
     # declines (including every invalid case) is validated by pydantic, as the contract.
-    read = reader_for(compiled.catalog).read(case)
+    read = reader_for(catalog).read(case)
     if read is None:
-        facts = parse_case(case, model=compiled.catalog.model)  # type: ignore[arg-type]
-        flat, datum = compiled.catalog.flatten(facts), facts.datum
+        facts = parse_case(case, model=catalog.model)  # type: ignore[arg-type]
+        flat, datum = catalog.flatten(facts), facts.datum
     else:
         flat, datum = read
+    compiled = ruleset or compiled_for(sector, datum=datum, versie=versie)
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
     return judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)
