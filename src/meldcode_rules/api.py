@@ -14,7 +14,15 @@ from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import CaseError, Code, Diagnostic, RulesetError, case_problem, nearest
+from meldcode_rules.diagnostics import (
+    CaseError,
+    Code,
+    Diagnostic,
+    MeldcodeError,
+    RulesetError,
+    case_problem,
+    nearest,
+)
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
@@ -123,6 +131,9 @@ def evaluate(
     if sector is None:
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
         sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case
+    if ruleset is not None and versie is not None:
+        # a pin that would be ignored is refused: the caller must never believe it was applied
+        raise MeldcodeError("`versie` en een eigen `ruleset` gaan niet samen: kies de versie in de ruleset zelf")
     # The facts do not depend on the version (the catalog is the sector's case model), so
     # the case is read first and its datum then picks the version.
     catalog = ruleset.catalog if ruleset is not None else catalog_for(case_model_for(sector))

@@ -89,8 +89,7 @@ def _labelled(got: list[CompiledRuleset]) -> list[tuple[str, CompiledRuleset]]:
         unique.setdefault(key, (max(r.geldig_vanaf for r in compiled.rulesets), compiled))
     many = len(unique) > 1
     return [
-        (f"{c.sector or c.id} vanaf {day.isoformat()}" if many else c.sector or c.id, c)
-        for day, c in unique.values()
+        (f"{c.sector or c.id} vanaf {day.isoformat()}" if many else c.sector or c.id, c) for day, c in unique.values()
     ]
 
 

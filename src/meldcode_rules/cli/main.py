@@ -43,9 +43,14 @@ def main() -> None:
 @click.option("--sector", "-s", help="Sector (standaard: het veld `sector` van de casus, anders het basismodel).")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--versie",
+    help="Beoordeel met deze versie van de ruleset van de sector (of het basismodel), "
+    "niet met de versie die op de `datum` van de casus geldt.",
+)
 @ruleset_option
 def evaluate_command(
-    case_file: Path, sector: str | None, engine: str | None, fmt: str, rulesets: tuple[Path, ...]
+    case_file: Path, sector: str | None, engine: str | None, fmt: str, versie: str | None, rulesets: tuple[Path, ...]
 ) -> None:
     """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
@@ -53,7 +58,9 @@ def evaluate_command(
             case = read_case_text(sys.stdin.read(), "standaardinvoer", sector=sector)
         else:
             case = read_case_file(case_file, sector)
-        oordeel = evaluate(case, sector=sector, engine=engine, ruleset=chosen(rulesets, sector or case.sector))
+        oordeel = evaluate(
+            case, sector=sector, engine=engine, ruleset=chosen(rulesets, sector or case.sector), versie=versie
+        )
     except MeldcodeError as error:
         report_error(error)
         return

@@ -91,9 +91,7 @@ def load_all(paths: Iterable[Path]) -> list[LoadedRuleset]:
     return loaded
 
 
-def compile_from(
-    paths: Iterable[Path], sector: str | None = None, datum: dt.date | None = None
-) -> CompiledRuleset:
+def compile_from(paths: Iterable[Path], sector: str | None = None, datum: dt.date | None = None) -> CompiledRuleset:
     """Load the rulesets under ``paths`` and compile the one for ``sector`` (basismodel facts
     only), in the versions in force on ``datum`` (default: today)."""
     loaded = load_all(paths)
@@ -326,9 +324,7 @@ def day_for(
     return datum
 
 
-def compiled_for(
-    sector: str | None = None, datum: dt.date | None = None, versie: str | None = None
-) -> CompiledRuleset:
+def compiled_for(sector: str | None = None, datum: dt.date | None = None, versie: str | None = None) -> CompiledRuleset:
     """The compiled ruleset for ``sector`` (None: the basismodel) in the versions in force on
     ``datum`` (default: today), or with ``versie`` of the sector's own ruleset pinned.
 
