@@ -47,6 +47,8 @@ def load_cases() -> list[tuple[str, dict[str, Any]]]:
     for path in sorted([*EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.json")]):
         text = path.read_text(encoding="utf-8")
         data = json.loads(text) if path.suffix == ".json" else read_yaml(text, str(path))[0]
+        if "gebeurtenissen" in data:
+            continue  # dossiers have their own benchmark (bench_dossier.py)
         cases.append((path.name, json.loads(json.dumps(data, default=_iso))))
     return cases
 
@@ -64,6 +66,8 @@ def generated_cases(count: int, seed: int = 2026) -> list[dict[str, Any]]:
     while len(cases) < count:
         case: dict[str, Any] = {"datum": rng.choice(dates)}
         for spec in catalog:
+            if spec in catalog.derived:
+                continue  # facts about time come from a dossier's events, never from a case file
             if rng.random() < 0.4:
                 continue
             if spec.kind == "tri":

@@ -20,7 +20,9 @@ def _value(spec: Any) -> st.SearchStrategy[Any]:
 
 def cases(catalog: FactCatalog, **fixed: Any) -> st.SearchStrategy[dict[str, Any]]:
     """Case files (nested dicts) over every fact of ``catalog``; ``fixed`` pins dotted facts."""
-    specs = list(catalog)
+    # Facts about time (`tijd.`) are derived from a dossier's events, never written in a case file.
+    derived = {spec.path for spec in catalog.derived}
+    specs = [spec for spec in catalog if spec.path not in derived]
 
     def build(values: list[Any]) -> dict[str, Any]:
         case: dict[str, Any] = {}

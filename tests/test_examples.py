@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from meldcode_rules.api import evaluate, read_case_file
+from meldcode_rules.dossier import evaluate, read_input_file
 from meldcode_rules.engines import EngineUnavailable, durable_available
 from meldcode_rules.judge.judgement import Judgement
 
@@ -37,7 +37,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 EXAMPLE_FILES = sorted([*EXAMPLES.glob("*.yaml"), *EXAMPLES.glob("*.json")])
 ENGINES = ["durable", "reference"] if durable_available() else ["reference"]
 
-_KEY = re.compile(r"(?:^|\s)(melden|besluit|stap|acties|geen_acties|open_vragen|termijn|deadline)=")
+_KEY = re.compile(
+    r"(?:^|\s)(melden|besluit|stap|acties|geen_acties|open_vragen|termijn|deadline|op|verlopen|dagen_verlopen)="
+)
 
 #: Known defects in code this branch may not edit. Each entry is a strict xfail: the
 #: test fails as soon as the defect is fixed, so the entry is removed then.
@@ -54,6 +56,10 @@ class Verwachting:
     open_vragen: list[str] | None = None
     termijnen: dict[str, str] = field(default_factory=dict)
     deadlines: dict[str, dt.date] = field(default_factory=dict)
+    #: a dossier example: the peildatum, and per action whether (and how long) it is overdue then
+    op: dt.date | None = None
+    verlopen: dict[str, bool | str] = field(default_factory=dict)
+    dagen_verlopen: dict[str, int] = field(default_factory=dict)
 
 
 def _expectation_text(path: Path) -> str:
@@ -83,6 +89,14 @@ def parse_expectation(text: str) -> Verwachting:
             getattr(verwacht, key).extend(items)
         elif key == "open_vragen":
             verwacht.open_vragen = items
+        elif key == "op":
+            verwacht.op = dt.date.fromisoformat(value)
+        elif key == "verlopen":
+            code, _, rest = value.partition(":")
+            verwacht.verlopen[code] = {"true": True, "false": False}.get(rest, rest)
+        elif key == "dagen_verlopen":
+            code, _, rest = value.partition(":")
+            verwacht.dagen_verlopen[code] = int(rest)
         else:
             code, _, rest = value.partition(":")
             if key == "termijn":
@@ -93,7 +107,9 @@ def parse_expectation(text: str) -> Verwachting:
 
 
 def _judge(path: Path, engine: str) -> Judgement:
-    return evaluate(read_case_file(path), engine=engine)
+    # A dossier example is judged on the peildatum its expectation states (`op=`).
+    op = parse_expectation(_expectation_text(path)).op if "gebeurtenissen" in path.read_text(encoding="utf-8") else None
+    return evaluate(read_input_file(path), engine=engine, op=op)
 
 
 def test_there_are_examples_of_every_situation_the_issue_names() -> None:
@@ -102,6 +118,9 @@ def test_there_are_examples_of_every_situation_the_issue_names() -> None:
     assert any(n.endswith(".json") for n in names)
     for seed in ("seed000", "seed001", "seed003"):
         assert any(n.startswith(seed) for n in names), seed
+    # issue 10: each of the seeds 000-003 also as a dossier, judged on a stated date
+    for seed in ("seed000", "seed001", "seed002", "seed003"):
+        assert any(n.startswith(f"{seed}-dossier") for n in names), seed
 
 
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
@@ -111,7 +130,7 @@ def test_example_is_fictional_and_explained(path: Path) -> None:
     assert text.startswith("# Fictieve casus"), f"{header.name} must start by saying the case is fictional"
     assert "Meldcode:" in text, f"{header.name} must say what the meldcode requires"
     # Sector rulesets are built elsewhere: an example may name its sector only in a comment.
-    case = read_case_file(path)
+    case = read_input_file(path)
     assert case.sector is None
 
 
@@ -148,6 +167,11 @@ def test_example_outcome(path: Path, engine: str) -> None:
     termijnen = {a.code: a.termijn for a in oordeel.acties}
     for code, termijn in verwacht.termijnen.items():
         assert termijnen.get(code) == termijn, code
+    by_code = {a.code: a for a in oordeel.acties}
+    for code, verlopen in verwacht.verlopen.items():
+        assert by_code[code].verlopen == verlopen and type(by_code[code].verlopen) is type(verlopen), code
+    for code, days in verwacht.dagen_verlopen.items():
+        assert by_code[code].dagen_verlopen == days, code
     # Whatever else holds: `melden: nee` never comes with an open question that could change it.
     if oordeel.melden == "nee":
         assert not oordeel.open_vragen

@@ -30,10 +30,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("judge",),  # one protective judgement
     ("sectors",),  # which rulesets a sector uses, compiled once
     ("api",),  # the facade: evaluate, parse_case
+    ("dossier",),  # a case over time: events -> facts and time facts as of a date, then judged
     ("explain",),  # explain, render, the terminal summary
     ("scenarios",),  # trainer-written scenarios, training mode
     ("check",),  # proofs over all cases
     ("schema", "batch"),  # generated schemas, JSON Lines
+    ("monitor",),  # many dossiers as of a date, counted; reads judgements only
     ("cli",),  # the command line
     ("",),  # the public package itself (meldcode_rules/__init__.py)
 )

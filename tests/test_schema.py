@@ -16,7 +16,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_shipped_schemas_equal_generated() -> None:
     generated = schema.generate()
-    assert set(generated) == {"ruleset", "case", "judgement", "scenario"}
+    assert set(generated) == {"ruleset", "case", "judgement", "scenario", "dossier"}
     for name, content in generated.items():
         shipped = (schema.shipped_dir() / schema.file_name(name)).read_text(encoding="utf-8")
         assert shipped == schema.dumps(content), f"{name}: voer `meldcode-rules schema --out schemas` uit"
@@ -30,7 +30,8 @@ def test_repo_schemas_equal_generated() -> None:
 def test_fact_names_are_an_enum_and_action_codes_complete() -> None:
     ruleset = schema.generate()["ruleset"]
     feit = ruleset["$defs"]["FeitTest"]["properties"]["feit"]
-    assert feit["enum"] == catalog_for().paths
+    assert feit["enum"][: len(catalog_for())] == catalog_for().paths
+    assert "tijd.herbeoordeling_verlopen" in feit["enum"]  # declared by the basismodel's tijdregels
     assert "afweging.acute_onveiligheid" in feit["enum"]
     codes = ruleset["$defs"]["Actie"]["properties"]["code"]["examples"]
     assert "melden_veilig_thuis" in codes
@@ -49,7 +50,13 @@ def test_schema_command_writes_files(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["schema", "--out", str(tmp_path / "s")])
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "s").iterdir())
-    assert names == ["case.schema.json", "judgement.schema.json", "ruleset.schema.json", "scenario.schema.json"]
+    assert names == [
+        "case.schema.json",
+        "dossier.schema.json",
+        "judgement.schema.json",
+        "ruleset.schema.json",
+        "scenario.schema.json",
+    ]
     written = json.loads((tmp_path / "s" / "case.schema.json").read_text(encoding="utf-8"))
     assert written == schema.generate()["case"]
 

@@ -156,3 +156,16 @@ def test_compiled_versions_are_cached_per_combination_with_a_bound(versies: Path
     for day in range(registry.MAX_DAYS + 10):
         registry.compiled_for(None, datum=dt.date(2019, 1, 1) + dt.timedelta(days=day))
     assert len(registry._by_day) <= registry.MAX_DAYS and len(registry._by_key) <= registry.MAX_COMPILED
+
+
+def test_a_dossier_is_judged_by_the_version_in_force_on_its_peildatum(versies: Path) -> None:
+    events = {
+        "gebeurtenissen": [{"soort": "afweging", "datum": "2018-06-01", "vermoeden": "ja", "acute_onveiligheid": "nee"}]
+    }
+    assert _versie(evaluate(events, op=dt.date(2018, 12, 31))) == "2018.1"
+    assert _versie(evaluate(events, op=dt.date(2019, 1, 2))) == "2019.1"
+    early = {"gebeurtenissen": [{"soort": "afweging", "datum": "2017-06-01", "vermoeden": "ja"}]}
+    with pytest.raises(CaseError) as error:
+        evaluate(early, op=dt.date(2017, 7, 1))
+    (problem,) = error.value.diagnostics
+    assert (problem.code, problem.location.path) == (Code.MV020, "op") and "2017-07-01" not in str(error.value)

@@ -8,7 +8,7 @@ Public API::
 """
 
 from meldcode_rules._version import __version__
-from meldcode_rules.api import evaluate, parse_case, read_case_file
+from meldcode_rules.api import parse_case, read_case_file
 from meldcode_rules.case.model import Case, Tri
 from meldcode_rules.diagnostics import (
     CaseError,
@@ -23,6 +23,7 @@ from meldcode_rules.diagnostics import (
     SectorError,
     UnknownSector,
 )
+from meldcode_rules.dossier import evaluate  # a case, or a dossier judged as of a date (op=)
 from meldcode_rules.judge.judgement import Judgement
 
 __all__ = [

@@ -10,12 +10,13 @@ caller can never mistake a failed line for a judgement.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 
-from meldcode_rules.api import evaluate
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.dossier import evaluate  # cases and dossiers alike
 
 
 def judge_lines(
@@ -24,8 +25,9 @@ def judge_lines(
     sector: str | None = None,
     engine: str | None = None,
     ruleset_for: Callable[[str | None], CompiledRuleset | None] | None = None,
+    op: dt.date | None = None,
 ) -> Iterator[tuple[bool, str]]:
-    """Yield ``(ok, json_line)`` for each non-empty input line.
+    """Yield ``(ok, json_line)`` for each non-empty input line: a case, or a dossier judged as of ``op``.
 
     ``sector`` is for the cases without their own ``sector`` field (a case that names its
     sector is judged by it). ``ruleset_for(sector)`` picks the ruleset (``--ruleset``).
@@ -43,7 +45,7 @@ def judge_lines(
         use = sector if own is None else own if isinstance(own, str) else None
         try:
             ruleset = ruleset_for(use) if ruleset_for is not None else None
-            oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset)
+            oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset, op=op)
         except MeldcodeError as error:
             problems = getattr(error, "problems", None) or [str(error)]
             yield False, _error(number, problems)

@@ -63,6 +63,11 @@ class Code(StrEnum):
     MR043 = "MR043", "versies", "de geldigheidsperiodes van versies met hetzelfde id laten een gat"
     MR044 = "MR044", "versies", "de geldigheidsperiodes van versies met hetzelfde id overlappen"
     MR045 = "MR045", "versies", "op een datum waarop een versie geldt, geldt geen versie van wat zij uitbreidt"
+    # time rules, `tijdregels:` (compiler/tijdregels.py)
+    MR060 = "MR060", "check", "het feit van een tijdregel bestaat al (een andere tijdregel of een casusfeit)"
+    MR061 = "MR061", "check", "een tijdregel noemt een onbekende soort gebeurtenis"
+    MR062 = "MR062", "check", "een tijdregel noemt een veld of waarde die de gebeurtenis niet heeft"
+    MR063 = "MR063", "check", "een tijdregel mist wat zijn `toets` nodig heeft"
     # scenario files (scenarios/scenarios.py)
     MR050 = "MR050", "scenario", "het scenariobestand is niet te lezen of past niet in het formaat"
     MR051 = "MR051", "scenario", "`gegeven` is geen geldige casus voor de sector"

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from meldcode_rules import resources
+from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.judge.judgement import Judgement
@@ -33,21 +34,24 @@ def _ruleset_extras(schema: dict[str, Any]) -> None:
     """Make fact names an enum and action codes completable (editors offer both)."""
     defs = schema.get("$defs", {})
     catalog = catalog_for()
+    builtin = load_all([builtin_ruleset_dir()])
+    # The facts about time the built-in rulesets declare (`tijdregels:`) are facts too.
+    tijd = [r.feit for loaded in builtin for r in loaded.model.tijdregels]
     feit = defs["FeitTest"]["properties"]["feit"]
-    feit["enum"] = catalog.paths
+    feit["enum"] = [*catalog.paths, *tijd]
     feit.pop("type", None)
     # Each operator's value schema comes from the operator table; exactly one operator per test.
     feittest = defs["FeitTest"]
     for op in OPERATORS:
         feittest["properties"][op.name] = {"description": op.beschrijving, **op.json_schema()}
     feittest["oneOf"] = [{"required": [op.name]} for op in OPERATORS]
-    codes = sorted({a.code for loaded in load_all([builtin_ruleset_dir()]) for a in loaded.model.acties})
+    codes = sorted({a.code for loaded in builtin for a in loaded.model.acties})
     # `examples`, not `enum`: a sector ruleset may introduce its own codes (checked by the compiler).
     defs["Actie"]["properties"]["code"]["examples"] = codes
     verwachting = defs["Verwachting"]["properties"]["acties"]
     verwachting["items"] = {"type": "string", "examples": codes}
     vragen = defs["Conclusie"]["properties"]["vragen"]
-    vragen["items"] = {"enum": catalog.paths}
+    vragen["items"] = {"enum": [*catalog.paths, *tijd]}
 
 
 #: name -> (model, post-processing). One line per schema.
@@ -56,11 +60,12 @@ MODELS: dict[str, tuple[type[BaseModel], Callable[[dict[str, Any]], None] | None
     "case": (Case, None),
     "judgement": (Judgement, None),
     "scenario": (ScenarioFile, None),
+    "dossier": (Dossier, None),
 }
 
 
 def generate() -> dict[str, dict[str, Any]]:
-    """Every schema, by name (``ruleset``, ``case``, ``judgement``, ``scenario``)."""
+    """Every schema, by name (``ruleset``, ``case``, ``judgement``, ``scenario``, ``dossier``)."""
     out: dict[str, dict[str, Any]] = {}
     for name, (model, extra) in MODELS.items():
         schema = model.model_json_schema(by_alias=True)

@@ -49,19 +49,27 @@ class FactSpec:
 class FactCatalog:
     """All facts of one case model, in meldcode order."""
 
-    def __init__(self, model: type[BaseModel], specs: list[FactSpec]) -> None:
+    def __init__(self, model: type[BaseModel], specs: list[FactSpec], derived: tuple[FactSpec, ...] = ()) -> None:
         self.model = model
-        self._specs = {spec.path: spec for spec in specs}
+        self._specs = {spec.path: spec for spec in [*specs, *derived]}
+        #: facts no case file states: derived from a dossier's events (``tijd.``...); a plain case
+        #: has them ``onbekend``, the dossier module fills them in (meldcode_rules.dossier.tijd)
+        self.derived = derived
+        self._derived_keys = tuple(spec.key() for spec in derived)
+        self._own = specs
         # Precomputed once: flatten() runs for every case and must not rebuild key strings.
         self._plan = [
             (spec.kind, tuple(spec.path.split(".")), spec.key(), tuple((v, spec.key(v)) for v in spec.values))
             for spec in specs
         ]
+        # Derived facts have no place in the case model: flatten() sets them, _groups skips them.
+        plan_all = [*self._plan, *(("tri", (), spec.key(), ()) for spec in derived)]
         # The same, grouped by the sub-model that holds the facts (each read once per case).
         groups: dict[tuple[str, ...], list[tuple[str, str, str, tuple[tuple[str, str], ...]]]] = {}
         for kind, parts, key, options in self._plan:
             groups.setdefault(parts[:-1], []).append((kind, parts[-1], key, options))
         self._groups = tuple((parent, tuple(facts)) for parent, facts in groups.items())
+        self._plan_all = plan_all
 
     def __contains__(self, path: object) -> bool:
         return path in self._specs
@@ -96,7 +104,19 @@ class FactCatalog:
                 else:
                     for option, option_key in options:
                         flat[option_key] = option in value
+        for key in self._derived_keys:
+            flat[key] = "onbekend"
         return flat
+
+    def with_derived(self, derived: tuple[FactSpec, ...]) -> FactCatalog:
+        """This catalog plus derived tri-state facts (numbered after every case fact)."""
+        if not derived:
+            return self
+        base = len(self._own)
+        numbered = tuple(
+            FactSpec(d.path, "tri", TRI_VALUES, d.vraag, d.beschrijving, False, base + i) for i, d in enumerate(derived)
+        )
+        return FactCatalog(self.model, self._own, numbered)
 
     def has_domain(self, key: str) -> bool:
         return key in self._domains
@@ -110,7 +130,7 @@ class FactCatalog:
         domains = self.__dict__.get("_domain_cache")
         if domains is None:
             domains = {}
-            for kind, _parts, key, options in self._plan:
+            for kind, _parts, key, options in self._plan_all:
                 if kind == "tri":
                     domains[key] = TRI_VALUES
                 elif kind == "keuze":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -10,6 +11,7 @@ from meldcode_rules.check.findings import Finding, RuleRef, Severity
 from meldcode_rules.check.space import Space, atoms_for, case_data, flat_case
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, Expr
 from meldcode_rules.diagnostics import CheckerBug, Location
+from meldcode_rules.dossier.getuige import dossier_for
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
@@ -76,6 +78,7 @@ def counterexample(
                 f"op {case_data(compiled.catalog, assignment)}"
             )
     fired = [r.regel for r in oordeel.redenering]
+    details = (*details, *_as_dossier(compiled, space, mask, assignment))
     if not regels and auto_rules:
         regels = [r for r in compiled.rules if r.id in fired]
     return Finding(
@@ -94,3 +97,28 @@ def counterexample(
 
 def sector_of(compiled: CompiledRuleset) -> str:
     return compiled.sector or compiled.id
+
+
+def _as_dossier(compiled: CompiledRuleset, space: Space, mask: int, assignment: dict[str, Any]) -> tuple[str, ...]:
+    """Where the counterexample has facts about time: a case of the same set as a dossier, to paste.
+
+    Not every case of the finite space is a dossier (a clock that is overdue also runs), so
+    the cases of ``mask`` are tried in order until one is (at most 256).
+    """
+    tijd = {compiled.catalog[r.feit].key() for r in compiled.tijdregels}
+    if not any(assignment.get(key, "onbekend") != "onbekend" for key in tijd):
+        return ()
+    rest = mask
+    for _ in range(256):
+        if not rest:
+            break
+        index = (rest & -rest).bit_length() - 1
+        rest &= rest - 1
+        found = dossier_for(compiled, space.assignment(index))
+        if found is not None:
+            data, op = found
+            return (
+                f"als dossier (een geval uit dezelfde verzameling; scenario: `dossier:` en `op: {op.isoformat()}`): "
+                + json.dumps(data, ensure_ascii=False),
+            )
+    return ("geen dossier geeft deze combinatie van feiten over tijd",)

@@ -8,6 +8,7 @@ code, never a traceback. Exit codes: 0 ok, 1 a finding or failed test,
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -15,12 +16,12 @@ import click
 from rich.console import Console
 
 from meldcode_rules._version import __version__
-from meldcode_rules.api import evaluate, read_case_file, read_case_text
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
 from meldcode_rules.cli.commands.diff import diff_command
 from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.explain import explain_command
+from meldcode_rules.cli.commands.monitor import monitor_command
 from meldcode_rules.cli.commands.oefen import oefen_command
 from meldcode_rules.cli.commands.render import render_command
 from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
@@ -28,6 +29,7 @@ from meldcode_rules.cli.commands.schema import schema_command
 from meldcode_rules.cli.commands.sectors import sectors_command
 from meldcode_rules.cli.commands.test import test_command
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.dossier import evaluate, read_input_file, read_input_text
 from meldcode_rules.engines import ENGINES
 from meldcode_rules.explain.render_text import print_judgement
 
@@ -48,18 +50,28 @@ def main() -> None:
     help="Beoordeel met deze versie van de ruleset van de sector (of het basismodel), "
     "niet met de versie die op de `datum` van de casus geldt.",
 )
+@click.option(
+    "--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum voor een dossier (standaard: vandaag)."
+)
 @ruleset_option
 def evaluate_command(
-    case_file: Path, sector: str | None, engine: str | None, fmt: str, versie: str | None, rulesets: tuple[Path, ...]
+    case_file: Path,
+    sector: str | None,
+    engine: str | None,
+    fmt: str,
+    versie: str | None,
+    op: dt.datetime | None,
+    rulesets: tuple[Path, ...],
 ) -> None:
-    """Beoordeel een casus (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
+    """Beoordeel een casus of dossier (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
         if str(case_file) == "-":
-            case = read_case_text(sys.stdin.read(), "standaardinvoer", sector=sector)
+            case = read_input_text(sys.stdin.read(), "standaardinvoer", sector=sector)
         else:
-            case = read_case_file(case_file, sector)
+            case = read_input_file(case_file, sector)
+        ruleset = chosen(rulesets, sector or case.sector)
         oordeel = evaluate(
-            case, sector=sector, engine=engine, ruleset=chosen(rulesets, sector or case.sector), versie=versie
+            case, sector=sector, engine=engine, ruleset=ruleset, op=op.date() if op else None, versie=versie
         )
     except MeldcodeError as error:
         report_error(error)
@@ -80,6 +92,7 @@ main.add_command(sectors_command)
 main.add_command(batch_command)
 main.add_command(check_command)
 main.add_command(diff_command)
+main.add_command(monitor_command)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from meldcode_rules.case.facts import FactCatalog
 from meldcode_rules.compiler.expr import Expr
 from meldcode_rules.diagnostics import Location
-from meldcode_rules.load.ruleset import Begrip, Conclusie, Conditie, Invariant
+from meldcode_rules.load.ruleset import Begrip, Conclusie, Conditie, Invariant, Tijdregel
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,8 @@ class CompiledRuleset:
     invarianten: tuple[CompiledInvariant, ...]
     #: every begrip of this ruleset and what it extends, by id (render defines them on the page)
     begrippen: Mapping[str, Begrip] = field(default_factory=dict)
+    #: the time rules of every ruleset used (their facts are in ``catalog``; see dossier/tijd.py)
+    tijdregels: tuple[Tijdregel, ...] = ()
 
     def rule(self, rule_id: str) -> CompiledRule:
         for rule in self.rules:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from meldcode_rules.case.facts import GEEN, FactCatalog
 from meldcode_rules.compiler.compiled import CompiledInvariant, CompiledRule, CompiledRuleset, RulesetInfo
 from meldcode_rules.compiler.kleene import compile_condition
+from meldcode_rules.compiler.tijdregels import check_tijdregels as tijdregels_of
 from meldcode_rules.compiler.versions import in_force, timeline_problems
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset, SourceMap
@@ -31,6 +32,7 @@ from meldcode_rules.load.ruleset import (
     FeitTest,
     Niet,
     Regel,
+    Tijdregel,
     YamlPath,
     begrip_refs,
     condition_facts,
@@ -70,6 +72,8 @@ class Context:
     begrippen: dict[str, Begrip] = field(default_factory=dict)
     rules: list[CompiledRule] = field(default_factory=list)
     invariants: list[CompiledInvariant] = field(default_factory=list)
+    #: the time rules of ``order`` (their ``tijd.`` facts join ``catalog``)
+    tijdregels: tuple[Tijdregel, ...] = ()
     #: set by a stage after which nothing can run (an unknown top ruleset)
     stopped: bool = False
 
@@ -310,6 +314,13 @@ def compile_invariants(ctx: Context) -> None:
             )
 
 
+def check_tijdregels(ctx: Context) -> None:
+    """The time rules (``tijdregels:``) are sound, and their ``tijd.`` facts join the catalog
+    (MR031, MR060-MR063); rules are checked and compiled against that catalog."""
+    ctx.tijdregels, ctx.catalog, problems = tijdregels_of(ctx.order, ctx.catalog, ctx.acties)
+    ctx.diagnostics.extend(problems)
+
+
 Stage = Callable[[Context], None]
 
 #: The compiler, in order: ``(name, stage, gate)``. A gated stage runs only when no
@@ -321,6 +332,7 @@ STAGES: tuple[tuple[str, Stage, bool], ...] = (
     ("resolve_extends", resolve_extends, False),
     ("collect_actions", collect_actions, False),
     ("collect_begrippen", collect_begrippen, False),
+    ("check_tijdregels", check_tijdregels, False),
     ("check_conditions", check_conditions, True),
     ("check_rules", check_rules, False),  # reported together with check_conditions
     ("compile_rules", compile_rules, True),
@@ -364,8 +376,9 @@ def check_and_compile(
             RulesetInfo(r.model.id, r.model.versie, r.model.geldig_vanaf, r.sha256, r.path.name) for r in ctx.order
         ),
         acties=ctx.acties,
-        catalog=catalog,
+        catalog=ctx.catalog,
         invarianten=tuple(ctx.invariants),
+        tijdregels=ctx.tijdregels,
         begrippen=dict(ctx.begrippen),
     )
 

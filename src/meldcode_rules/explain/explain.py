@@ -86,6 +86,11 @@ def uitleg(
     facts = parse_case(case)
     compiled = ruleset or compiled_for(sector or facts.sector, datum=facts.datum)  # the version of its date
     oordeel = evaluate(facts, sector=sector, engine=engine, ruleset=compiled)
+    return uitleg_van(facts, compiled, oordeel)
+
+
+def uitleg_van(facts: Case, compiled: CompiledRuleset, oordeel: Judgement) -> Uitleg:
+    """The explanation of a judgement already made of ``facts`` (a dossier's derived case, too)."""
     delen = []
     for prefix, titel in STAP_DELEN:
         antwoorden = tuple(
@@ -188,6 +193,10 @@ def tekst(u: Uitleg) -> str:
             wanneer = (
                 f" [{actie.termijn}" + (f", uiterlijk {actie.deadline.isoformat()}" if actie.deadline else "") + "]"
             )
+        if actie.verlopen is True:
+            wanneer += f" VERLOPEN, {actie.dagen_verlopen} dag(en)"
+        elif actie.verlopen == "onbekend":
+            wanneer += " (of dit verlopen is, is onbekend: een datum ontbreekt)"
         out.append(f"   - {actie.tekst}{wanneer} (regels: {', '.join(actie.regels)})")
     out.append("")
     n += 1

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from meldcode_rules.api import parse_case
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, begrip_refs, evaluate_expr
+from meldcode_rules.explain.render_tijd import tijd_html, tijd_markdown
 from meldcode_rules.load.operators import BY_NAME
 from meldcode_rules.load.ruleset import Alle, Begrip, Conclusie, Conditie, EenVan, FeitTest, fold
 
@@ -377,7 +378,8 @@ def markdown(ruleset: CompiledRuleset) -> str:
             out.append(
                 f"| `{begrip.id}`<br/>{_md(begrip.titel)} | {_md(conditie_tekst(begrip.als))} | {_md(begrip.bron)} |"
             )
-    return "\n".join(out) + "\n"
+    tijd = tijd_markdown(ruleset)
+    return "\n".join([*out, "", *tijd] if tijd else out) + "\n"
 
 
 def gebruikte_begrippen(ruleset: CompiledRuleset) -> list[Begrip]:
@@ -523,7 +525,7 @@ def html(ruleset: CompiledRuleset) -> str:
         f"<pre>{html_lib.escape(mermaid(ruleset))}</pre></details>"
         f"{sector_html}<h2>Stappen en wat u vastlegt</h2>{''.join(stap_html)}"
         f"<h2>Beslistabel</h2><table><thead><tr><th>Regel</th><th>Als</th><th>Dan</th><th>Bron</th></tr></thead>"
-        f"<tbody>{rijen}</tbody></table>{begrip_html}</body></html>\n"
+        f"<tbody>{rijen}</tbody></table>{begrip_html}{tijd_html(ruleset)}</body></html>\n"
     )
 
 

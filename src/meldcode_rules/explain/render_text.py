@@ -36,6 +36,13 @@ def judgement_renderable(oordeel: Judgement) -> Group:
             when = ""
             if actie.termijn:
                 when = actie.termijn + (f" ({actie.deadline.isoformat()})" if actie.deadline else "")
+            # Dossiers: what is overdue on the peildatum is said, never left to be worked out.
+            if actie.verlopen is True:
+                when += f"\nVERLOPEN: {actie.dagen_verlopen} dag(en)"
+            elif actie.verlopen == "onbekend":
+                when += "\nverlopen? onbekend"
+            elif actie.voldaan is not None:
+                when += f"\ngedaan (#{actie.voldaan.positie})"
             table.add_row(actie.code, actie.tekst, when)
         parts.append(table)
     if oordeel.open_vragen:

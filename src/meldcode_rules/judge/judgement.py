@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -15,12 +16,53 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class GebeurtenisRef(_Out):
+    """Which event of a dossier: its position in the file (1-based), kind and date."""
+
+    positie: int = Field(ge=1, description="De plaats van de gebeurtenis in `gebeurtenissen` (vanaf 1).")
+    soort: str = Field(description="De soort gebeurtenis.")
+    datum: dt.date | dt.datetime = Field(description="De datum (of datum en tijd) waarvan geteld wordt.")
+    veld: str = Field(default="datum", description="Het datumveld waarvan geteld wordt (bijvoorbeeld `incidentdatum`).")
+
+
 class Actie(_Out):
     code: str = Field(description="Stabiele actiecode, bijvoorbeeld `melden_veilig_thuis`.")
     tekst: str = Field(description="Wat de professional doet.")
     termijn: str | None = Field(default=None, description="De termijn zoals de regel hem noemt.")
     deadline: dt.date | None = Field(default=None, description="Uiterste datum (datum + termijn).")
     regels: tuple[str, ...] = Field(description="De regels die deze actie vragen.")
+    # Over time (dossiers); a plain case leaves these empty.
+    telt_vanaf: GebeurtenisRef | None = Field(
+        default=None, description="Dossier: de gebeurtenis waarvan de termijn telt (leeg bij een losse casus)."
+    )
+    verlopen: bool | Literal["onbekend"] | None = Field(
+        default=None,
+        description="Dossier: is de deadline op de peildatum voorbij; `onbekend` als een datum ontbreekt "
+        "(nooit `false` bij een ontbrekende datum). Leeg bij een losse casus of zonder termijn.",
+    )
+    dagen_verlopen: int | None = Field(default=None, ge=1, description="Dossier: zoveel dagen na de deadline.")
+    voldaan: GebeurtenisRef | None = Field(
+        default=None,
+        description="Dossier: de gebeurtenis die laat zien dat deze actie is gedaan (bijvoorbeeld de melding).",
+    )
+
+
+class Tegenstrijdigheid(_Out):
+    """Two events on one day that answer one fact differently: the later in the file counts."""
+
+    feit: str
+    eerste: GebeurtenisRef
+    geldt: GebeurtenisRef = Field(description="De gebeurtenis waarvan het antwoord telt (de latere in het bestand).")
+
+
+class TijdFeit(_Out):
+    """A fact about time, derived from the dossier as of the peildatum (a `tijdregel`)."""
+
+    feit: str = Field(description="Het afgeleide feit, bijvoorbeeld `tijd.herbeoordeling_verlopen`.")
+    waarde: Literal["ja", "nee", "onbekend"]
+    telt_vanaf: GebeurtenisRef | None = Field(default=None, description="De gebeurtenis waarvan de klok telt.")
+    gestopt_door: GebeurtenisRef | None = Field(default=None, description="De gebeurtenis die de klok stopte.")
+    deadline: dt.date | None = None
 
 
 class OpenVraag(_Out):
@@ -71,3 +113,11 @@ class Judgement(_Out):
     sector: str | None = Field(default=None, description="De sector van de beoordeling.")
     datum: dt.date = Field(description="De datum van de beoordeling.")
     engine: str = Field(description="De engine die de regels uitvoerde.")
+    # Dossiers (a case over time); a plain case leaves these empty.
+    dossier_id: str | None = Field(default=None, description="Dossier: het pseudonieme kenmerk.")
+    tijdfeiten: tuple[TijdFeit, ...] = Field(
+        default=(), description="Dossier: de feiten over tijd op de peildatum (`datum`), met hun klok."
+    )
+    tegenstrijdigheden: tuple[Tegenstrijdigheid, ...] = Field(
+        default=(), description="Dossier: gebeurtenissen op één dag die elkaar tegenspreken (de latere telt)."
+    )

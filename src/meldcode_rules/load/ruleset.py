@@ -278,6 +278,59 @@ class ActieDefinitie(_Node):
     omschrijving: str = Field(min_length=1)
 
 
+class GebeurtenisKeuze(_Node):
+    """Which events a time rule looks at: a ``soort``, optionally with field values."""
+
+    soort: str = Field(description="De soort gebeurtenis (zie docs/vocabulary.md, Dossier).")
+    waar: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Veld -> toegestane waarden (bij een lijstveld: bevat een van deze). Leeg veld = `onbekend`.",
+    )
+
+
+#: What a time rule's derived fact says, as of the peildatum (docs/ruleset-format.md, tijdregels).
+TIJDTOETSEN = ("loopt", "verlopen", "venster_open", "na_start", "patroon")
+
+
+class Tijdregel(_Node):
+    """A derived tri-state fact as of the peildatum, defined by events and a termijn (data, never code).
+
+    The clock starts at the latest ``start`` event and stops at a later ``stop`` event.
+    No start event: the fact is ``onbekend`` (a missing date is never "not overdue").
+    """
+
+    feit: str = Field(pattern=r"^tijd\.[a-z][a-z0-9_]*$", description="De naam van het afgeleide feit (`tijd.`...).")
+    titel: str = Field(min_length=1)
+    bron: str = Field(min_length=1, description="De bron van de termijn; zonder bron: zeg dat het een standaard is.")
+    vraag: str = Field(min_length=1, description="De vraag als het feit `onbekend` is.")
+    toets: Literal["loopt", "verlopen", "venster_open", "na_start", "patroon"] = Field(
+        description="`loopt`, `verlopen`, `venster_open`, `na_start` of `patroon` (zie docs/ruleset-format.md)."
+    )
+    start: list[GebeurtenisKeuze] = Field(default_factory=list, description="Gebeurtenissen die de klok starten.")
+    stop: list[GebeurtenisKeuze] = Field(default_factory=list, description="Gebeurtenissen die de klok stoppen.")
+    gebeurtenis: list[GebeurtenisKeuze] = Field(
+        default_factory=list, description="`na_start` en `patroon`: de gebeurtenissen die tellen."
+    )
+    vanaf: str | None = Field(
+        default=None, description="Een datumveld van de startgebeurtenis om van te tellen (standaard `datum`)."
+    )
+    deadline_veld: str | None = Field(
+        default=None, description="Een datumveld van de startgebeurtenis dat de uiterste datum geeft."
+    )
+    termijn_veld: str | None = Field(
+        default=None, description="Een termijnveld van de startgebeurtenis dat `termijn` vervangt."
+    )
+    termijn: str | None = Field(default=None, pattern=TERMIJN_PATTERN.pattern, description="De termijn.")
+    projectstandaard: bool = Field(
+        default=False, description="De termijn (of het aantal) komt uit geen bron: een standaard van meldcode-rules."
+    )
+    min_aantal: int | None = Field(default=None, ge=1, description="`patroon`: zoveel gebeurtenissen in het venster.")
+    min_herkomsten: int | None = Field(
+        default=None, ge=2, description="`patroon`: of gebeurtenissen van zoveel verschillende herkomsten."
+    )
+    actie: str | None = Field(default=None, description="De actie waarvan deze klok de deadline geeft.")
+
+
 class Vervalt(_Node):
     """An invariant of an earlier version that this version removes or weakens, on purpose.
 
@@ -317,6 +370,10 @@ class RulesetFile(_Node):
     )
     regels: list[Regel] = Field(default_factory=list)
     invarianten: list[Invariant] = Field(default_factory=list)
+    tijdregels: list[Tijdregel] = Field(
+        default_factory=list,
+        description="Afgeleide feiten over tijd (`tijd.`...) voor dossiers, op de peildatum (docs/ruleset-format.md).",
+    )
     vervalt: list[Vervalt] = Field(
         default_factory=list,
         description="Invarianten van een vorige versie die deze versie bewust laat vervallen of verzwakt.",

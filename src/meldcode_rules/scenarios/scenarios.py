@@ -23,11 +23,12 @@ sentences with what was expected and what came out.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -35,6 +36,8 @@ from meldcode_rules.api import evaluate
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, MeldcodeError, RulesetError, ScenarioError, nearest
+from meldcode_rules.dossier import parse_dossier
+from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.engines import ENGINES, durable_available
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics, yaml_files
@@ -58,6 +61,17 @@ class Verwacht(_Strict):
     geen_acties: list[str] = Field(default_factory=list, description="Actiecodes die er niet mogen zijn.")
     open_vragen: list[str] = Field(default_factory=list, description="Feiten die als open vraag moeten staan.")
     regels: list[str] = Field(default_factory=list, description="Regel-ids die moeten vuren.")
+    # Dossiers (a case over time, judged `op:` a date).
+    deadlines: dict[str, dt.date] = Field(
+        default_factory=dict, description="Dossier: actiecode -> de verwachte deadline."
+    )
+    verlopen: dict[str, bool | Literal["onbekend"]] = Field(
+        default_factory=dict,
+        description="Dossier: actiecode -> verlopen op de peildatum (`true`, `false`, `onbekend`).",
+    )
+    dagen_verlopen: dict[str, int] = Field(
+        default_factory=dict, description="Dossier: actiecode -> zoveel dagen na de deadline."
+    )
 
 
 class Scenario(_Strict):
@@ -69,6 +83,10 @@ class Scenario(_Strict):
         default=None, description="Het verhaal van de casus, zoals `oefen` het de cursist vertelt."
     )
     gegeven: dict[str, Any] = Field(default_factory=dict, description="De casus (zie docs/vocabulary.md).")
+    dossier: dict[str, Any] | None = Field(
+        default=None, description="Of een dossier: `gebeurtenissen` met datum (zie docs/vocabulary.md, Dossier)."
+    )
+    op: dt.date | None = Field(default=None, description="Dossier: de peildatum waarop het wordt beoordeeld.")
     verwacht: Verwacht
 
 
@@ -94,6 +112,8 @@ class LoadedScenario:
     case: Case
     #: the ruleset the scenario was checked against, and runs against
     ruleset: CompiledRuleset
+    #: a dossier scenario: the dossier, judged as of ``scenario.op`` (``case`` is then its facts)
+    dossier: Any = None
 
     @property
     def naam(self) -> str:
@@ -204,10 +224,15 @@ def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] 
                 )
             )
         names.setdefault(scenario.naam, location)
-        case = _check_case(scenario, sector, case_model, source, path_, problems)
+        dossier = None
+        if scenario.dossier is not None:
+            dossier = _check_dossier(scenario, sector, compiled, source, path_, problems)
+            case: Case | None = case_model.model_validate({"sector": sector}) if dossier is not None else None
+        else:
+            case = _check_case(scenario, sector, case_model, source, path_, problems)
         _check_expectation(scenario.verwacht, compiled, source, (*path_, "verwacht"), problems)
         if case is not None:
-            out.append(LoadedScenario(scenario, sector, location, case, compiled))
+            out.append(LoadedScenario(scenario, sector, location, case, compiled, dossier))
     return out
 
 
@@ -251,6 +276,36 @@ def _check_case(
         return None
 
 
+def _check_dossier(
+    scenario: Scenario,
+    sector: str | None,
+    compiled: CompiledRuleset,
+    source: SourceMap,
+    path: YamlPath,
+    problems: list[Diagnostic],
+) -> Any:
+    where = source.locate((*path, "dossier"))
+    if scenario.gegeven:
+        problems.append(Diagnostic(Code.MR051, "geef `gegeven` of `dossier`, niet allebei", where))
+        return None
+    if scenario.op is None:
+        problems.append(Diagnostic(Code.MR051, "een dossier-scenario noemt de peildatum in `op:`", where))
+        return None
+    data = dict(scenario.dossier or {})
+    if "sector" in data and data["sector"] != sector:
+        problems.append(Diagnostic(Code.MR051, "`dossier.sector` wijkt af van de `sector` van het bestand", where))
+        return None
+    data["sector"] = sector
+    try:
+        dossier = parse_dossier(data, "dossier")
+        evaluate_dossier(dossier, engine="reference", ruleset=compiled, op=scenario.op)  # dates and facts
+    except MeldcodeError as error:
+        for problem in getattr(error, "problems", None) or [str(error)]:
+            problems.append(Diagnostic(Code.MR051, problem, where))
+        return None
+    return dossier
+
+
 def _field_names(model: Any, loc: Sequence[Any]) -> list[str]:
     for part in loc:
         fields = getattr(model, "model_fields", {})
@@ -264,7 +319,7 @@ def _check_expectation(
     verwacht: Verwacht, compiled: CompiledRuleset, source: SourceMap, path: YamlPath, problems: list[Diagnostic]
 ) -> None:
     rule_ids = [r.id for r in compiled.rules]
-    for key in ("acties", "geen_acties"):
+    for key in ("acties", "geen_acties", "deadlines", "verlopen", "dagen_verlopen"):
         for i, code in enumerate(getattr(verwacht, key)):
             if code not in compiled.acties:
                 problems.append(
@@ -316,7 +371,10 @@ def run_scenarios(loaded: Sequence[LoadedScenario], *, engines: Sequence[str] | 
     for engine in engines or available_engines():
         for item in loaded:
             try:
-                judgement = evaluate(item.case, engine=engine, ruleset=item.ruleset)
+                if item.dossier is not None:
+                    judgement = evaluate_dossier(item.dossier, engine=engine, ruleset=item.ruleset, op=item.scenario.op)
+                else:
+                    judgement = evaluate(item.case, engine=engine, ruleset=item.ruleset)
             except MeldcodeError as error:
                 results.append(
                     ScenarioResult(
@@ -360,6 +418,14 @@ def compare(verwacht: Verwacht, judgement: Judgement) -> list[str]:
     missing = [r for r in verwacht.regels if r not in fired]
     if missing:
         failures.append(f"regels: verwacht dat {_codes(missing)} vuurt; vuurden: {_codes(fired)}")
+    by_code = {a.code: a for a in judgement.acties}
+    for key in ("deadlines", "verlopen", "dagen_verlopen"):
+        attribute = "deadline" if key == "deadlines" else key
+        for code, expected in getattr(verwacht, key).items():
+            actie = by_code.get(code)
+            got = getattr(actie, attribute) if actie is not None else "(geen actie)"
+            if actie is None or got != expected or type(got) is not type(expected):
+                failures.append(f"{key}: `{code}` verwacht `{expected}`, kreeg `{got}`")
     return failures
 
 

@@ -285,12 +285,17 @@ def versions_of(sector: str | None = None) -> list[tuple[str, dt.date, dt.date |
 
 
 def day_for(
-    loaded: Iterable[LoadedRuleset], top: str, datum: dt.date, versie: str | None = None, source: str = "casus"
+    loaded: Iterable[LoadedRuleset],
+    top: str,
+    datum: dt.date,
+    versie: str | None = None,
+    source: str = "casus",
+    veld: str = "datum",
 ) -> dt.date:
     """The date whose versions judge a case dated ``datum`` (or pinned to ``versie`` of ``top``).
 
     A date on which ``top``, or a ruleset it extends, has no version in force is a
-    CaseError (MV020) naming the field ``datum``, never its value: a case dated before
+    CaseError (MV020) naming the field ``veld`` (``datum``; a dossier's ``op``), never its value: a case dated before
     every version is never judged by the newest. An unknown ``versie`` is MV021.
     """
     versions = by_id(loaded)
@@ -319,12 +324,14 @@ def day_for(
                 else f"valt buiten elke versie van ruleset `{ruleset_id}`"
             )
             message = f"de datum {when}; een casus wordt nooit met een andere versie beoordeeld"
-            raise CaseError([case_problem(Code.MV020, message, source, "datum")], source)
+            raise CaseError([case_problem(Code.MV020, message, source, veld)], source)
         todo.extend(item.model.breidt_uit)
     return datum
 
 
-def compiled_for(sector: str | None = None, datum: dt.date | None = None, versie: str | None = None) -> CompiledRuleset:
+def compiled_for(
+    sector: str | None = None, datum: dt.date | None = None, versie: str | None = None, *, veld: str = "datum"
+) -> CompiledRuleset:
     """The compiled ruleset for ``sector`` (None: the basismodel) in the versions in force on
     ``datum`` (default: today), or with ``versie`` of the sector's own ruleset pinned.
 
@@ -337,7 +344,7 @@ def compiled_for(sector: str | None = None, datum: dt.date | None = None, versie
             _by_day.move_to_end((sector, day, versie))
             return hit
         loaded, top = sources(sector)
-        compiled = compiled_on(sector, day_for(loaded, top, day, versie))
+        compiled = compiled_on(sector, day_for(loaded, top, day, versie, veld=veld))
         _by_day[(sector, day, versie)] = compiled
         if len(_by_day) > MAX_DAYS:
             _by_day.popitem(last=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from functools import partial
 from pathlib import Path
@@ -18,8 +19,9 @@ from meldcode_rules.engines import ENGINES
 @click.command("batch")
 @click.option("--sector", "-s", help="Sector voor elke casus zonder eigen `sector`.")
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
+@click.option("--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum (standaard: vandaag).")
 @ruleset_option
-def batch_command(sector: str | None, engine: str | None, rulesets: tuple[Path, ...]) -> None:
+def batch_command(sector: str | None, engine: str | None, op: dt.datetime | None, rulesets: tuple[Path, ...]) -> None:
     """Beoordeel een casus per regel (JSON Lines) van standaardinvoer; een oordeel per regel terug.
 
     Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}; de exitcode is dan 1.
@@ -31,7 +33,11 @@ def batch_command(sector: str | None, engine: str | None, rulesets: tuple[Path, 
         report_error(error)
     try:
         for ok, line in judge_lines(
-            sys.stdin, sector=sector, engine=engine, ruleset_for=partial(chosen, rulesets) if rulesets else None
+            sys.stdin,
+            sector=sector,
+            engine=engine,
+            ruleset_for=partial(chosen, rulesets) if rulesets else None,
+            op=op.date() if op else None,
         ):
             failed = failed or not ok
             click.echo(line)

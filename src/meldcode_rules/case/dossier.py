@@ -1,0 +1,357 @@
+"""The dossier: a case over time, as dated events in the meldcode's terms (docs/vocabulary.md).
+
+A case file says what is known at one moment; a dossier says what happened and when:
+a signal, a consultation, my report, the receipt, the help and its evaluation. The
+current facts are derived from the events (:mod:`meldcode_rules.dossier.derive`); the
+time rules of the rulesets (``tijdregels:``) turn the dates into tri-state facts as of
+a ``peildatum`` (:mod:`meldcode_rules.dossier.tijd`).
+
+Every event carries only what the meldcode needs: kinds, choices and dates, never names
+or free text (case data is sensitive). Unknown kinds and fields are errors, as in a
+case file. A field left out says nothing about that day: it changes no fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+
+from meldcode_rules.case.facts import TRI_VALUES
+from meldcode_rules.case.model import (
+    Case,
+    GesprekOvergeslagenReden,
+    NietBesprokenReden,
+    Problematiek,
+    Sectorfeiten,
+    Tri,
+    TriState,
+    Vorm,
+)
+from meldcode_rules.load.ruleset import TERMIJN_PATTERN
+
+
+def _naive(value: dt.date) -> dt.date:
+    # Local wall time is what a professional means; a zone would only make comparisons fail.
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)
+    return value
+
+
+#: A date, or a date-time where hours matter (acute violence, the CSG window, VGV).
+Moment = Annotated[dt.date | dt.datetime, AfterValidator(_naive)]
+Termijn = Annotated[str, Field(pattern=TERMIJN_PATTERN.pattern)]
+
+#: Who observed a signal or passed it on (pseudonymous categories, never a name).
+Herkomst = Literal[
+    "eigen_waarneming", "client", "kind", "familie", "collega", "ketenpartner", "school", "huisarts", "anders"
+]
+ConsultatieMet = Literal["collega", "aandachtsfunctionaris", "veilig_thuis", "deskundige", "centrum_seksueel_geweld"]
+MeldingDoor = Literal["mij", "ander"]
+TerugkoppelingUitkomst = Literal["advies", "onderzoek", "hulp_georganiseerd", "overgedragen", "geen_vervolg", "anders"]
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    datum: Moment = Field(description="Wanneer het gebeurde (ISO 8601: datum, of datum en tijd waar uren tellen).")
+
+
+class Signaal(_Event):
+    """Stap 1: een signaal is opgemerkt of doorgegeven."""
+
+    soort: Literal["signaal"]
+    vormen: list[Vorm] = Field(default_factory=list, description="De vermoede vormen van geweld (komen bij `vormen`).")
+    herkomst: Herkomst | None = Field(
+        default=None, description="Wie het signaal opmerkte of doorgaf (een categorie, nooit een naam)."
+    )
+    incidentdatum: Moment | None = Field(
+        default=None, description="Wanneer het geweld plaatsvond, waar bekend (het venster van het CSG telt hiervan)."
+    )
+    problematiek: list[Problematiek] = Field(
+        default_factory=list, description="Problemen van de cliënt die dit signaal laat zien (komen bij de kindcheck)."
+    )
+    vastgelegd: TriState | None = Field(
+        default=None, description="Het signaal is feitelijk vastgelegd (stap 1, `stappen.signalen_vastgelegd`)."
+    )
+    medewerker_verdacht: TriState | None = Field(default=None, description="Zie `medewerker_verdacht` in de casus.")
+
+
+class Kindcheck(_Event):
+    """De kindcheck, met de uitkomst."""
+
+    soort: Literal["kindcheck"]
+    zorgt_voor_minderjarigen: TriState | None = None
+    zwanger: TriState | None = None
+    problematiek: list[Problematiek] = Field(default_factory=list)
+
+
+class Consultatie(_Event):
+    """Stap 2: overleg met een collega, Veilig Thuis of een deskundige."""
+
+    soort: Literal["consultatie"]
+    met: ConsultatieMet = Field(description="Met wie is overlegd.")
+
+
+class Gesprek(_Event):
+    """Stap 3: het gesprek met de cliënt, of waarom het is overgeslagen."""
+
+    soort: Literal["gesprek"]
+    gevoerd: TriState | None = Field(
+        default=None, description="Leeg: `ja`, tenzij een grond om over te slaan is gegeven."
+    )
+    overgeslagen_reden: GesprekOvergeslagenReden | None = None
+
+
+class AfwegingGebeurtenis(_Event):
+    """Stap 4 en 5: de antwoorden op de afwegingsvragen die die dag zijn gegeven."""
+
+    soort: Literal["afweging"]
+    vermoeden: TriState | None = None
+    acute_onveiligheid: TriState | None = None
+    structurele_onveiligheid: TriState | None = None
+    hulp_mogelijk: TriState | None = None
+    hulp_aanvaard: TriState | None = None
+    hulp_effectief: TriState | None = None
+
+
+class MeldingGebeurtenis(_Event):
+    """Een melding bij Veilig Thuis: door mij, of (bekend) door een andere professional."""
+
+    soort: Literal["melding"]
+    door: MeldingDoor = Field(description="`mij`: mijn eigen melding; `ander`: een andere professional meldde.")
+    besproken_met_client: TriState | None = None
+    niet_besproken_reden: NietBesprokenReden | None = None
+
+
+class OntvangstBevestigd(_Event):
+    """Veilig Thuis (of de ketenpartner) bevestigde de ontvangst van mijn melding."""
+
+    soort: Literal["ontvangst_bevestigd"]
+
+
+class TerugkoppelingVeiligThuis(_Event):
+    """Veilig Thuis koppelde terug wat het met de melding doet (dat bevestigt ook de ontvangst)."""
+
+    soort: Literal["terugkoppeling_veilig_thuis"]
+    uitkomst: TerugkoppelingUitkomst | None = None
+
+
+class HulpGestart(_Event):
+    """Hulp is gestart, met de afgesproken evaluatiedatum of termijn (afwegingsvraag 5)."""
+
+    soort: Literal["hulp_gestart"]
+    hulpvorm: str | None = Field(
+        default=None, pattern=r"^[a-z0-9_]{1,40}$", description="Een code voor de hulp (geen vrije tekst)."
+    )
+    evaluatiedatum: Moment | None = Field(default=None, description="De afgesproken datum van de herbeoordeling.")
+    termijn: Termijn | None = Field(default=None, description="Of de afgesproken termijn, bijvoorbeeld `6 weken`.")
+
+
+class HulpGeevalueerd(_Event):
+    """De hulp is geëvalueerd: brengt ze de noodzakelijke veiligheid (afwegingsvraag 5)?"""
+
+    soort: Literal["hulp_geevalueerd"]
+    veilig: TriState | None = Field(default=None, description="Het antwoord op afwegingsvraag 5.")
+    evaluatiedatum: Moment | None = Field(default=None, description="De volgende afgesproken herbeoordeling.")
+    termijn: Termijn | None = None
+
+
+class HulpAfgesloten(_Event):
+    """De hulp is afgesloten, met of zonder afspraak over wie contact houdt en de veiligheid volgt."""
+
+    soort: Literal["hulp_afgesloten"]
+    afspraak_wie_contact_houdt: TriState | None = Field(
+        default=None, description="Er is afgesproken wie contact met het gezin houdt (leeg: onbekend)."
+    )
+
+
+class ZaakAfgesloten(_Event):
+    soort: Literal["zaak_afgesloten"]
+
+
+class ZaakHeropend(_Event):
+    soort: Literal["zaak_heropend"]
+
+
+class Momentopname(_Event):
+    """De feiten zoals een casusbestand ze geeft, op één moment (een casus is een dossier van één moment)."""
+
+    soort: Literal["momentopname"]
+    casus: dict[str, Any] = Field(description="Een casus (docs/vocabulary.md), zonder `sector` en `datum`.")
+
+
+EVENT_MODELS: dict[str, type[_Event]] = {
+    "signaal": Signaal,
+    "kindcheck": Kindcheck,
+    "consultatie": Consultatie,
+    "gesprek": Gesprek,
+    "afweging": AfwegingGebeurtenis,
+    "melding": MeldingGebeurtenis,
+    "ontvangst_bevestigd": OntvangstBevestigd,
+    "terugkoppeling_veilig_thuis": TerugkoppelingVeiligThuis,
+    "hulp_gestart": HulpGestart,
+    "hulp_geevalueerd": HulpGeevalueerd,
+    "hulp_afgesloten": HulpAfgesloten,
+    "zaak_afgesloten": ZaakAfgesloten,
+    "zaak_heropend": ZaakHeropend,
+    "momentopname": Momentopname,
+}
+SOORTEN: tuple[str, ...] = tuple(EVENT_MODELS)
+
+
+def _soort(value: Any) -> str | None:
+    if isinstance(value, dict):
+        soort = value.get("soort")
+        return soort if isinstance(soort, str) else None
+    return getattr(value, "soort", None)
+
+
+Gebeurtenis = Annotated[
+    Annotated[Signaal, Tag("signaal")]
+    | Annotated[Kindcheck, Tag("kindcheck")]
+    | Annotated[Consultatie, Tag("consultatie")]
+    | Annotated[Gesprek, Tag("gesprek")]
+    | Annotated[AfwegingGebeurtenis, Tag("afweging")]
+    | Annotated[MeldingGebeurtenis, Tag("melding")]
+    | Annotated[OntvangstBevestigd, Tag("ontvangst_bevestigd")]
+    | Annotated[TerugkoppelingVeiligThuis, Tag("terugkoppeling_veilig_thuis")]
+    | Annotated[HulpGestart, Tag("hulp_gestart")]
+    | Annotated[HulpGeevalueerd, Tag("hulp_geevalueerd")]
+    | Annotated[HulpAfgesloten, Tag("hulp_afgesloten")]
+    | Annotated[ZaakAfgesloten, Tag("zaak_afgesloten")]
+    | Annotated[ZaakHeropend, Tag("zaak_heropend")]
+    | Annotated[Momentopname, Tag("momentopname")],
+    Discriminator(
+        _soort,
+        custom_error_type="soort",
+        custom_error_message="onbekende of ontbrekende `soort` van gebeurtenis",
+    ),
+]
+
+
+class Dossier(BaseModel):
+    """A case over time: dated events, judged as of a date (``peildatum``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="Dossier")
+
+    dossier_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
+        description="Een pseudoniem kenmerk van het dossier (nooit een naam).",
+    )
+    sector: str | None = Field(default=None, description="De sector van de professional (zie de casus).")
+    organisatie: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
+        description="Een code van de organisatie die het dossier voert (voor `meldcode-rules monitor`; "
+        "geen invloed op het oordeel).",
+    )
+    sectorfeiten: Sectorfeiten | None = Field(
+        default=None, description="Feiten voor de plichten van een sector (zie de casus); gelden het hele dossier."
+    )
+    gebeurtenissen: list[Gebeurtenis] = Field(
+        min_length=1, description="Wat er gebeurde, met datum; de volgorde in het bestand is vrij (zie de docs)."
+    )
+
+
+def dossier_of_case(case: Case, datum: dt.date | None = None) -> Dossier:
+    """A plain case as a dossier of one moment: one ``momentopname`` on its ``datum``.
+
+    Without a ``datum`` in the case the moment is ``datum`` (the peildatum), else today.
+    """
+    facts = case.model_dump(mode="json", exclude_defaults=True, exclude={"sector", "datum", "sectorfeiten"})
+    sectorfeiten = case.sectorfeiten if "sectorfeiten" in case.model_fields_set else None
+    return Dossier(
+        sector=case.sector,
+        sectorfeiten=sectorfeiten,
+        gebeurtenissen=[Momentopname(soort="momentopname", datum=case.datum or datum or dt.date.today(), casus=facts)],
+    )
+
+
+# ---------------------------------------------------------------- fields, for the time rules
+
+FieldKind = Literal["moment", "termijn", "keuze", "lijst", "tekst"]
+
+
+def _field_kind(annotation: Any) -> tuple[FieldKind, tuple[str, ...]]:
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        inner = typing.get_args(annotation)[0]
+        if any(getattr(m, "pattern", None) == TERMIJN_PATTERN.pattern for m in _metadata(annotation)):
+            return "termijn", ()
+        return _field_kind(inner)
+    if origin in (typing.Union, types.UnionType):
+        options = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if set(options) <= {dt.date, dt.datetime}:
+            return "moment", ()
+        if len(options) == 1:
+            return _field_kind(options[0])
+        if set(options) == {dt.date, dt.datetime} or all(_is_moment(o) for o in options):
+            return "moment", ()
+        return "tekst", ()
+    if annotation is Tri:
+        return "keuze", TRI_VALUES
+    if origin is Literal:
+        return "keuze", tuple(str(v) for v in typing.get_args(annotation))
+    if origin is list:
+        _kind, values = _field_kind(typing.get_args(annotation)[0])
+        return "lijst", values
+    if _is_moment(annotation):
+        return "moment", ()
+    return "tekst", ()
+
+
+def _metadata(annotation: Any) -> tuple[Any, ...]:
+    found: list[Any] = []
+    for item in typing.get_args(annotation)[1:]:
+        found.append(item)
+        found.extend(getattr(item, "metadata", ()))
+    return tuple(found)
+
+
+def _is_moment(annotation: Any) -> bool:
+    if annotation in (dt.date, dt.datetime):
+        return True
+    if typing.get_origin(annotation) is Annotated:
+        return _is_moment(typing.get_args(annotation)[0])
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        return all(_is_moment(a) for a in typing.get_args(annotation) if a is not type(None))
+    return False
+
+
+@cache
+def event_fields(soort: str) -> dict[str, tuple[FieldKind, tuple[str, ...]]]:
+    """The fields of an event kind a time rule may name, with their kind and allowed values."""
+    model = EVENT_MODELS[soort]
+    out: dict[str, tuple[FieldKind, tuple[str, ...]]] = {}
+    for name, info in model.model_fields.items():
+        if name == "soort":
+            continue
+        if _is_moment(info.annotation):
+            out[name] = ("moment", ())
+            continue
+        if name == "termijn":
+            out[name] = ("termijn", ())
+            continue
+        out[name] = _field_kind(info.annotation)
+    return out
+
+
+def trusted(model: type[Any], values: dict[str, Any], given: set[str] | None = None) -> Any:
+    """An instance of ``model`` from values that are validated already (no defaults, no checks).
+
+    What ``model_construct`` does, without its per-field machinery, which costs more than
+    judging a dossier. Every value must be of the field's type and every field given;
+    tests/test_dossier.py checks results against full validation.
+    """
+    made = object.__new__(model)
+    object.__setattr__(made, "__dict__", values)
+    object.__setattr__(made, "__pydantic_fields_set__", set(values) if given is None else given)
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made

@@ -1,0 +1,161 @@
+"""Dossiers: a case over time, judged as of a date (``peildatum``).
+
+Public API::
+
+    from meldcode_rules.dossier import Dossier, parse_dossier, evaluate
+    oordeel = evaluate({"gebeurtenissen": [...]}, op=dt.date(2026, 3, 1))
+
+A plain case file is a dossier of one moment: :func:`parse_dossier` accepts it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from meldcode_rules.api import _dates_as_text, parse_case, read_case_text
+from meldcode_rules.api import evaluate as evaluate_case
+from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
+from meldcode_rules.case.model import Case
+from meldcode_rules.compiler.compile import CompiledRuleset
+from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
+from meldcode_rules.dossier.oordeel import evaluate_dossier
+from meldcode_rules.dossier.reader import read_dossier
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.loader import read_yaml
+
+__all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier", "read_input_file", "read_input_text"]
+
+
+def is_dossier(data: object) -> bool:
+    """A dossier (model, or a mapping with ``gebeurtenissen``) rather than a plain case."""
+    return isinstance(data, Dossier) or (isinstance(data, Mapping) and "gebeurtenissen" in data)
+
+
+def parse_dossier(
+    data: Dossier | Case | Mapping[str, Any], source: str = "dossier", *, datum: dt.date | None = None
+) -> Dossier:
+    """Validate a dossier; a plain case becomes a dossier of one moment (on its ``datum``).
+
+    A :class:`CaseError` names every wrong field, with the nearest valid spelling of an
+    unknown event kind or field, and never a value.
+    """
+    if isinstance(data, Dossier):
+        return data
+    if isinstance(data, Case) or (isinstance(data, Mapping) and "gebeurtenissen" not in data):
+        return dossier_of_case(parse_case(data, source), datum)  # type: ignore[arg-type]
+    if not isinstance(data, Mapping):
+        raise CaseError(["een dossier is een object met `gebeurtenissen` (zie docs/vocabulary.md)"], source)
+    # Plain JSON-shaped dossiers are read without pydantic's per-event cost; whatever the
+    # reader declines (every invalid dossier among it) is validated by pydantic.
+    read = read_dossier(data)
+    if read is not None:
+        return read
+    try:
+        return Dossier.model_validate(dict(data))
+    except ValidationError as error:
+        raise CaseError([_problem(e, data) for e in error.errors()], source) from None
+
+
+def _problem(error: Any, data: Mapping[str, Any]) -> str:
+    loc = error["loc"]
+    # Events are numbered from 1, as in the timeline; the union tag is not part of the path.
+    parts = [
+        str(p + 1) if i == 1 and loc[0] == "gebeurtenissen" and isinstance(p, int) else str(p)
+        for i, p in enumerate(loc)
+        if not (i == 2 and loc[0] == "gebeurtenissen" and p in SOORTEN)
+    ]
+    where = ".".join(parts)
+    kind = error["type"]
+    if kind == "soort":
+        given = _event(data, loc)
+        soort = given.get("soort") if isinstance(given, Mapping) else None
+        hint = nearest(soort, SOORTEN) if isinstance(soort, str) else None
+        return f"`{where}.soort`: onbekende of ontbrekende soort gebeurtenis" + (
+            f" (bedoelde u `{hint}`?)" if hint else f"; toegestaan: {', '.join(SOORTEN)}"
+        )
+    if kind == "extra_forbidden":
+        if loc[0] == "gebeurtenissen" and len(loc) >= 4 and loc[2] in EVENT_MODELS:
+            options: list[str] = list(EVENT_MODELS[str(loc[2])].model_fields)
+        else:
+            options = list(Dossier.model_fields)
+        hint = nearest(str(loc[-1]), options)
+        return f"`{where}`: onbekend veld" + (f" (bedoelde u `{hint}`?)" if hint else "")
+    if kind in ("enum", "literal_error"):
+        return f"`{where}`: ongeldige waarde; toegestaan: {error.get('ctx', {}).get('expected', '')}"
+    if kind == "string_pattern_mismatch":
+        return f"`{where}`: ongeldige vorm"
+    # pydantic's message for dates and types names no value; it is safe to show.
+    return f"`{where}`: {error['msg']}"
+
+
+def _event(data: Mapping[str, Any], loc: tuple[Any, ...]) -> Any:
+    events = data.get("gebeurtenissen")
+    if isinstance(events, list) and len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(events):
+        return events[loc[1]]
+    return None
+
+
+def evaluate(
+    case: Dossier | Case | Mapping[str, Any],
+    sector: str | None = None,
+    engine: str | None = None,
+    *,
+    ruleset: CompiledRuleset | None = None,
+    op: dt.date | None = None,
+    versie: str | None = None,
+) -> Judgement:
+    """Judge a case or a dossier; the public ``meldcode_rules.evaluate``.
+
+    A plain case without ``op`` is judged as :func:`meldcode_rules.api.evaluate` judges it
+    (the same judgement, the same speed). A dossier (a :class:`Dossier`, or a mapping with
+    ``gebeurtenissen``) is judged as of ``op`` (default today); so is a plain case when ``op``
+    is given, as a dossier of one moment: its deadlines count from its ``datum`` and say
+    whether they are overdue on ``op``. The rulesets are the versions in force on the case's
+    ``datum`` (a dossier: on ``op``), or ``versie`` pinned (docs/ruleset-format.md).
+    """
+    if op is None and not is_dossier(case):
+        return evaluate_case(case, sector, engine, ruleset=ruleset, versie=versie)  # type: ignore[arg-type]
+    parsed = parse_dossier(case, datum=op)
+    first = parsed.gebeurtenissen[0]
+    if not is_dossier(case) and op is not None and first.datum > op:
+        # A plain case has no events to name: its own `datum` lies after the peildatum.
+        raise CaseError(["`datum`: ligt na de peildatum"], "casus")
+    return evaluate_dossier(parsed, sector, engine, ruleset=ruleset, op=op, versie=versie)
+
+
+def read_input_file(path: Path, sector: str | None = None) -> Case | Dossier:
+    """Read a case file or a dossier file (YAML or JSON): a dossier when it has ``gebeurtenissen``."""
+    source = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
+    except UnicodeDecodeError:
+        raise CaseError(["het bestand is geen UTF-8-tekst"], source) from None
+    return read_input_text(text, source, as_json=path.suffix == ".json", sector=sector)
+
+
+def read_input_text(
+    text: str, source: str = "invoer", *, as_json: bool = False, sector: str | None = None
+) -> Case | Dossier:
+    """A case or a dossier from text (JSON when ``as_json``, else YAML, which also reads JSON)."""
+    if "gebeurtenissen" not in text:
+        return read_case_text(text, source, as_json=as_json, sector=sector)
+    try:
+        data = json.loads(text) if as_json else read_yaml(text, source)[0]
+    except json.JSONDecodeError as error:
+        raise CaseError([f"geen geldige JSON (regel {error.lineno}, kolom {error.colno})"], source) from None
+    except RulesetError as error:
+        raise CaseError([d.render() for d in error.diagnostics], source) from None
+    if not isinstance(data, dict) or "gebeurtenissen" not in data:
+        return read_case_text(text, source, as_json=as_json, sector=sector)
+    data = _dates_as_text(data)
+    if sector is not None:
+        data["sector"] = sector
+    return parse_dossier(data, source)

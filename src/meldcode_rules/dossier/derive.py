@@ -1,0 +1,288 @@
+"""From a dossier's events to the case facts as of a date.
+
+The events are sorted by date (stably: on one day, the order of the file) and folded
+into the facts of a case: the latest answer wins, and each fact remembers the event it
+came from. Lists (``vormen``, ``kindcheck.problematiek``) collect what every event
+adds. Two events on the same day that give one fact different answers are a
+contradiction: the later in the file wins and the contradiction is listed. An event
+dated after the peildatum is an error that names its position and field, never its
+content. No event is dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from meldcode_rules.api import _case_problem
+from meldcode_rules.case.dossier import (
+    AfwegingGebeurtenis,
+    Consultatie,
+    Dossier,
+    Gesprek,
+    HulpGeevalueerd,
+    Kindcheck,
+    MeldingGebeurtenis,
+    Momentopname,
+    OntvangstBevestigd,
+    Signaal,
+    TerugkoppelingVeiligThuis,
+    _Event,
+)
+from meldcode_rules.case.model import Case
+from meldcode_rules.diagnostics import CaseError
+
+#: Fact paths that collect values (a list), instead of taking the latest answer.
+LIJSTEN = ("vormen", "kindcheck.problematiek")
+
+
+def day(moment: dt.date) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
+
+
+class Ingang:
+    """One event as judged: its 1-based position in the file, the event, and its place in date order."""
+
+    __slots__ = ("dag", "datum", "event", "orde", "positie", "soort")
+
+    def __init__(self, positie: int, event: _Event) -> None:
+        self.positie = positie
+        self.event = event
+        self.soort: str = event.soort  # type: ignore[attr-defined]
+        self.datum: dt.date = event.datum
+        self.dag: dt.date = day(self.datum)
+        #: the index in date order (set when sorted)
+        self.orde = -1
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Ingang) and (self.positie, self.event) == (other.positie, other.event)
+
+    def __hash__(self) -> int:
+        return hash(self.positie)
+
+    def __repr__(self) -> str:
+        return f"Ingang({self.positie}, {self.soort})"
+
+
+@dataclass(frozen=True)
+class Wijziging:
+    feit: str
+    oud: Any
+    nieuw: Any
+
+
+@dataclass(frozen=True)
+class Tegenstrijdig:
+    """Two events on one day that answer one fact differently; the later one (``wint``) counts."""
+
+    feit: str
+    eerste: Ingang
+    wint: Ingang
+
+
+@dataclass
+class Afleiding:
+    """The facts a dossier gives as of the peildatum, with where each came from."""
+
+    ingangen: list[Ingang]
+    #: the case data (nested, as a case file) the events give
+    data: dict[str, Any]
+    #: fact path -> the event that last set it
+    herkomst: dict[str, Ingang] = field(default_factory=dict)
+    tegenstrijdigheden: list[Tegenstrijdig] = field(default_factory=list)
+    #: per event (by position): what it changed
+    wijzigingen: dict[int, list[Wijziging]] = field(default_factory=dict)
+
+
+def ordered(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> list[Ingang]:
+    """The events in date order (stable), after checking that none lies after the peildatum."""
+    ingangen = [Ingang(i, e) for i, e in enumerate(dossier.gebeurtenissen, start=1)]  # type: ignore[arg-type]
+    peil_dag = day(peildatum)
+    late = [i for i in ingangen if i.dag >= peil_dag or i.event.__dict__.get("incidentdatum") is not None]
+    problems = [
+        # The position and the field, never the date itself: case data is sensitive.
+        f"`gebeurtenissen.{ingang.positie}.{name}`: ligt na de peildatum"
+        for ingang in late
+        for name, value in _moments(ingang.event)
+        if _after(value, peildatum)
+    ]
+    if problems:
+        raise CaseError(problems, source)
+    ingangen.sort(key=_dag)
+    for index, ingang in enumerate(ingangen):
+        ingang.orde = index
+    return ingangen
+
+
+def _dag(ingang: Ingang) -> dt.date:
+    return ingang.dag
+
+
+def _moments(event: _Event) -> Iterator[tuple[str, dt.date]]:
+    yield "datum", event.datum
+    incident = event.__dict__.get("incidentdatum")
+    if incident is not None:
+        yield "incidentdatum", incident
+
+
+def _after(moment: dt.date, peildatum: dt.date) -> bool:
+    if isinstance(moment, dt.datetime) and isinstance(peildatum, dt.datetime):
+        return moment > peildatum
+    return day(moment) > day(peildatum)
+
+
+def _text(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+#: Per event kind: (field of the event, the fact it sets); special cases follow in effects().
+_PLAN: dict[type[_Event], tuple[tuple[str, str], ...]] = {
+    Signaal: (
+        ("vormen", "vormen"),
+        ("problematiek", "kindcheck.problematiek"),
+        ("vastgelegd", "stappen.signalen_vastgelegd"),
+        ("medewerker_verdacht", "medewerker_verdacht"),
+    ),
+    Kindcheck: (
+        ("zorgt_voor_minderjarigen", "kindcheck.zorgt_voor_minderjarigen"),
+        ("zwanger", "kindcheck.zwanger"),
+        ("problematiek", "kindcheck.problematiek"),
+    ),
+    AfwegingGebeurtenis: tuple(
+        (name, f"afweging.{name}") for name in AfwegingGebeurtenis.model_fields if name not in ("soort", "datum")
+    ),
+    HulpGeevalueerd: (("veilig", "afweging.hulp_effectief"),),
+}
+_CONSULTATIE = {
+    "collega": "stappen.collega_geraadpleegd",
+    "aandachtsfunctionaris": "stappen.collega_geraadpleegd",
+    "veilig_thuis": "stappen.veilig_thuis_geraadpleegd",
+}
+
+
+def effects(event: _Event) -> list[tuple[str, Any]]:
+    """The facts an event states, as ``(fact path, value)``; list facts give a list to add."""
+    values = event.__dict__
+    plan = _PLAN.get(type(event))
+    if plan is not None:
+        return [(path, _plain(values[name])) for name, path in plan if values[name] is not None and values[name] != []]
+    out: list[tuple[str, Any]] = []
+    if isinstance(event, Consultatie):
+        path = _CONSULTATIE.get(event.met)
+        if path is not None:
+            out.append((path, "ja"))
+    elif isinstance(event, Gesprek):
+        gevoerd = event.gevoerd
+        if gevoerd is None:
+            gevoerd = "nee" if event.overgeslagen_reden else "ja"
+        out.append(("stappen.gesprek_gevoerd", _plain(gevoerd)))
+        if event.overgeslagen_reden is not None:
+            out.append(("stappen.gesprek_overgeslagen_reden", event.overgeslagen_reden))
+    elif isinstance(event, MeldingGebeurtenis):
+        if event.door == "ander":
+            out.append(("eerder_gemeld_door_ander", "ja"))
+        else:
+            for name in ("besproken_met_client", "niet_besproken_reden"):
+                if values[name] is not None:
+                    out.append((f"melding.{name}", _plain(values[name])))
+    elif isinstance(event, OntvangstBevestigd | TerugkoppelingVeiligThuis):
+        # Feedback from Veilig Thuis shows that the report arrived.
+        out.append(("melding.ontvangst_bevestigd", "ja"))
+    elif isinstance(event, Momentopname):
+        for path, value in _leaves(event.casus, ""):
+            # JSON booleans as in a case file, so that `true` and `ja` are one answer.
+            if isinstance(value, bool):
+                value = "ja" if value else "nee"
+            if value is not None and value != []:
+                out.append((path, _plain(value)))
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    return _text(value)
+
+
+def _leaves(data: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, dict):
+                yield from _leaves(value, f"{prefix}{key}.")
+            else:
+                yield f"{prefix}{key}", value
+    else:
+        yield prefix.rstrip("."), data
+
+
+def derive(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> Afleiding:
+    """Fold the events (in date order) into case data, with provenance and contradictions."""
+    ingangen = ordered(dossier, peildatum, source)
+    values: dict[str, Any] = {}
+    herkomst: dict[str, Ingang] = {}
+    afleiding = Afleiding(ingangen=ingangen, data={}, herkomst=herkomst)
+    wijzigingen = afleiding.wijzigingen
+    for ingang in ingangen:
+        changes: list[Wijziging] = []
+        for path, value in effects(ingang.event):
+            old = values.get(path)
+            if path in LIJSTEN and isinstance(value, list):
+                merged = list(dict.fromkeys([*(old or []), *value]))
+                if merged != (old or []):
+                    changes.append(Wijziging(path, old or [], merged))
+                    values[path] = merged
+                    herkomst[path] = ingang
+                continue
+            if old != value:
+                before = herkomst.get(path)
+                if before is not None and before.dag == ingang.dag and before.positie != ingang.positie:
+                    afleiding.tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
+                changes.append(Wijziging(path, old, value))
+                values[path] = value
+            herkomst[path] = ingang
+        wijzigingen[ingang.positie] = changes
+    data: dict[str, Any] = {}
+    for path, value in values.items():
+        node = data
+        *parents, leaf = path.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    afleiding.data = data
+    return afleiding
+
+
+def case_of(
+    afleiding: Afleiding, dossier: Dossier, model: type[Case], peildatum: dt.date, source: str = "dossier"
+) -> Case:
+    """The case the derived facts make, validated by the case model of the sector."""
+    data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum).isoformat()}
+    if dossier.sector is not None:
+        data["sector"] = dossier.sector
+    if dossier.sectorfeiten is not None:
+        data["sectorfeiten"] = {
+            **dossier.sectorfeiten.model_dump(mode="json", exclude_defaults=True),
+            **data.get("sectorfeiten", {}),
+        }
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        problems = []
+        for e in error.errors():
+            path = ".".join(str(p) for p in e["loc"])
+            where = afleiding.herkomst.get(path)
+            # A momentopname's case facts are checked here: say which event gave them.
+            prefix = f"`gebeurtenissen.{where.positie}.casus`: " if where is not None else ""
+            problems.append(prefix + _case_problem(e, model))
+        raise CaseError(problems, source) from None
+
+
+def as_plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    return _text(value)

@@ -1,0 +1,219 @@
+"""Judge a dossier as of a date: derive the facts, the time facts, then the same rulesets.
+
+The engines see one flat case, as for a plain case file (docs/engines.md argues why the
+durable engine judges the derived facts rather than asserting events into one session).
+After judging, each action gets its place in time: the event its termijn counts from
+(``telt_vanaf``), its ``deadline``, whether it is ``verlopen`` on the peildatum and by how
+many days. An action dated by a time rule (``actie:`` in ``tijdregels``) takes that
+rule's clock; any other counts from the latest event that set a fact its rules test.
+Without such an event the answer is ``onbekend``, never "not overdue".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from meldcode_rules.case.dossier import Dossier, trusted
+from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
+from meldcode_rules.dossier.derive import Afleiding, Ingang, case_of, day, derive
+from meldcode_rules.dossier.tijd import Klok, klokken, matches, passed
+from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
+from meldcode_rules.engines import get_engine
+from meldcode_rules.judge.combine import judge
+from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Tegenstrijdigheid, TijdFeit
+from meldcode_rules.load.ruleset import GebeurtenisKeuze
+from meldcode_rules.sectors.registry import compiled_for
+
+#: Events that show an action was done where no case fact says so (docs/vocabulary.md).
+VOLDAAN_DOOR: dict[str, tuple[GebeurtenisKeuze, ...]] = {
+    "melden_veilig_thuis": (GebeurtenisKeuze(soort="melding", waar={"door": ["mij"]}),),
+}
+
+
+@dataclass(frozen=True)
+class DossierOordeel:
+    """A dossier's judgement with what it was made from (for the timeline of ``explain``)."""
+
+    oordeel: Judgement
+    afleiding: Afleiding
+    klokken: dict[str, Klok]
+    compiled: CompiledRuleset
+    peildatum: dt.date
+
+
+def ref(ingang: Ingang, veld: str = "datum") -> GebeurtenisRef:
+    moment = ingang.event.__dict__.get(veld) or ingang.datum
+    # Every part comes from the validated dossier.
+    return trusted(GebeurtenisRef, {"positie": ingang.positie, "soort": ingang.soort, "datum": moment, "veld": veld})
+
+
+def judge_dossier(
+    dossier: Dossier,
+    sector: str | None = None,
+    engine: str | None = None,
+    *,
+    ruleset: CompiledRuleset | None = None,
+    op: dt.date | None = None,
+    source: str = "dossier",
+    versie: str | None = None,
+) -> DossierOordeel:
+    peildatum = op or dt.date.today()
+    # the versions in force on the peildatum; a peildatum before every version names `op`
+    compiled = ruleset or compiled_for(sector or dossier.sector, datum=day(peildatum), versie=versie, veld="op")
+    afleiding = derive(dossier, peildatum, source)
+    case = case_of(afleiding, dossier, compiled.catalog.model, peildatum, source)
+    flat = compiled.catalog.flatten(case)
+    clocks = klokken(compiled.tijdregels, afleiding.ingangen, peildatum)
+    keys = _fact_keys(compiled)
+    for feit, clock in clocks.items():
+        flat[keys[feit]] = clock.waarde
+    runner = get_engine(engine)
+    fired = runner.fire(compiled, flat)
+    oordeel = judge(compiled, flat, fired, datum=day(peildatum), engine=runner.name)
+    acties = tuple(_dated(compiled, actie, afleiding, clocks, peildatum) for actie in oordeel.acties)
+    oordeel = trusted(
+        Judgement,
+        {
+            **oordeel.__dict__,
+            "acties": acties,
+            "dossier_id": dossier.dossier_id,
+            "tijdfeiten": tuple(_tijdfeit(c) for c in clocks.values()),
+            "tegenstrijdigheden": tuple(
+                trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": ref(t.eerste), "geldt": ref(t.wint)})
+                for t in afleiding.tegenstrijdigheden
+            ),
+        },
+    )
+    return DossierOordeel(oordeel, afleiding, clocks, compiled, peildatum)
+
+
+def evaluate_dossier(
+    dossier: Dossier,
+    sector: str | None = None,
+    engine: str | None = None,
+    *,
+    ruleset: CompiledRuleset | None = None,
+    op: dt.date | None = None,
+    source: str = "dossier",
+    versie: str | None = None,
+) -> Judgement:
+    """The judgement of ``dossier`` as of ``op`` (default today)."""
+    return judge_dossier(dossier, sector, engine, ruleset=ruleset, op=op, source=source, versie=versie).oordeel
+
+
+def _fact_keys(compiled: CompiledRuleset) -> dict[str, str]:
+    return {r.feit: compiled.catalog[r.feit].key() for r in compiled.tijdregels}
+
+
+def _tijdfeit(clock: Klok) -> TijdFeit:
+    return trusted(
+        TijdFeit,
+        {
+            "feit": clock.regel.feit,
+            "waarde": clock.waarde,
+            "telt_vanaf": ref(clock.start, clock.veld) if clock.start is not None else None,
+            "gestopt_door": ref(clock.gestopt) if clock.gestopt is not None else None,
+            "deadline": day(clock.deadline) if clock.deadline is not None else None,
+        },
+    )
+
+
+_rule_facts_cache: dict[int, tuple[CompiledRuleset, dict[str, tuple[str, ...]]]] = {}
+
+
+def _rule_facts(compiled: CompiledRuleset) -> dict[str, tuple[str, ...]]:
+    """Per rule id: the facts its condition tests (once per compiled ruleset)."""
+    cached = _rule_facts_cache.get(id(compiled))
+    if cached is None or cached[0] is not compiled:
+        facts = {r.id: _facts_of(r) for r in compiled.rules}
+        cached = _rule_facts_cache[id(compiled)] = (compiled, facts)
+    return cached[1]
+
+
+def _facts_of(rule: CompiledRule) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(condition_facts(rule.als_uitgeschreven)))
+
+
+def _dated(
+    compiled: CompiledRuleset,
+    actie: Actie,
+    afleiding: Afleiding,
+    clocks: Mapping[str, Klok],
+    peildatum: dt.date,
+) -> Actie:
+    linked = [clocks[r.feit] for r in compiled.tijdregels if r.actie == actie.code]
+    running = [c for c in linked if c.start is not None and c.gestopt is None]
+    update: dict[str, Any]
+    if running:
+        # The most urgent running clock dates the action; a clock without a termijn of its
+        # own counts the action's termijn from its start.
+        dated = [(c, _clock_deadline(c, actie)) for c in running]
+        clock, limit = min(dated, key=lambda item: item[1] or dt.date.max)
+        assert clock.start is not None
+        update = {"telt_vanaf": ref(clock.start, clock.veld), "deadline": limit}
+        if limit is not None:
+            update |= _overdue(limit, peildatum)
+    elif any(c.start is None and c.regel.toets in ("loopt", "verlopen") for c in linked):
+        # A clock this action depends on has no start event: its date is not known.
+        update = {"deadline": None, "verlopen": "onbekend"}
+    else:
+        origin = _origin(compiled, actie, afleiding)
+        if origin is None:
+            # No event set what the rules test: the day this counts from is not known, so
+            # neither is the deadline (never the peildatum plus the termijn).
+            update = {"deadline": None, "verlopen": "onbekend"} if actie.termijn else {}
+        else:
+            limit = date_plus(day(origin.datum), actie.termijn)
+            update = {"telt_vanaf": ref(origin), "deadline": limit}
+            if limit is not None:
+                update |= _overdue(limit, peildatum)
+    done = _voldaan(actie.code, afleiding, update.get("telt_vanaf"))
+    if done is not None:
+        update |= {"voldaan": ref(done), "verlopen": False, "dagen_verlopen": None}
+    return trusted(Actie, {**actie.__dict__, **update})
+
+
+def _clock_deadline(clock: Klok, actie: Actie) -> dt.date | None:
+    if clock.deadline is not None:
+        return day(clock.deadline)
+    assert clock.start is not None
+    start = getattr(clock.start.event, clock.veld, None) or clock.start.datum
+    return date_plus(day(start), actie.termijn)
+
+
+def _overdue(limit: dt.date, peildatum: dt.date) -> dict[str, Any]:
+    late = passed(limit, peildatum)
+    return {"verlopen": late, "dagen_verlopen": (day(peildatum) - limit).days if late else None}
+
+
+def _origin(compiled: CompiledRuleset, actie: Actie, afleiding: Afleiding) -> Ingang | None:
+    """The latest event that set a fact the action's rules test (its termijn counts from there)."""
+    found: list[Ingang] = []
+    tested = _rule_facts(compiled)
+    for rule_id in actie.regels:
+        for fact in tested[rule_id]:
+            ingang = afleiding.herkomst.get(fact)
+            if ingang is not None:
+                found.append(ingang)
+    if not found:
+        return None
+    return max(found, key=_orde)
+
+
+def _orde(ingang: Ingang) -> int:
+    return ingang.orde
+
+
+def _voldaan(code: str, afleiding: Afleiding, vanaf: GebeurtenisRef | None) -> Ingang | None:
+    """The latest event that shows ``code`` was done, on or after the day its termijn counts from."""
+    keuzes = VOLDAAN_DOOR.get(code)
+    if not keuzes:
+        return None
+    since = day(vanaf.datum) if vanaf is not None else dt.date.min
+    for ingang in reversed(afleiding.ingangen):
+        if day(ingang.datum) >= since and any(matches(k, ingang) for k in keuzes):
+            return ingang
+    return None

@@ -1,0 +1,220 @@
+"""The one place where time becomes facts: each ``tijdregel`` -> a tri-state fact as of a date.
+
+A time rule (``tijdregels:`` in a ruleset, checked by :mod:`meldcode_rules.compiler.tijdregels`)
+names the events that start and stop its clock and its termijn. Here, for one dossier and
+one peildatum, each becomes ``ja``, ``nee`` or ``onbekend``, with the event its clock
+counts from and its deadline. The rules then test these facts like any other, so the
+checker's proofs over the finite space of tri-state facts cover them unchanged.
+
+Failing safe: a clock without its start event, or without the date it counts from, is
+``onbekend``: a missing date is never "not overdue".
+
+The toetsen (``toets:``):
+
+``loopt``
+    ``ja`` while the latest start event has no stop event after it; ``nee`` once stopped.
+``verlopen``
+    ``ja`` when the clock runs and its deadline (``deadline_veld``, or ``vanaf`` plus
+    ``termijn_veld`` or ``termijn``) lies before the peildatum; ``nee`` when it does not
+    yet or the clock stopped.
+``venster_open``
+    ``ja`` while the peildatum lies within ``termijn`` of the start (``vanaf``); ``nee``
+    after, or once stopped.
+``na_start``
+    ``ja`` when a ``gebeurtenis`` follows the latest start and no stop event follows it.
+``patroon``
+    ``ja`` when, since the latest stop event, at least ``min_aantal`` ``gebeurtenis``
+    events, or events from ``min_herkomsten`` different ``herkomst``, lie within
+    ``termijn`` before the peildatum.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Literal
+
+from meldcode_rules.dossier.derive import Ingang, day
+from meldcode_rules.judge.combine import deadline as date_plus
+from meldcode_rules.load.ruleset import TERMIJN_PATTERN, GebeurtenisKeuze, Tijdregel
+
+TriText = Literal["ja", "nee", "onbekend"]
+
+
+@dataclass(frozen=True)
+class Klok:
+    """What one time rule gives for a dossier on a date."""
+
+    regel: Tijdregel
+    waarde: TriText
+    #: the event the clock counts from (None: no start event)
+    start: Ingang | None = None
+    #: the field of ``start`` it counts from (``datum`` or e.g. ``incidentdatum``)
+    veld: str = "datum"
+    #: the event that stopped the clock, if any
+    gestopt: Ingang | None = None
+    deadline: dt.date | None = None
+
+
+def plus(moment: dt.date, termijn: str) -> dt.date:
+    """``moment`` plus a termijn; a date-time stays a date-time for hours and days.
+
+    Past the last representable day the deadline is that day: it has not passed.
+    """
+    try:
+        return _plus(moment, termijn)
+    except OverflowError:
+        return dt.datetime.max if isinstance(moment, dt.datetime) else dt.date.max
+
+
+def safe_date_plus(moment: dt.date, termijn: str | None) -> dt.date | None:
+    """combine.deadline for a date, with the same rule past the last representable day."""
+    try:
+        return date_plus(moment, termijn)
+    except OverflowError:
+        return dt.date.max
+
+
+def _plus(moment: dt.date, termijn: str) -> dt.date:
+    match = TERMIJN_PATTERN.match(termijn)
+    if isinstance(moment, dt.datetime) and match is not None and termijn != "direct":
+        unit, n = match["eenheid"], int(match["n"])
+        if unit in ("uur", "uren"):
+            return moment + dt.timedelta(hours=n)
+        if not unit.startswith("werkdag"):
+            return moment + dt.timedelta(days=n * (7 if unit in ("week", "weken") else 1))
+        return dt.datetime.combine(safe_date_plus(moment.date(), termijn) or moment.date(), moment.time())
+    if isinstance(moment, dt.datetime):
+        return moment
+    return safe_date_plus(moment, termijn) or moment
+
+
+def passed(limit: dt.date, peildatum: dt.date) -> bool:
+    """The peildatum lies after ``limit`` (by the hour when both have one, else by the day)."""
+    if isinstance(limit, dt.datetime) and isinstance(peildatum, dt.datetime):
+        return peildatum > limit
+    return day(peildatum) > day(limit)
+
+
+def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
+    if ingang.soort != keuze.soort:
+        return False
+    values = ingang.event.__dict__
+    for name, allowed in keuze.waar.items():
+        value = values.get(name)
+        if isinstance(value, list):
+            if not any(_text(v) in allowed for v in value):
+                return False
+        elif (_text(value) if value is not None else "onbekend") not in allowed:
+            return False
+    return True
+
+
+def _text(value: Any) -> str:
+    return str(value.value if isinstance(value, Enum) else value)
+
+
+class Index:
+    """The events in date order, and per kind (so a clock looks only at the kinds it names)."""
+
+    def __init__(self, ingangen: Sequence[Ingang]) -> None:
+        self.ingangen = ingangen
+        self.per_soort: dict[str, list[Ingang]] = {}
+        for ingang in ingangen:
+            self.per_soort.setdefault(ingang.soort, []).append(ingang)
+
+    def latest(self, keuzes: Sequence[GebeurtenisKeuze], after: int = -1) -> int | None:
+        """Date-order index of the latest event matching any of ``keuzes`` after index ``after``."""
+        best: int | None = None
+        for keuze in keuzes:
+            for ingang in reversed(self.per_soort.get(keuze.soort, ())):
+                if ingang.orde <= after or (best is not None and ingang.orde <= best):
+                    break
+                if matches(keuze, ingang):
+                    best = ingang.orde
+                    break
+        return best
+
+    def since(self, keuzes: Sequence[GebeurtenisKeuze], after: int) -> list[Ingang]:
+        """Every event matching any of ``keuzes`` after index ``after``, in date order."""
+        found = [
+            ingang
+            for keuze in keuzes
+            for ingang in self.per_soort.get(keuze.soort, ())
+            if ingang.orde > after and matches(keuze, ingang)
+        ]
+        return sorted(set(found), key=lambda i: i.orde)
+
+
+def klok(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
+    """The value of one time rule for events in date order, as of ``peildatum``."""
+    ingangen = index.ingangen
+    if regel.toets == "patroon":
+        return _patroon(regel, index, peildatum)
+    begin = index.latest(regel.start)
+    if begin is None:
+        return Klok(regel, "onbekend")
+    start = ingangen[begin]
+    stop = index.latest(regel.stop, begin) if regel.stop else None
+    veld = regel.vanaf or "datum"
+    base = start.event.__dict__.get(veld)
+    limit = _deadline(regel, start, base)
+    if regel.toets == "na_start":
+        # An event after the start that no stop event has followed yet.
+        later = index.latest(regel.gebeurtenis, begin)
+        if later is None:
+            return Klok(regel, "nee", start, veld)
+        handled = index.latest(regel.stop, later) if regel.stop else None
+        if handled is not None:
+            return Klok(regel, "nee", ingangen[later], "datum", ingangen[handled])
+        return Klok(regel, "ja", ingangen[later], "datum", None, day(ingangen[later].datum))
+    if stop is not None:
+        return Klok(regel, "nee", start, veld, ingangen[stop], limit)
+    if regel.toets == "loopt":
+        return Klok(regel, "ja", start, veld, None, limit)
+    if limit is None:
+        return Klok(regel, "onbekend", start, veld)
+    if regel.toets == "verlopen":
+        return Klok(regel, "ja" if passed(limit, peildatum) else "nee", start, veld, None, day(limit))
+    # venster_open
+    return Klok(regel, "nee" if passed(limit, peildatum) else "ja", start, veld, None, day(limit))
+
+
+def _deadline(regel: Tijdregel, start: Ingang, base: dt.date | None) -> dt.date | None:
+    if regel.deadline_veld is not None:
+        fixed = start.event.__dict__.get(regel.deadline_veld)
+        if fixed is not None:
+            return fixed
+    termijn = start.event.__dict__.get(regel.termijn_veld) if regel.termijn_veld else None
+    termijn = termijn or regel.termijn
+    if base is None or termijn is None:
+        return None
+    return plus(base, termijn)
+
+
+def _patroon(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
+    stop = index.latest(regel.stop) if regel.stop else None
+    assert regel.termijn is not None  # checked by the compiler (MR063)
+    termijn = regel.termijn
+    hits = [
+        ingang
+        for ingang in index.since(regel.gebeurtenis, -1 if stop is None else stop)
+        if not passed(plus(ingang.datum, termijn), peildatum)
+    ]
+    herkomsten = {_text(h.event.__dict__["herkomst"]) for h in hits if h.event.__dict__.get("herkomst") is not None}
+    enough = (regel.min_aantal is not None and len(hits) >= regel.min_aantal) or (
+        regel.min_herkomsten is not None and len(herkomsten) >= regel.min_herkomsten
+    )
+    gestopt = index.ingangen[stop] if stop is not None else None
+    if not enough:
+        return Klok(regel, "nee", None, "datum", gestopt)
+    # The pattern is there from the event that completed it: that is what the action counts from.
+    return Klok(regel, "ja", hits[-1], "datum", None, day(hits[-1].datum))
+
+
+def klokken(regels: Sequence[Tijdregel], ingangen: Sequence[Ingang], peildatum: dt.date) -> dict[str, Klok]:
+    """Every time rule's value, by fact path (``ingangen`` in date order, as derive() gives them)."""
+    index = Index(ingangen)
+    return {regel.feit: klok(regel, index, peildatum) for regel in regels}

@@ -1,0 +1,183 @@
+"""The monitor's figures as a monoid: partial results combine into the whole.
+
+An :class:`Aggregaat` holds counts per cell (dimension, value, measure), the work list and
+the refused records. ``a + b`` combines two partial results; ``Aggregaat()`` is the identity;
+``+`` is associative and commutative, so parts judged in any order, in this process, in
+worker processes or on Dask workers give exactly the single-process result. The two lists
+are kept sorted by a total order and cut at a fixed length (memory stays flat in the number
+of dossiers); their full lengths are counted.
+
+Privacy is applied when a result is shown (:mod:`meldcode_rules.monitor.report`), never
+here: suppressing before combining would lose counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections import Counter
+from dataclasses import dataclass, field
+
+from meldcode_rules.monitor.judge import PRIORITEIT, Signaal, Uitkomst
+
+#: The dimensions of the cells; `totaal` has the one value `alle`.
+DIMENSIES = ("totaal", "sector", "organisatie", "maand")
+GEEN = "(geen)"
+ONBEKEND = "onbekend"
+
+#: Default lengths of the kept lists (their full lengths are always counted).
+MAX_WERKLIJST = 1000
+MAX_WEIGERINGEN = 1000
+
+# An unknown "since" sorts first: a missing date is never "not overdue".
+_FIRST = dt.date.min
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Werkpunt:
+    """A dossier on the work list: its id, why, and since when. Ids only, no facts."""
+
+    prioriteit: int
+    sinds_sleutel: dt.date
+    dossier_id: str
+    redenen: tuple[Signaal, ...] = field(compare=False)
+    #: a stable tie-break when one id appears twice in the input
+    volgnummer: tuple[str, ...] = ()
+
+    @property
+    def sinds(self) -> dt.date | None:
+        return None if self.sinds_sleutel == _FIRST else self.sinds_sleutel
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Weigering:
+    """A refused record: where, and what kind of problem (never its content)."""
+
+    bron: str
+    plek: int
+    categorie: str
+
+
+def werkpunt(uitkomst: Uitkomst) -> Werkpunt | None:
+    if not uitkomst.signalen:
+        return None
+    most = min(uitkomst.signalen, key=lambda s: (PRIORITEIT[s.kenmerk], s.sinds or _FIRST))
+    reasons = tuple(sorted(uitkomst.signalen, key=lambda s: (PRIORITEIT[s.kenmerk], s.sinds or _FIRST)))
+    key = tuple(f"{s.kenmerk}@{s.sinds}" for s in reasons)
+    return Werkpunt(PRIORITEIT[most.kenmerk], most.sinds or _FIRST, uitkomst.dossier_id, reasons, key)
+
+
+def _month(day: dt.date | None) -> str:
+    return f"{day.year:04d}-{day.month:02d}" if day else ONBEKEND
+
+
+@dataclass(slots=True)
+class Aggregaat:
+    """Counts per (dimension, value, measure), the work list and the refusals; combine with ``+``."""
+
+    gelezen: int = 0
+    beoordeeld: int = 0
+    geweigerd: int = 0
+    cellen: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    werklijst: list[Werkpunt] = field(default_factory=list)
+    werklijst_totaal: int = 0
+    weigeringen: list[Weigering] = field(default_factory=list)
+    max_werklijst: int = MAX_WERKLIJST
+    max_weigeringen: int = MAX_WEIGERINGEN
+
+    # ------------------------------------------------------------- building
+
+    def tel(self, uitkomst: Uitkomst) -> None:
+        """Count one judged dossier."""
+        self.gelezen += 1
+        self.beoordeeld += 1
+        cells = self.cellen
+        groups = (("totaal", "alle"), ("sector", uitkomst.sector), ("organisatie", uitkomst.organisatie or GEEN))
+        measures = ["dossiers"]
+        if uitkomst.open:
+            measures += ["open", f"open_stap_{uitkomst.stap}", f"open_besluit_{uitkomst.besluit}"]
+        if uitkomst.gemeld:
+            measures.append("gemeld")
+        if uitkomst.heropend:
+            measures.append("heropend")
+        measures += [s.kenmerk for s in uitkomst.signalen]
+        if uitkomst.signalen:
+            measures.append("op_werklijst")
+        for dimension, value in groups:
+            for measure in measures:
+                cells[(dimension, value, measure)] += 1
+        # Per month: when it happened, not as of the peildatum.
+        cells[("maand", _month(uitkomst.instroom), "instroom")] += 1
+        for day in uitkomst.gemeld:
+            cells[("maand", _month(day), "meldingen")] += 1
+        for signaal in uitkomst.signalen:
+            cells[("maand", _month(signaal.sinds), signaal.kenmerk)] += 1
+        punt = werkpunt(uitkomst)
+        if punt is not None:
+            self.werklijst_totaal += 1
+            self.werklijst.append(punt)
+            if len(self.werklijst) > 2 * self.max_werklijst:
+                self.werklijst = heapq.nsmallest(self.max_werklijst, self.werklijst)
+
+    def weiger(self, bron: str, plek: int, categorie: str) -> None:
+        """Count one refused record."""
+        self.gelezen += 1
+        self.geweigerd += 1
+        self.weigeringen.append(Weigering(bron, plek, categorie))
+        if len(self.weigeringen) > 2 * self.max_weigeringen:
+            self.weigeringen = heapq.nsmallest(self.max_weigeringen, self.weigeringen)
+
+    def af(self) -> Aggregaat:
+        """The same result with its lists cut and in their final order (idempotent)."""
+        self.werklijst = heapq.nsmallest(self.max_werklijst, self.werklijst)
+        self.weigeringen = heapq.nsmallest(self.max_weigeringen, self.weigeringen)
+        return self
+
+    # ------------------------------------------------------------- the monoid
+
+    def __add__(self, other: Aggregaat) -> Aggregaat:
+        if not isinstance(other, Aggregaat):
+            return NotImplemented
+        werk = min(self.max_werklijst, other.max_werklijst)
+        weig = min(self.max_weigeringen, other.max_weigeringen)
+        return Aggregaat(
+            gelezen=self.gelezen + other.gelezen,
+            beoordeeld=self.beoordeeld + other.beoordeeld,
+            geweigerd=self.geweigerd + other.geweigerd,
+            cellen=self.cellen + other.cellen,
+            werklijst=heapq.nsmallest(werk, [*self.werklijst, *other.werklijst]),
+            werklijst_totaal=self.werklijst_totaal + other.werklijst_totaal,
+            weigeringen=heapq.nsmallest(weig, [*self.weigeringen, *other.weigeringen]),
+            max_werklijst=werk,
+            max_weigeringen=weig,
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Aggregaat):
+            return NotImplemented
+        return self._state() == other._state()
+
+    def _state(self) -> tuple[object, ...]:
+        return (
+            self.gelezen,
+            self.beoordeeld,
+            self.geweigerd,
+            +self.cellen,  # unary plus drops zero counts, which `Counter + Counter` also drops
+            [(p, p.redenen) for p in heapq.nsmallest(self.max_werklijst, self.werklijst)],
+            self.werklijst_totaal,
+            heapq.nsmallest(self.max_weigeringen, self.weigeringen),
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    # ------------------------------------------------------------- reading
+
+    def waarde(self, dimensie: str, waarde: str, maat: str) -> int:
+        return self.cellen.get((dimensie, waarde, maat), 0)
+
+    def waarden(self, dimensie: str) -> list[str]:
+        """The values seen for a dimension, sorted."""
+        return sorted({v for d, v, _ in self.cellen if d == dimensie})
+
+    def maten(self, dimensie: str) -> list[str]:
+        return sorted({m for d, _, m in self.cellen if d == dimensie})

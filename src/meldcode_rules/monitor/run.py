@@ -1,0 +1,191 @@
+"""Running the monitor: the same parts, judged here, in worker processes or on Dask.
+
+Each part (:mod:`meldcode_rules.monitor.read`) is judged by :func:`beoordeel_deel` into a
+partial :class:`~meldcode_rules.monitor.aggregate.Aggregaat`; the parts are added up. Because
+the aggregate is a monoid and a part's records are numbered by the part itself, the
+single-process run, the process pool and Dask give exactly the same result.
+
+Memory stays flat in the number of dossiers: the process pool keeps at most two parts per
+worker in flight, and each part keeps only its counts, not its dossiers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import operator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.engines import get_engine
+from meldcode_rules.monitor.aggregate import MAX_WEIGERINGEN, MAX_WERKLIJST, Aggregaat
+from meldcode_rules.monitor.judge import Geweigerd, beoordeel
+from meldcode_rules.monitor.read import STDIN, Deel, plan, records
+from meldcode_rules.sectors.registry import compiled_for
+
+#: Dossiers per part: large enough that sending a part costs little beside judging it.
+PER_DEEL = 1000
+
+Voortgang = Callable[[int], None]
+
+
+class DaskFout(MeldcodeError):
+    """Dask cannot be used as asked (not installed, no scheduler, standard input)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Opties:
+    """What every part is judged with (picklable: it travels to workers)."""
+
+    op: dt.date
+    engine: str | None = None
+    max_werklijst: int = MAX_WERKLIJST
+    max_weigeringen: int = MAX_WEIGERINGEN
+
+
+def beoordeel_deel(deel: Deel, opties: Opties, voortgang: Voortgang | None = None) -> Aggregaat:
+    """Judge every dossier of one part; a bad one is counted as refused, with its place.
+
+    ``voortgang`` (in this process only) is told every hundred records how many were done.
+    """
+    aggregaat = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
+    told = 0
+    try:
+        for record in records(deel):
+            if voortgang is not None and aggregaat.gelezen - told >= 100:
+                voortgang(aggregaat.gelezen - told)
+                told = aggregaat.gelezen
+            bron = Path(record.bron).name if record.bron != "standaardinvoer" else record.bron
+            if record.data is None:
+                aggregaat.weiger(bron, record.plek, record.fout or "onleesbaar")
+                continue
+            plek = f"{bron}:{record.plek}" if record.plek else bron
+            try:
+                uitkomst = beoordeel(record.data, opties.op, opties.engine, plek)
+            except Geweigerd as refusal:
+                aggregaat.weiger(bron, record.plek, refusal.categorie)
+                continue
+            aggregaat.tel(uitkomst)
+    except OSError:
+        # The file went away or became unreadable while the run was going: the part is refused whole.
+        aggregaat.weiger(_bron_of(deel), 0, "bestand niet te lezen")
+    if voortgang is not None:
+        voortgang(aggregaat.gelezen - told)
+    return aggregaat.af()
+
+
+def _bron_of(deel: Deel) -> str:
+    name = getattr(deel, "pad", None) or getattr(deel, "bron", None) or deel.paden[0]  # type: ignore[union-attr]
+    return Path(name).name
+
+
+def _parts(paths: Sequence[str | Path], per_deel: int) -> tuple[Iterable[Deel], int | None]:
+    """The parts, and how many dossiers they hold (``None`` when reading standard input)."""
+    if any(str(p) == STDIN for p in paths):
+        return plan(paths, per_deel), None
+    parts = list(plan(paths, per_deel))  # descriptors only: a few per thousand dossiers
+    return parts, sum(p.aantal for p in parts)
+
+
+def monitor(
+    paths: Sequence[str | Path],
+    opties: Opties,
+    *,
+    processen: int = 1,
+    dask: str | None = None,
+    per_deel: int = PER_DEEL,
+    voortgang: Callable[[int | None], Voortgang] | None = None,
+) -> Aggregaat:
+    """Judge every dossier under ``paths`` as of ``opties.op`` and add up the figures.
+
+    ``processen`` > 1 judges parts in that many worker processes; ``dask`` is ``"local"``
+    (a LocalCluster started and stopped here) or a scheduler address. ``voortgang`` is
+    called with the total (or ``None``) and returns a function told how many were done.
+    """
+    parts, total = _parts(paths, per_deel)
+    step = voortgang(total) if voortgang else (lambda _n: None)
+    if dask:
+        return _met_dask(list(parts), opties, dask, step)
+    if processen > 1:
+        return _met_processen(parts, opties, processen, step)
+    result = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
+    for deel in parts:
+        result = result + beoordeel_deel(deel, opties, step)
+    return result.af()
+
+
+def _warm(engine: str | None) -> None:
+    # Compile the built-in rulesets once per worker before the first part arrives.
+    compiled_for(None)
+    get_engine(engine)
+
+
+def _met_processen(parts: Iterable[Deel], opties: Opties, processen: int, step: Voortgang) -> Aggregaat:
+    result = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
+    # spawn, not fork: the parent may run a progress thread, and durable-rules is not fork-safe.
+    context = multiprocessing.get_context("spawn")
+    pending: set[Future[Aggregaat]] = set()
+    source: Iterator[Deel] = iter(parts)
+    with ProcessPoolExecutor(processen, mp_context=context, initializer=_warm, initargs=(opties.engine,)) as pool:
+        for deel in source:
+            pending.add(pool.submit(beoordeel_deel, deel, opties))
+            if len(pending) >= 2 * processen:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    partial = future.result()
+                    result = result + partial
+                    step(partial.gelezen)
+        for future in pending:
+            partial = future.result()
+            result = result + partial
+            step(partial.gelezen)
+    return result.af()
+
+
+def _met_dask(parts: list[Deel], opties: Opties, address: str, step: Voortgang) -> Aggregaat:
+    try:  # lazy: Dask is an optional extra, only for --dask
+        import dask.bag as db
+        from distributed import Client, LocalCluster, as_completed  # lazy: as above
+    except ImportError:
+        raise DaskFout("Dask is niet geïnstalleerd: installeer `meldcode-rules[dask]`") from None
+    if any(type(p).__name__ == "TekstDeel" for p in parts):
+        raise DaskFout("Dask leest bestanden, geen standaardinvoer: geef een pad")
+    empty = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
+    if not parts:
+        return empty
+    cluster = None
+    if address == "local":
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, host="127.0.0.1"
+        )
+        client = Client(cluster)
+    else:
+        try:
+            client = Client(address, timeout="30s")
+        except OSError as error:
+            raise DaskFout(f"geen Dask-scheduler bereikbaar op het opgegeven adres ({type(error).__name__})") from None
+    try:
+        # One bag partition per part: a JSON Lines byte range, some files or some row groups.
+        bag = db.from_sequence(parts, npartitions=len(parts)).map(beoordeel_deel, opties)
+        futures = client.compute(bag.to_delayed())
+        result = empty
+        for future in as_completed(futures):
+            partial = _sum_partition(future.result(), empty)
+            result = result + partial
+            step(partial.gelezen)
+            future.release()
+        return result.af()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _sum_partition(items: Iterable[Aggregaat], empty: Aggregaat) -> Aggregaat:
+    total = empty
+    for item in items:
+        total = operator.add(total, item)
+    return total

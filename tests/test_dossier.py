@@ -1,0 +1,479 @@
+"""Dossiers (issue 10): a case over time, judged as of a date, by both engines alike."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dossier_strategies import dossiers
+from meldcode_rules import evaluate as evaluate_api
+from meldcode_rules.check import run_check
+from meldcode_rules.cli.main import main
+from meldcode_rules.diagnostics import CaseError, RulesetError
+from meldcode_rules.dossier import Dossier, evaluate, parse_dossier
+from meldcode_rules.engines import durable_available
+from meldcode_rules.sectors.registry import compile_from, known_sectors
+
+ENGINES = ["durable", "reference"] if durable_available() else ["reference"]
+SECTORS: tuple[str | None, ...] = (None, *known_sectors())
+D = dt.date
+
+HULP = {
+    "dossier_id": "T-1",
+    "gebeurtenissen": [
+        {
+            "soort": "afweging",
+            "datum": "2026-01-10",
+            "vermoeden": "ja",
+            "structurele_onveiligheid": "ja",
+            "hulp_mogelijk": "ja",
+            "hulp_aanvaard": "ja",
+        },
+        {"soort": "melding", "datum": "2026-01-10", "door": "mij"},
+        {"soort": "ontvangst_bevestigd", "datum": "2026-01-11"},
+        {"soort": "hulp_gestart", "datum": "2026-01-15", "evaluatiedatum": "2026-02-26"},
+    ],
+}
+
+
+def _actie(judgement: Any, code: str) -> Any:
+    (actie,) = [a for a in judgement.acties if a.code == code]
+    return actie
+
+
+# ---------------------------------------------------------------- the model
+
+
+def test_a_plain_case_is_a_dossier_of_one_moment() -> None:
+    case = {
+        "datum": "2026-03-01",
+        "vormen": ["kindermishandeling"],
+        "afweging": {"vermoeden": "ja", "hulp_mogelijk": "nee"},
+    }
+    dossier = parse_dossier(case)
+    assert isinstance(dossier, Dossier)
+    assert [e.soort for e in dossier.gebeurtenissen] == ["momentopname"]
+    plain, over_time = evaluate_api(case, engine="reference"), evaluate(dossier, engine="reference", op=D(2026, 3, 1))
+    for field in ("melden", "besluit", "stap", "open_vragen", "vastleggen", "redenering", "datum"):
+        assert getattr(plain, field) == getattr(over_time, field), field
+    assert [a.code for a in plain.acties] == [a.code for a in over_time.acties]
+
+
+def test_plain_case_output_is_unchanged_by_the_new_fields() -> None:
+    judgement = evaluate_api({"afweging": {"vermoeden": "ja", "acute_onveiligheid": "ja"}}, engine="reference")
+    assert judgement.tijdfeiten == () and judgement.tegenstrijdigheden == () and judgement.dossier_id is None
+    assert all(a.telt_vanaf is None and a.verlopen is None for a in judgement.acties)
+
+
+def test_unknown_soort_and_field_name_the_nearest_spelling() -> None:
+    with pytest.raises(CaseError) as error:
+        parse_dossier({"gebeurtenissen": [{"soort": "signal", "datum": "2026-01-01"}]})
+    assert "gebeurtenissen.1.soort" in str(error.value) and "`signaal`" in str(error.value)
+    with pytest.raises(CaseError) as error:
+        parse_dossier(
+            {"gebeurtenissen": [{"soort": "hulp_gestart", "datum": "2026-01-01", "evaluatiedatm": "2026-02-01"}]}
+        )
+    assert "gebeurtenissen.1.evaluatiedatm" in str(error.value) and "`evaluatiedatum`" in str(error.value)
+
+
+def test_an_event_after_the_peildatum_names_position_and_field_never_the_value() -> None:
+    data = {
+        "gebeurtenissen": [
+            {"soort": "signaal", "datum": "2026-01-01"},
+            {"soort": "signaal", "datum": "2026-01-02", "incidentdatum": "2026-02-17"},
+        ]
+    }
+    with pytest.raises(CaseError) as error:
+        evaluate(data, op=D(2026, 1, 20))
+    text = str(error.value)
+    assert "gebeurtenissen.2.incidentdatum" in text and "peildatum" in text
+    assert "2026-02-17" not in text and "2026-01-02" not in text
+
+
+def test_events_out_of_order_are_sorted_and_none_is_dropped() -> None:
+    from meldcode_rules.dossier.oordeel import judge_dossier
+
+    events = list(reversed(HULP["gebeurtenissen"]))
+
+    def summary(judgement: Any) -> list[Any]:
+        return [judgement.melden, judgement.besluit, [(a.code, a.deadline, a.verlopen) for a in judgement.acties]]
+
+    shuffled = evaluate({"gebeurtenissen": events}, engine="reference", op=D(2026, 3, 5))
+    assert summary(shuffled) == summary(evaluate(HULP, engine="reference", op=D(2026, 3, 5)))
+    beoordeeld = judge_dossier(parse_dossier({"gebeurtenissen": events}), engine="reference", op=D(2026, 3, 5))
+    # by date; on one day (the 10th) in the order of the file, which is reversed here
+    assert [i.positie for i in beoordeeld.afleiding.ingangen] == [3, 4, 2, 1]
+    assert [i.soort for i in beoordeeld.afleiding.ingangen] == [
+        "melding",
+        "afweging",
+        "ontvangst_bevestigd",
+        "hulp_gestart",
+    ]
+
+
+def test_same_day_contradiction_later_in_file_wins_and_is_listed() -> None:
+    data = {
+        "gebeurtenissen": [
+            {"soort": "afweging", "datum": "2026-01-10", "vermoeden": "ja", "acute_onveiligheid": "ja"},
+            {"soort": "afweging", "datum": "2026-01-10", "acute_onveiligheid": "nee"},
+        ]
+    }
+    judgement = evaluate(data, engine="reference", op=D(2026, 1, 11))
+    (t,) = judgement.tegenstrijdigheden
+    assert (t.feit, t.eerste.positie, t.geldt.positie) == ("afweging.acute_onveiligheid", 1, 2)
+    assert "meldnorm1-acute-onveiligheid" not in [r.regel for r in judgement.redenering]
+
+
+def test_later_answer_on_a_later_day_is_no_contradiction() -> None:
+    data = {
+        "gebeurtenissen": [
+            {"soort": "afweging", "datum": "2026-01-10", "acute_onveiligheid": "nee"},
+            {"soort": "afweging", "datum": "2026-01-12", "vermoeden": "ja", "acute_onveiligheid": "ja"},
+        ]
+    }
+    judgement = evaluate(data, engine="reference", op=D(2026, 1, 12))
+    assert judgement.tegenstrijdigheden == () and judgement.melden == "ja"
+
+
+# ---------------------------------------------------------------- judged as of a date
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_reassessment_overdue_in_melden_en_hulp_and_more_overdue_a_week_later(engine: str) -> None:
+    before = evaluate(HULP, engine=engine, op=D(2026, 2, 20))
+    assert before.besluit == "melden_en_hulp"
+    assert _actie(before, "herbeoordelen").verlopen is False
+    first = evaluate(HULP, engine=engine, op=D(2026, 3, 5))
+    later = evaluate(HULP, engine=engine, op=D(2026, 3, 12))
+    for judgement, days in ((first, 7), (later, 14)):
+        actie = _actie(judgement, "herbeoordelen")
+        assert (actie.deadline, actie.verlopen, actie.dagen_verlopen) == (D(2026, 2, 26), True, days)
+        assert (actie.telt_vanaf.positie, actie.telt_vanaf.soort) == (4, "hulp_gestart")
+    # my own report is done: its action is not overdue
+    assert _actie(first, "melden_veilig_thuis").voldaan.positie == 2
+
+
+def test_reassessment_after_evaluation_counts_from_the_evaluation() -> None:
+    data = {
+        "gebeurtenissen": [
+            *HULP["gebeurtenissen"],
+            {"soort": "hulp_geevalueerd", "datum": "2026-02-26", "veilig": None, "termijn": "4 weken"},
+        ]
+    }
+    actie = _actie(evaluate(data, engine="reference", op=D(2026, 3, 5)), "herbeoordelen")
+    assert (actie.deadline, actie.verlopen, actie.telt_vanaf.soort) == (D(2026, 3, 26), False, "hulp_geevalueerd")
+
+
+def test_help_without_a_start_event_is_onbekend_never_not_overdue() -> None:
+    data = {"gebeurtenissen": [HULP["gebeurtenissen"][0]]}
+    judgement = evaluate(data, engine="reference", op=D(2026, 6, 1))
+    assert _actie(judgement, "herbeoordelen").verlopen == "onbekend"
+    feiten = {f.feit: f.waarde for f in judgement.tijdfeiten}
+    assert feiten["tijd.herbeoordeling_verlopen"] == "onbekend"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_csg_deadline_counts_from_the_incident_and_the_action_goes_when_it_closes(engine: str) -> None:
+    def judged(op: dt.date, incident: str | None) -> Any:
+        event = {"soort": "signaal", "datum": "2026-03-03", "vormen": ["seksueel_geweld"]}
+        if incident:
+            event["incidentdatum"] = incident
+        return evaluate({"gebeurtenissen": [event]}, engine=engine, op=op)
+
+    open_ = _actie(judged(D(2026, 3, 4), "2026-02-28"), "centrum_seksueel_geweld_inschakelen")
+    assert (open_.deadline, open_.verlopen, open_.telt_vanaf.veld) == (D(2026, 3, 7), False, "incidentdatum")
+    closed = judged(D(2026, 3, 10), "2026-02-28")
+    assert "centrum_seksueel_geweld_inschakelen" not in [a.code for a in closed.acties]
+    # no incident date: unknown, so the action stays (never silently dropped)
+    unknown = judged(D(2030, 1, 1), None)
+    assert "centrum_seksueel_geweld_inschakelen" in [a.code for a in unknown.acties]
+
+
+def test_receipt_unconfirmed_after_its_term_is_visibly_overdue() -> None:
+    data = {"gebeurtenissen": [HULP["gebeurtenissen"][0], HULP["gebeurtenissen"][1]]}
+    actie = _actie(evaluate(data, engine="reference", op=D(2026, 1, 30)), "ontvangst_controleren")
+    assert (actie.deadline, actie.verlopen, actie.dagen_verlopen) == (D(2026, 1, 16), True, 14)
+
+
+# ---------------------------------------------------------------- properties
+
+
+def _comparable(judgement: Any) -> dict[str, Any]:
+    return judgement.model_dump(mode="json", exclude={"engine"})
+
+
+@pytest.mark.skipif(len(ENGINES) < 2, reason="durable-rules is not installed on this Python")
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(dossiers(sectors=SECTORS))
+def test_engines_give_identical_judgements_for_dossiers(generated: tuple[dict[str, Any], dt.date]) -> None:
+    data, op = generated
+    assert _comparable(evaluate(data, engine="durable", op=op)) == _comparable(
+        evaluate(data, engine="reference", op=op)
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(dossiers(sectors=SECTORS), st.sampled_from(["acute_onveiligheid", "structurele_onveiligheid"]), st.data())
+def test_a_prior_report_by_another_never_lowers_my_duty_at_any_date(
+    generated: tuple[dict[str, Any], dt.date], norm: str, data: st.DataObject
+) -> None:
+    dossier, op = generated
+    last = {"soort": "afweging", "datum": op.isoformat(), "vermoeden": "ja", norm: "ja"}
+    other = {"soort": "melding", "datum": op.isoformat(), "door": "ander"}
+    base = {**dossier, "gebeurtenissen": [*dossier["gebeurtenissen"], last]}
+    later = data.draw(st.dates(op, op + dt.timedelta(days=800)))
+    with_other = {**dossier, "gebeurtenissen": [*dossier["gebeurtenissen"], other, last]}
+    for when in (op, later):
+        assert evaluate(base, engine="reference", op=when).melden == "ja"
+        judged = evaluate(with_other, engine="reference", op=when)
+        assert judged.melden == "ja" and "melden_veilig_thuis" in [a.code for a in judged.acties]
+
+
+@settings(max_examples=40, deadline=None)
+@given(dossiers(), st.integers(1, 400))
+def test_overdue_only_grows_with_the_date(generated: tuple[dict[str, Any], dt.date], days: int) -> None:
+    data, op = generated
+    now, later = (
+        evaluate(data, engine="reference", op=op),
+        evaluate(data, engine="reference", op=op + dt.timedelta(days=days)),
+    )
+    late = {a.code: a for a in later.acties}
+    for actie in now.acties:
+        if actie.verlopen is True and actie.code in late and late[actie.code].telt_vanaf == actie.telt_vanaf:
+            assert late[actie.code].verlopen is True
+            assert late[actie.code].dagen_verlopen == actie.dagen_verlopen + days
+
+
+@settings(max_examples=40, deadline=None)
+@given(dossiers())
+def test_a_missing_date_is_never_not_overdue(generated: tuple[dict[str, Any], dt.date]) -> None:
+    data, op = generated
+    judgement = evaluate(data, engine="reference", op=op)
+    for actie in judgement.acties:
+        # "not overdue" needs a date it counts from, or an event that shows the action was done
+        if actie.verlopen is False and actie.voldaan is None:
+            assert actie.deadline is not None and actie.telt_vanaf is not None
+    for feit in judgement.tijdfeiten:
+        if feit.waarde != "onbekend" and feit.feit != "tijd.patroon_zonder_consultatie":
+            assert feit.telt_vanaf is not None
+
+
+# ---------------------------------------------------------------- check proves the time invariants
+
+
+def test_check_finds_an_overdue_reassessment_made_silent(rulesets: Path) -> None:
+    file = rulesets / "basismodel.yaml"
+    text = file.read_text(encoding="utf-8")
+    start = text.index("  - id: tijd-herbeoordeling-verlopen\n")
+    end = text.index("  - id: meldnorm3-hulp-niet-effectief\n")
+    file.write_text(text[:start] + text[end:], encoding="utf-8")
+    report = run_check([file])  # the basismodel alone: the sectors add nothing to this proof
+    codes = {(f.code, "herbeoordeling-verlopen-nooit-stil" in f.message) for f in report.findings}
+    assert ("MC200", True) in codes
+
+
+def test_time_rules_are_checked_with_locations(rulesets: Path) -> None:
+    file = rulesets / "basismodel.yaml"
+    text = file.read_text(encoding="utf-8")
+    text = text.replace(
+        "start: [{soort: hulp_afgesloten, waar: {afspraak_wie_contact_houdt: [nee, onbekend]}}]",
+        "start: [{soort: hulp_afgeslote, waar: {afspraak_wie_contact_houdt: [nee, onbekend]}}]",
+    )
+    text = text.replace("    vanaf: incidentdatum\n", "    vanaf: incidentdatm\n")
+    text = text.replace("    min_aantal: 3\n    min_herkomsten: 2\n", "")  # a pattern without counts
+    text = text.replace("  - feit: tijd.signaal_na_afsluiting\n", "  - feit: tijd.csg_venster_open\n")
+    file.write_text(text, encoding="utf-8")
+    with pytest.raises(RulesetError) as error:
+        compile_from([rulesets])
+    rendered = str(error.value)
+    assert "MR061" in rendered and "hulp_afgesloten" in rendered
+    assert "MR062" in rendered and "incidentdatum" in rendered
+    assert "MR063" in rendered and "min_aantal" in rendered
+    assert "MR060" in rendered and "tijd.csg_venster_open" in rendered
+
+
+# ---------------------------------------------------------------- CLI and batch
+
+
+def test_cli_evaluate_explain_and_batch_take_dossiers(tmp_path: Path) -> None:
+    file = tmp_path / "d.json"
+    file.write_text(json.dumps(HULP), encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["evaluate", str(file), "--op", "2026-03-05", "--format", "json", "-e", "reference"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    (herbeoordelen,) = [a for a in out["acties"] if a["code"] == "herbeoordelen"]
+    assert herbeoordelen["verlopen"] is True and herbeoordelen["dagen_verlopen"] == 7
+    result = runner.invoke(main, ["explain", str(file), "--op", "2026-03-05", "-e", "reference"])
+    assert result.exit_code == 0, result.output
+    assert "Tijdlijn van dossier T-1" in result.output and "#4  2026-01-15  hulp_gestart" in result.output
+    assert "herbeoordelen: deadline 2026-02-26, 7 dag(en) verlopen" in result.output
+    result = runner.invoke(main, ["batch", "--op", "2026-03-05", "-e", "reference"], input=json.dumps(HULP) + "\n")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["dossier_id"] == "T-1"
+    late = runner.invoke(main, ["evaluate", str(file), "--op", "2026-01-01"])
+    assert late.exit_code == 2 and "peildatum" in late.output
+
+
+def test_render_draws_the_time_rules() -> None:
+    from meldcode_rules.explain.render import render
+    from meldcode_rules.sectors.registry import compiled_for
+
+    compiled = compiled_for()
+    markdown, page = render(compiled, "markdown"), render(compiled, "html")
+    assert "## Tijdregels (dossiers)" in markdown and "<h2>Tijdregels (dossiers)</h2>" in page
+    for regel in compiled.tijdregels:
+        assert f"`{regel.feit}`" in markdown and regel.feit in page
+    assert "-->|deadline van| " in markdown and "standaard van meldcode-rules" in markdown
+
+
+@settings(max_examples=150, deadline=None)
+@given(dossiers(sectors=SECTORS))
+def test_the_fast_reader_builds_what_pydantic_builds(generated: tuple[dict[str, Any], dt.date]) -> None:
+    from meldcode_rules.dossier.reader import read_dossier
+
+    data, _op = generated
+    read = read_dossier(data)
+    assert read is not None  # generated dossiers are of the plain shape: the reader must not decline them all
+    validated = Dossier.model_validate(data)
+    assert read == validated
+    for mine, theirs in zip(read.gebeurtenissen, validated.gebeurtenissen, strict=True):
+        assert list(mine.__dict__) == list(theirs.__dict__) and mine.model_fields_set == theirs.model_fields_set
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"soort": "signaal", "datum": "2026-02-30"},
+        {"soort": "signaal", "datum": "2026-01-01T10:00+01:00"},
+        {"soort": "signaal", "datum": "2026-01-01", "vormen": ["vgv", "onzin"]},
+        {"soort": "melding", "datum": "2026-01-01"},
+        {"soort": "melding", "datum": "2026-01-01", "door": None},
+        {"soort": "afweging", "datum": "2026-01-01", "vermoeden": 1},
+        {"soort": "hulp_gestart", "datum": "2026-01-01", "termijn": "zes weken"},
+        {"soort": "signal", "datum": "2026-01-01"},
+    ],
+)
+def test_the_fast_reader_declines_what_it_does_not_mirror(bad: dict[str, Any]) -> None:
+    from meldcode_rules.dossier.reader import read_dossier
+
+    assert read_dossier({"gebeurtenissen": [bad]}) is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(dossiers(sectors=SECTORS))
+def test_judgements_built_without_revalidation_equal_validated_ones(generated: tuple[dict[str, Any], dt.date]) -> None:
+    from meldcode_rules.judge.judgement import Judgement
+
+    data, op = generated
+    judgement = evaluate(data, engine="reference", op=op)
+    assert Judgement.model_validate(judgement.model_dump()) == judgement
+
+
+def test_a_plain_case_dated_after_the_peildatum_names_its_datum() -> None:
+    with pytest.raises(CaseError) as error:
+        evaluate_api({"datum": "2026-05-01", "afweging": {"vermoeden": "ja"}}, op=D(2026, 4, 1))
+    assert "`datum`: ligt na de peildatum" in str(error.value) and "2026-05-01" not in str(error.value)
+
+
+def test_a_plain_case_judged_op_a_date_counts_its_deadlines_from_its_datum() -> None:
+    case = {"datum": "2026-01-05", "afweging": {"vermoeden": "ja", "acute_onveiligheid": "ja"}}
+    actie = _actie(evaluate_api(case, engine="reference", op=D(2026, 1, 9)), "melden_veilig_thuis")
+    assert (actie.deadline, actie.verlopen, actie.dagen_verlopen) == (D(2026, 1, 5), True, 4)
+    assert actie.telt_vanaf.soort == "momentopname"
+
+
+def test_a_counterexample_with_time_facts_comes_with_a_dossier_that_gives_it(rulesets: Path) -> None:
+    file = rulesets / "basismodel.yaml"
+    text = file.read_text(encoding="utf-8")
+    # Without the overdue rule alone the invariant fails only on cases no dossier gives (an
+    # overdue clock also runs, and the running-clock rule asks the re-assessment): said so.
+    start = text.index("  - id: tijd-herbeoordeling-verlopen\n")
+    end = text.index("  - id: meldnorm3-hulp-niet-effectief\n")
+    file.write_text(text[:start] + text[end:], encoding="utf-8")
+    (finding,) = [f for f in run_check([file]).findings if "herbeoordeling-verlopen-nooit-stil" in f.message]
+    assert "geen dossier geeft deze combinatie van feiten over tijd" in finding.details
+    # Without both time rules a dossier shows it: help started long ago, no action.
+    start = text.index("  - id: tijd-herbeoordeling-loopt\n")
+    file.write_text(text[:start] + text[end:], encoding="utf-8")
+    (finding,) = [f for f in run_check([file]).findings if "herbeoordeling-verlopen-nooit-stil" in f.message]
+    (line,) = [d for d in finding.details if d.startswith("als dossier")]
+    op = D.fromisoformat(line.split("`op: ", 1)[1][:10])
+    dossier = json.loads(line.split("`): ", 1)[1])
+    compiled = compile_from([file])
+    judgement = evaluate(dossier, engine="reference", op=op, ruleset=compiled)
+    assert {f.feit: f.waarde for f in judgement.tijdfeiten}["tijd.herbeoordeling_verlopen"] == "ja"
+    assert "herbeoordelen" not in [a.code for a in judgement.acties]  # the defect, shown as events
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_a_witness_dossier_gives_exactly_the_time_facts_asked_for(data: st.DataObject) -> None:
+    from meldcode_rules.dossier.getuige import dossier_for
+    from meldcode_rules.sectors.registry import compiled_for
+
+    compiled = compiled_for()
+    wanted = {r.feit: data.draw(st.sampled_from(("ja", "nee", "onbekend")), label=r.feit) for r in compiled.tijdregels}
+    assignment = {compiled.catalog[f].key(): v for f, v in wanted.items()}
+    found = dossier_for(compiled, assignment)
+    if found is None:
+        return  # not every combination of the finite space is a dossier (a stopped clock cannot be overdue)
+    dossier, op = found
+    judgement = evaluate(dossier, engine="reference", op=op)
+    assert {f.feit: f.waarde for f in judgement.tijdfeiten} == wanted
+
+
+@settings(max_examples=80, deadline=None)
+@given(dossiers(sectors=SECTORS, max_events=5, low=dt.date(1, 1, 1), high=dt.date(9999, 12, 31)))
+def test_any_date_ends_in_a_judgement(generated: tuple[dict[str, Any], dt.date]) -> None:
+    # The first and last representable days included: never an overflow, never a traceback.
+    data, op = generated
+    for engine in ENGINES:
+        assert evaluate(data, engine=engine, op=op).melden in ("ja", "nee", "onbekend")
+
+
+def test_an_action_whose_facts_no_event_set_has_no_deadline_and_is_onbekend() -> None:
+    # Only a signal: nothing says when the advice of Veilig Thuis became due.
+    judgement = evaluate({"gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-05"}]}, op=D(2026, 2, 1))
+    actie = _actie(judgement, "veilig_thuis_raadplegen")
+    assert (actie.termijn, actie.deadline, actie.verlopen, actie.telt_vanaf) == ("direct", None, "onbekend", None)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from(["", "ja", "2026-01-01", "signaal", "mij", "x"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["soort", "datum", "door", "vormen", "x"]), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(dossiers(), st.data())
+def test_hostile_dossiers_end_in_a_judgement_or_a_clear_error(
+    generated: tuple[dict[str, Any], dt.date], data: st.DataObject
+) -> None:
+    from meldcode_rules.diagnostics import MeldcodeError
+
+    dossier, op = generated
+    events = dossier["gebeurtenissen"]
+    index = data.draw(st.integers(0, len(events) - 1))
+    broken = dict(events[index])
+    key = data.draw(st.sampled_from([*broken, "onbekend_veld"]))
+    broken[key] = data.draw(_JSON)
+    hostile = {**dossier, "gebeurtenissen": [*events[:index], broken, *events[index + 1 :]]}
+    try:
+        judgement = evaluate(hostile, engine="reference", op=op)
+    except MeldcodeError as error:
+        # never the value given (a date is the one value here that could identify a case)
+        assert "2026-01-01" not in str(error)
+        return
+    assert judgement.melden in ("ja", "nee", "onbekend")
