@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
@@ -110,6 +110,23 @@ def _dates_as_text(data: Any) -> Any:
     return data.isoformat() if isinstance(data, dt.date) else data
 
 
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _datum_of(case: Case | Mapping[str, Any], sector: str | None) -> dt.date | None:
+    """The case's ``datum``, as the case model reads it (None: absent, so today)."""
+    raw = case.datum if isinstance(case, Case) else case.get("datum") if isinstance(case, Mapping) else None
+    if raw is None or type(raw) is dt.date:
+        return raw
+    if isinstance(raw, str) and _ISO_DATE.match(raw):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    # anything else is validated in full (and a wrong datum reported as such)
+    return parse_case(case, model=case_model_for(sector)).datum
+
+
 def evaluate(
     case: Case | Mapping[str, Any],
     sector: str | None = None,
@@ -134,18 +151,17 @@ def evaluate(
     if ruleset is not None and versie is not None:
         # a pin that would be ignored is refused: the caller must never believe it was applied
         raise MeldcodeError("`versie` en een eigen `ruleset` gaan niet samen: kies de versie in de ruleset zelf")
-    # The facts do not depend on the version (the catalog is the sector's case model), so
-    # the case is read first and its datum then picks the version.
-    catalog = ruleset.catalog if ruleset is not None else catalog_for(case_model_for(sector))
+    # The version depends on the case's datum, and the facts on the version (its time rules
+    # add `tijd.` facts): the datum is read first, cheaply when it is plain ISO text.
+    compiled = ruleset or compiled_for(sector, datum=_datum_of(case, sector), versie=versie)
     # Plain JSON-shaped dicts are read straight into flat facts; whatever that reader
     # declines (including every invalid case) is validated by pydantic, as the contract.
-    read = reader_for(catalog).read(case)
+    read = reader_for(compiled.catalog).read(case)
     if read is None:
-        facts = parse_case(case, model=catalog.model)  # type: ignore[arg-type]
-        flat, datum = catalog.flatten(facts), facts.datum
+        facts = parse_case(case, model=compiled.catalog.model)  # type: ignore[arg-type]
+        flat, datum = compiled.catalog.flatten(facts), facts.datum
     else:
         flat, datum = read
-    compiled = ruleset or compiled_for(sector, datum=datum, versie=versie)
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
     return judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)
