@@ -11,10 +11,15 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test]'
 # The screenshot test (tests/test_screenshot.py) needs a headless browser. Install the Debian
 # package once when it is missing and we are root (CI containers); idempotent and quiet.
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+# The PHP client example (tests/test_clients.py) runs where php is; the same way for php-cli.
+missing=""
+[ -x /usr/bin/chromium ] || missing="$missing chromium"
+command -v php >/dev/null 2>&1 || missing="$missing php-cli"
+if [ -n "$missing" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
-  apt-get install -y -qq chromium >/dev/null
+  # shellcheck disable=SC2086
+  apt-get install -y -qq $missing >/dev/null
 fi
 # The docs site bundles Mermaid from the npm registry at build time (docs/mermaid_bundle.py,
 # cached after the first build): the npm client is needed once. Same rule as for Chromium.

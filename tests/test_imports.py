@@ -22,7 +22,7 @@ PACKAGE = "meldcode_rules"
 
 #: Lowest first. A module may import from its own layer's package or from a lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("_version", "resources", "diagnostics"),  # foundation: errors as data, shipped files
+    ("_version", "resources", "diagnostics", "messages"),  # foundation: errors as data, shipped files, Dutch
     ("load",),  # the ruleset format, the operator table, YAML with positions
     ("case",),  # the case model and its fact catalog
     ("compiler",),  # check and compile, zeker/mogelijk
@@ -31,10 +31,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("sectors",),  # which rulesets a sector uses, compiled once
     ("api",),  # the facade: evaluate, parse_case
     ("dossier",),  # a case over time: events -> facts and time facts as of a date, then judged
+    ("records",),  # decision records, replay
     ("explain",),  # explain, render, the terminal summary
     ("scenarios",),  # trainer-written scenarios, training mode
     ("check",),  # proofs over all cases
     ("schema", "batch"),  # generated schemas, JSON Lines
+    ("service",),  # the HTTP service
     ("monitor",),  # many dossiers as of a date, counted; reads judgements only
     ("cli",),  # the command line
     ("",),  # the public package itself (meldcode_rules/__init__.py)

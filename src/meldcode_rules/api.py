@@ -7,7 +7,7 @@ import json
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 
@@ -27,6 +27,7 @@ from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import read_yaml
+from meldcode_rules.messages import os_message, pydantic_message
 from meldcode_rules.sectors.registry import case_model_for, compiled_for
 
 
@@ -65,11 +66,9 @@ def _case_problem(error: Any, root: type[Case] = Case, source: str = "casus") ->
         options = list(getattr(model, "model_fields", {}))
         hint = nearest(str(error["loc"][-1]), options)
         return case_problem(Code.MV010, "onbekend veld", source, loc, hint)
-    if kind in ("enum", "literal_error"):
-        expected = error.get("ctx", {}).get("expected", "")
-        # The value itself is not repeated: case data is sensitive.
-        return case_problem(Code.MV011, f"ongeldige waarde; toegestaan: {expected}", source, loc)
-    return case_problem(Code.MV012, error["msg"], source, loc)
+    # The value itself is never repeated: case data is sensitive.
+    code = Code.MV011 if kind in ("enum", "literal_error") else Code.MV012
+    return case_problem(code, pydantic_message(error), source, loc)
 
 
 def read_case_file(path: Path, sector: str | None = None) -> Case:
@@ -79,7 +78,7 @@ def read_case_file(path: Path, sector: str | None = None) -> Case:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise CaseError(
-            [case_problem(Code.MV001, f"kan het bestand niet lezen: {error.strerror}", source)], source
+            [case_problem(Code.MV001, f"kan het bestand niet lezen: {os_message(error)}", source)], source
         ) from None
     except UnicodeDecodeError:
         raise CaseError([case_problem(Code.MV002, "het bestand is geen UTF-8-tekst", source)], source) from None
@@ -134,6 +133,7 @@ def evaluate(
     *,
     ruleset: CompiledRuleset | None = None,
     versie: str | None = None,
+    records: RecordSink | None = None,
 ) -> Judgement:
     """Judge one case under the meldcode of ``sector`` (default: the case's own sector).
 
@@ -144,7 +144,28 @@ def evaluate(
     of the basismodel). A ``datum`` before every version is a CaseError (MV020), never a
     judgement by the newest. Errors are raised, never turned into a
     default judgement: in this domain a default can be the wrong answer.
+    ``records`` (a :class:`meldcode_rules.records.RecordWriter`) writes a decision
+    record of the judgement (never its facts); the judgement then carries its ``oordeel_id``.
     """
+    oordeel, flat = judge_facts(case, sector, engine, ruleset=ruleset, versie=versie)
+    return oordeel if records is None else records.record(oordeel, flat)
+
+
+class RecordSink(Protocol):
+    """Where decision records go (:mod:`meldcode_rules.records`)."""
+
+    def record(self, oordeel: Judgement, flat: dict[str, Any]) -> Judgement: ...
+
+
+def judge_facts(
+    case: Case | Mapping[str, Any],
+    sector: str | None = None,
+    engine: str | None = None,
+    *,
+    ruleset: CompiledRuleset | None = None,
+    versie: str | None = None,
+) -> tuple[Judgement, dict[str, Any]]:
+    """:func:`evaluate`, and the flat facts the engine judged (for a decision record's input hash)."""
     if sector is None:
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
         sector = sector if isinstance(sector, str) else None  # a wrong type is reported by parse_case
@@ -159,9 +180,13 @@ def evaluate(
     read = reader_for(compiled.catalog).read(case)
     if read is None:
         facts = parse_case(case, model=compiled.catalog.model)  # type: ignore[arg-type]
-        flat, datum = compiled.catalog.flatten(facts), facts.datum
+        flat, datum, referentie = compiled.catalog.flatten(facts), facts.datum, facts.referentie
     else:
-        flat, datum = read
+        (flat, datum), referentie = read, case.get("referentie")  # type: ignore[union-attr]
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
-    return judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)
+    oordeel = judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)
+    if referentie is not None:
+        # Passed through untouched: the caller's own key for this judgement, never a fact.
+        oordeel = oordeel.model_copy(update={"referentie": referentie})
+    return oordeel, flat

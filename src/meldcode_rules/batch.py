@@ -14,9 +14,11 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
 
+from meldcode_rules.api import RecordSink
+from meldcode_rules.api import evaluate as evaluate_case
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import MeldcodeError
-from meldcode_rules.dossier import evaluate  # cases and dossiers alike
+from meldcode_rules.diagnostics import CaseError, MeldcodeError
+from meldcode_rules.dossier import evaluate, is_dossier  # cases and dossiers alike
 
 
 def judge_lines(
@@ -26,11 +28,13 @@ def judge_lines(
     engine: str | None = None,
     ruleset_for: Callable[[str | None], CompiledRuleset | None] | None = None,
     op: dt.date | None = None,
+    records: RecordSink | None = None,
 ) -> Iterator[tuple[bool, str]]:
     """Yield ``(ok, json_line)`` for each non-empty input line: a case, or a dossier judged as of ``op``.
 
     ``sector`` is for the cases without their own ``sector`` field (a case that names its
     sector is judged by it). ``ruleset_for(sector)`` picks the ruleset (``--ruleset``).
+    ``records``: a decision record per judgement (see :func:`evaluate`).
     """
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -45,7 +49,13 @@ def judge_lines(
         use = sector if own is None else own if isinstance(own, str) else None
         try:
             ruleset = ruleset_for(use) if ruleset_for is not None else None
-            oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset, op=op)
+            if records is not None:
+                # Decision records are written for plain cases; a dossier is refused, not judged unrecorded.
+                if op is not None or is_dossier(data):
+                    raise CaseError(["besluitregistratie is er (nog) niet voor dossiers of `--op`"])
+                oordeel = evaluate_case(data, sector=use, engine=engine, ruleset=ruleset, records=records)
+            else:
+                oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset, op=op)
         except MeldcodeError as error:
             problems = getattr(error, "problems", None) or [str(error)]
             yield False, _error(number, problems)

@@ -251,6 +251,22 @@ class EngineUnavailable(MeldcodeError):
     """The requested engine cannot run here."""
 
 
+class Geweigerd(MeldcodeError):
+    """``monitor``: a record that is no valid dossier: a category, never its content."""
+
+    def __init__(self, categorie: str) -> None:
+        super().__init__(categorie)
+        self.categorie = categorie
+
+
+class InvoerFout(MeldcodeError):
+    """``monitor``: a path that cannot be read at all (missing, unknown kind, no pyarrow for Parquet)."""
+
+
+class DaskFout(MeldcodeError):
+    """``monitor --dask``: Dask cannot be used as asked (not installed, no scheduler, standard input)."""
+
+
 class DurableEngineError(MeldcodeError):
     """durable-rules answered something this adapter does not understand."""
 
@@ -260,3 +276,26 @@ class CheckerBug(AssertionError):
 
     An ``AssertionError``, not a :class:`MeldcodeError`: it is never the user's input.
     """
+
+
+class SchemaPortabilityError(ValueError):
+    """A generated JSON Schema uses something other validators do not read the same way."""
+
+
+class RecordError(MeldcodeError):
+    """A decision record cannot be written or read (the message says why, in Dutch)."""
+
+
+class ConfigError(MeldcodeError):
+    """The service cannot start with this configuration (the message says why, in Dutch)."""
+
+
+class ProblemError(MeldcodeError):
+    """Inside the HTTP service: a request that fails; the app turns it into a Dutch problem
+    document (RFC 9457) of its ``kind`` (see :mod:`meldcode_rules.service.problems`)."""
+
+    def __init__(self, kind: str, detail: str, fouten: list[str] | None = None) -> None:
+        super().__init__(detail)
+        self.kind = kind
+        self.detail = detail
+        self.fouten = fouten or []

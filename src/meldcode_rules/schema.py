@@ -11,6 +11,7 @@ Adding a schema is one line in :data:`MODELS`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from meldcode_rules import resources
 from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import Case
+from meldcode_rules.diagnostics import SchemaPortabilityError
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.operators import OPERATORS
 from meldcode_rules.load.ruleset import RulesetFile
@@ -37,21 +39,25 @@ def _ruleset_extras(schema: dict[str, Any]) -> None:
     builtin = load_all([builtin_ruleset_dir()])
     # The facts about time the built-in rulesets declare (`tijdregels:`) are facts too.
     tijd = [r.feit for loaded in builtin for r in loaded.model.tijdregels]
-    feit = defs["FeitTest"]["properties"]["feit"]
-    feit["enum"] = [*catalog.paths, *tijd]
-    feit.pop("type", None)
+    # `examples`, not `enum` (editors complete both): a sector package adds facts of its own
+    # (`sport.vcp_geraadpleegd`), which the compiler checks against that sector's catalog.
+    defs["FeitTest"]["properties"]["feit"]["examples"] = [*catalog.paths, *tijd]
     # Each operator's value schema comes from the operator table; exactly one operator per test.
     feittest = defs["FeitTest"]
     for op in OPERATORS:
         feittest["properties"][op.name] = {"description": op.beschrijving, **op.json_schema()}
-    feittest["oneOf"] = [{"required": [op.name]} for op in OPERATORS]
+    # Each branch names its property and type too: Ajv's strict mode (strictRequired, strictTypes)
+    # refuses a `required` whose property is not defined beside it.
+    feittest["oneOf"] = [
+        {"type": "object", "required": [op.name], "properties": {op.name: {}}} for op in OPERATORS
+    ]
     codes = sorted({a.code for loaded in builtin for a in loaded.model.acties})
     # `examples`, not `enum`: a sector ruleset may introduce its own codes (checked by the compiler).
     defs["Actie"]["properties"]["code"]["examples"] = codes
     verwachting = defs["Verwachting"]["properties"]["acties"]
     verwachting["items"] = {"type": "string", "examples": codes}
     vragen = defs["Conclusie"]["properties"]["vragen"]
-    vragen["items"] = {"enum": [*catalog.paths, *tijd]}
+    vragen["items"] = {"type": "string", "examples": [*catalog.paths, *tijd]}
 
 
 #: name -> (model, post-processing). One line per schema.
@@ -71,8 +77,73 @@ def generate() -> dict[str, dict[str, Any]]:
         schema = model.model_json_schema(by_alias=True)
         if extra is not None:
             extra(schema)
-        out[name] = {"$schema": SCHEMA_DRAFT, "$id": f"{name}.schema.json", **schema}
+        out[name] = {"$schema": SCHEMA_DRAFT, "$id": f"{name}.schema.json", **portable(schema)}
     return out
+
+
+# ---------------------------------------------------------------- portable JSON Schema
+# The shipped schemas are read by validators in other languages (Ajv in strict mode,
+# check-jsonschema, editors): standard keywords only, and ECMA-262 patterns.
+
+#: Keywords whose value is one subschema, a list of them, or a map of name -> subschema.
+_ONE = frozenset({"items", "not", "additionalProperties", "if", "then", "else", "contains", "propertyNames"})
+_LIST = frozenset({"anyOf", "oneOf", "allOf", "prefixItems"})
+_MAP = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+#: Every other keyword a shipped schema may use (JSON Schema 2020-12, standard vocabularies).
+_PLAIN = frozenset(
+    {"$schema", "$id", "$ref", "$comment", "title", "description", "default", "examples", "deprecated"}
+    | {"readOnly", "writeOnly", "type", "enum", "const", "format", "pattern", "minLength", "maxLength"}
+    | {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minItems", "maxItems"}
+    | {"uniqueItems", "minProperties", "maxProperties", "required", "dependentRequired"}
+)
+
+
+def portable(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with only standard keywords and ECMA-262 patterns (a new dict).
+
+    The models carry a fact's question as metadata (``vraag``, see
+    :func:`meldcode_rules.case.model.vraag`); in the schema it becomes part of the
+    ``description``, since Ajv in strict mode refuses any unknown keyword, ``x-`` ones
+    included. A keyword outside :data:`_PLAIN` is an error here, so a new model
+    feature cannot quietly ship a schema that fails elsewhere.
+    """
+    out: dict[str, Any] = {}
+    extra: list[str] = []
+    for key, value in schema.items():
+        if key in _ONE:
+            out[key] = portable(value) if isinstance(value, dict) else value
+        elif key in _LIST:
+            out[key] = [portable(item) for item in value]
+        elif key in _MAP:
+            out[key] = {name: portable(item) for name, item in value.items()}
+        elif key == "vraag":
+            extra.append(f"Vraag: {value}")
+        elif key == "later_beantwoord":
+            extra.append("Wordt later beantwoord: `onbekend` is dan geen ontbrekend antwoord.")
+        elif key == "discriminator":
+            continue  # an OpenAPI annotation; the anyOf/oneOf beside it says the same
+        elif key == "pattern":
+            out[key] = ecma_pattern(value)
+        elif key in _PLAIN:
+            out[key] = value
+        else:
+            raise SchemaPortabilityError(f"sleutelwoord `{key}` is geen standaard JSON Schema")
+    if extra:
+        out["description"] = " ".join([*([out["description"]] if "description" in out else []), *extra])
+    return out
+
+
+def ecma_pattern(pattern: str) -> str:
+    """A Python regex as ECMA-262: named groups become plain groups (``(?P<n>`` is Python-only).
+
+    Anything else Python-specific (look-behind of another form, ``\\A``, ``\\Z``, inline
+    flags) is refused rather than translated: the ruleset patterns need none of it.
+    """
+    translated = re.sub(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>", "(?:", pattern)
+    for python_only in ("(?P", "\\A", "\\Z", "(?i", "(?m", "(?s", "(?x", "(?a", "(?u", "(?L"):
+        if python_only in translated:
+            raise SchemaPortabilityError(f"patroon `{pattern}` gebruikt `{python_only}` (alleen Python)")
+    return translated
 
 
 def file_name(name: str) -> str:

@@ -24,10 +24,11 @@ import typing
 from functools import cache
 from typing import Any, Literal
 
+import annotated_types
 from pydantic import BaseModel, ValidationError
 
 from meldcode_rules.case.facts import GEEN, TRI_VALUES, FactCatalog
-from meldcode_rules.case.model import Tri, TriState
+from meldcode_rules.case.model import Case, Tri, TriState
 
 #: The model settings under which pydantic accepts what this reader accepts.
 _PLAIN_CONFIG = {"extra", "frozen", "title"}
@@ -44,6 +45,7 @@ _TRI_JSON: dict[Any, str] = {**_TRI_TEXT, True: "ja", False: "nee", None: "onbek
 _TRI_TEXT_TYPES = frozenset({str, Tri})
 _TRI_JSON_TYPES = frozenset({str, Tri, bool, _NONE})
 _TRI_BEFORE = typing.get_args(TriState)[1]
+_DATUM_BEFORE = Case.model_fields["datum"].metadata[0]
 
 
 #: A case as the engines see it, read without building the model: (flat facts, datum).
@@ -60,7 +62,7 @@ class _Unsupported(Exception):
 #   (_KEUZE, flat key, accepted values)
 #   (_LIJST, {accepted value: flat key of that option})
 #   (_MODEL, {field name: field} of the sub-model)
-#   (_TEKST,)  an optional text that is no fact (sector)
+#   (_TEKST, min, max)  an optional text that is no fact (sector, referentie), its length bounds
 #   (_DATUM,)  the date of the assessment
 _TRI, _KEUZE, _LIJST, _MODEL, _TEKST, _DATUM = range(6)
 _Field = tuple[Any, ...]
@@ -127,12 +129,12 @@ class FlatReader:
             return (_MODEL, self._node(annotation, f"{path}."))
         if path in self._catalog:
             return self._fact(path, annotation, info)
-        if info.metadata or info.default is not None or info.default_factory is not None:
+        if info.default is not None or info.default_factory is not None:
             raise _Unsupported(path)
-        if prefix == "" and name == "datum" and annotation == dt.date | None:
-            return (_DATUM,)
         if annotation == str | None:
-            return (_TEKST,)
+            return (_TEKST, *_text_bounds(path, info.metadata))
+        if prefix == "" and name == "datum" and annotation == dt.date | None and info.metadata == [_DATUM_BEFORE]:
+            return (_DATUM,)  # the reader takes only ISO dates too (``_ISO_DATE``)
         raise _Unsupported(path)
 
     def _fact(self, path: str, annotation: Any, info: Any) -> _Field:
@@ -208,7 +210,7 @@ def _read_into(fields: dict[str, _Field], data: dict[Any, Any], flat: dict[str, 
             else:
                 return _DECLINED
         elif kind is _TEKST:
-            if value is not None and type(value) is not str:
+            if value is not None and (type(value) is not str or not field[1] <= len(value) <= field[2]):
                 return _DECLINED
         elif date is not None:  # _DATUM, at the top level
             datum = date(value)
@@ -217,6 +219,19 @@ def _read_into(fields: dict[str, _Field], data: dict[Any, Any], flat: dict[str, 
         else:
             return _DECLINED
     return datum
+
+
+def _text_bounds(path: str, metadata: list[Any]) -> tuple[int, float]:
+    """The length bounds of a text field; any other constraint is left to pydantic."""
+    low, high = 0, float("inf")
+    for item in metadata:
+        if isinstance(item, annotated_types.MinLen):
+            low = item.min_length
+        elif isinstance(item, annotated_types.MaxLen):
+            high = item.max_length
+        else:
+            raise _Unsupported(path)
+    return low, high
 
 
 def _require_plain_model(model: type[BaseModel]) -> None:

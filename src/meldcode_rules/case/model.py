@@ -9,10 +9,12 @@ JSON Schema and the open questions can never disagree about what a fact is.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 
 class Tri(StrEnum):
@@ -34,7 +36,32 @@ def _tri_from_json(value: Any) -> Any:
     return value
 
 
-TriState = Annotated[Tri, BeforeValidator(_tri_from_json)]
+#: The JSON Schema says what the before-validator takes (``json_schema_input_type``), so a schema
+#: validator outside Python accepts exactly the case files this library accepts.
+TriState = Annotated[Tri, BeforeValidator(_tri_from_json, json_schema_input_type=Tri | bool | None)]
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+#: The form of ``datum`` in JSON, as an ECMA-262 pattern (the schema says it beside ``format: date``).
+DATUM_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _iso_date(value: Any) -> Any:
+    # Only a calendar date (or none): pydantic's lax date parsing also reads Unix times and
+    # date-times at midnight, which no JSON Schema validator reads as `format: date`.
+    if value is None or (type(value) is str and _ISO_DATE.match(value)) or type(value) is dt.date:
+        return value
+    raise PydanticCustomError("datum_iso", "een datum als JJJJ-MM-DD")
+
+
+def _datum_pattern(schema: dict[str, Any]) -> None:
+    # On the string branch: Ajv's strict mode wants `pattern` beside `type: string`.
+    for branch in schema["anyOf"]:
+        if branch.get("type") == "string":
+            branch["pattern"] = DATUM_PATTERN
+
+
+#: The longest ``referentie`` accepted: a case system's own key, never a document.
+REFERENTIE_MAX = 200
 
 
 def vraag(tekst: str, *, later: bool = False) -> dict[str, Any]:
@@ -288,7 +315,21 @@ class Case(BaseModel):
             "plugin). Leeg: alleen het basismodel."
         ),
     )
-    datum: dt.date | None = Field(default=None, description="Datum van de beoordeling (ISO 8601). Leeg: vandaag.")
+    datum: Annotated[dt.date | None, BeforeValidator(_iso_date)] = Field(
+        default=None,
+        description="Datum van de beoordeling (ISO 8601, JJJJ-MM-DD). Leeg: vandaag.",
+        json_schema_extra=_datum_pattern,
+    )
+    referentie: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=REFERENTIE_MAX,
+        description=(
+            "De eigen verwijzing van het zaaksysteem (bijvoorbeeld een zaaknummer); komt ongewijzigd "
+            "terug in het oordeel en in een besluitregistratie. Geen feit: de regels lezen het niet. "
+            "Zet er geen naam of BSN in."
+        ),
+    )
     vormen: list[Vorm] = Field(
         default_factory=list,
         description="De vermoede vormen van geweld.",

@@ -16,6 +16,8 @@ import click
 from rich.console import Console
 
 from meldcode_rules._version import __version__
+from meldcode_rules.api import evaluate as evaluate_case
+from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
 from meldcode_rules.cli.commands.diff import diff_command
@@ -24,17 +26,24 @@ from meldcode_rules.cli.commands.explain import explain_command
 from meldcode_rules.cli.commands.monitor import monitor_command
 from meldcode_rules.cli.commands.oefen import oefen_command
 from meldcode_rules.cli.commands.render import render_command
+from meldcode_rules.cli.commands.replay import replay_command
 from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
 from meldcode_rules.cli.commands.schema import schema_command
 from meldcode_rules.cli.commands.sectors import sectors_command
+from meldcode_rules.cli.commands.serve import serve_command
 from meldcode_rules.cli.commands.test import test_command
-from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.diagnostics import CaseError, MeldcodeError
 from meldcode_rules.dossier import evaluate, read_input_file, read_input_text
 from meldcode_rules.engines import ENGINES
 from meldcode_rules.explain.render_text import print_judgement
+from meldcode_rules.records.store import writer_from_env
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar="[OPTIES]",
+    subcommand_metavar="COMMANDO [ARGUMENTEN]...",
+)
 @click.version_option(__version__, prog_name="meldcode-rules")
 def main() -> None:
     """De meldcode huiselijk geweld en kindermishandeling als controleerbare regels."""
@@ -54,6 +63,7 @@ def main() -> None:
     "--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum voor een dossier (standaard: vandaag)."
 )
 @ruleset_option
+@click.option("--records", help="Leg een besluitregistratie vast in deze SQLite-database (zie `replay`).")
 def evaluate_command(
     case_file: Path,
     sector: str | None,
@@ -62,6 +72,7 @@ def evaluate_command(
     versie: str | None,
     op: dt.datetime | None,
     rulesets: tuple[Path, ...],
+    records: str | None,
 ) -> None:
     """Beoordeel een casus of dossier (YAML of JSON; `-` leest standaardinvoer) en toon het oordeel."""
     try:
@@ -70,9 +81,15 @@ def evaluate_command(
         else:
             case = read_input_file(case_file, sector)
         ruleset = chosen(rulesets, sector or case.sector)
-        oordeel = evaluate(
-            case, sector=sector, engine=engine, ruleset=ruleset, op=op.date() if op else None, versie=versie
-        )
+        if records:
+            if op is not None or isinstance(case, Dossier):
+                raise CaseError(["besluitregistratie is er (nog) niet voor dossiers of `--op`"], str(case_file))
+            writer = writer_from_env(records)
+            oordeel = evaluate_case(case, sector=sector, engine=engine, ruleset=ruleset, records=writer, versie=versie)
+        else:
+            oordeel = evaluate(
+                case, sector=sector, engine=engine, ruleset=ruleset, op=op.date() if op else None, versie=versie
+            )
     except MeldcodeError as error:
         report_error(error)
         return
@@ -93,6 +110,12 @@ main.add_command(batch_command)
 main.add_command(check_command)
 main.add_command(diff_command)
 main.add_command(monitor_command)
+main.add_command(serve_command)
+main.add_command(replay_command)
+
+# The usage line in Dutch too (click's placeholder is not a translatable message).
+for _command in main.commands.values():
+    _command.options_metavar = "[OPTIES]"
 
 if __name__ == "__main__":  # pragma: no cover
     main()

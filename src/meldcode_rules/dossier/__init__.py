@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from meldcode_rules.api import _dates_as_text, parse_case, read_case_text
+from meldcode_rules.api import RecordSink, _dates_as_text, parse_case, read_case_text
 from meldcode_rules.api import evaluate as evaluate_case
 from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
 from meldcode_rules.case.model import Case
@@ -28,6 +28,7 @@ from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.dossier.reader import read_dossier
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import read_yaml
+from meldcode_rules.messages import os_message
 
 __all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier", "read_input_file", "read_input_text"]
 
@@ -109,6 +110,7 @@ def evaluate(
     ruleset: CompiledRuleset | None = None,
     op: dt.date | None = None,
     versie: str | None = None,
+    records: RecordSink | None = None,
 ) -> Judgement:
     """Judge a case or a dossier; the public ``meldcode_rules.evaluate``.
 
@@ -120,7 +122,10 @@ def evaluate(
     ``datum`` (a dossier: on ``op``), or ``versie`` pinned (docs/ruleset-format.md).
     """
     if op is None and not is_dossier(case):
-        return evaluate_case(case, sector, engine, ruleset=ruleset, versie=versie)  # type: ignore[arg-type]
+        return evaluate_case(case, sector, engine, ruleset=ruleset, versie=versie, records=records)  # type: ignore[arg-type]
+    if records is not None:
+        # Refused rather than judged without the record that was asked for.
+        raise CaseError(["besluitregistratie is er (nog) niet voor dossiers of `op`"], "dossier")
     parsed = parse_dossier(case, datum=op)
     first = parsed.gebeurtenissen[0]
     if not is_dossier(case) and op is not None and first.datum > op:
@@ -135,7 +140,7 @@ def read_input_file(path: Path, sector: str | None = None) -> Case | Dossier:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise CaseError([f"kan het bestand niet lezen: {error.strerror}"], source) from None
+        raise CaseError([f"kan het bestand niet lezen: {os_message(error)}"], source) from None
     except UnicodeDecodeError:
         raise CaseError(["het bestand is geen UTF-8-tekst"], source) from None
     return read_input_text(text, source, as_json=path.suffix == ".json", sector=sector)

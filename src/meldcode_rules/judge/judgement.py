@@ -113,6 +113,13 @@ class Judgement(_Out):
     sector: str | None = Field(default=None, description="De sector van de beoordeling.")
     datum: dt.date = Field(description="De datum van de beoordeling.")
     engine: str = Field(description="De engine die de regels uitvoerde.")
+    referentie: str | None = Field(
+        default=None, description="De `referentie` van de casus, ongewijzigd (de eigen verwijzing van het zaaksysteem)."
+    )
+    oordeel_id: str | None = Field(
+        default=None,
+        description="Het id van de besluitregistratie van dit oordeel (alleen als die is gevraagd; zie `replay`).",
+    )
     # Dossiers (a case over time); a plain case leaves these empty.
     dossier_id: str | None = Field(default=None, description="Dossier: het pseudonieme kenmerk.")
     tijdfeiten: tuple[TijdFeit, ...] = Field(

@@ -23,6 +23,7 @@ from ruamel.yaml.error import MarkedYAMLError
 
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, FeitTest, RulesetFile
+from meldcode_rules.messages import dutch_list, pydantic_message
 
 YamlPath = tuple[str | int, ...]
 
@@ -201,7 +202,7 @@ def schema_diagnostics(
             )
         elif kind == "literal_error":
             expected = item.get("ctx", {}).get("expected", "")
-            message = f"ongeldige waarde {item.get('input')!r} voor `{field_name}`; toegestaan: {expected}"
+            message = f"ongeldige waarde {item.get('input')!r} voor `{field_name}`; toegestaan: {dutch_list(expected)}"
             options = [o.strip(" '") for o in str(expected).replace(" or ", ",").split(",")]
             suggestion = nearest(str(item.get("input")), [o for o in options if o])
         elif kind == "string_pattern_mismatch" and field_name == "termijn":
@@ -220,7 +221,7 @@ def schema_diagnostics(
                 f'aanhalingstekens: `{field_name}: "{item.get("input")}"`'
             )
         else:
-            message = f"`{field_name}`: {item['msg']}" if field_name else item["msg"]
+            message = f"`{field_name}`: {pydantic_message(item)}" if field_name else pydantic_message(item)
         code = Code.MR011 if kind == "missing" and field_name == "bron" else Code.MR010
         problems.append(Diagnostic(code, message, location, suggestion))
     return problems

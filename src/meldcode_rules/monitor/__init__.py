@@ -5,9 +5,10 @@ same rulesets and engines as a single ``evaluate``; see :mod:`meldcode_rules.mon
 for which action makes a dossier count where.
 """
 
+from meldcode_rules.diagnostics import InvoerFout
 from meldcode_rules.monitor.aggregate import Aggregaat, Weigering, Werkpunt
 from meldcode_rules.monitor.judge import KENMERKEN, Kenmerk, Uitkomst, beoordeel
-from meldcode_rules.monitor.read import InvoerFout, plan, records
+from meldcode_rules.monitor.read import plan, records
 from meldcode_rules.monitor.run import DaskFout, Opties, beoordeel_deel, monitor
 
 __all__ = [

@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from meldcode_rules.diagnostics import CaseError, MeldcodeError
+from meldcode_rules.diagnostics import CaseError, Geweigerd, MeldcodeError
 from meldcode_rules.dossier import evaluate, parse_dossier
 from meldcode_rules.judge.judgement import Actie, Judgement
 
@@ -97,14 +97,6 @@ KENMERKEN: tuple[Kenmerk, ...] = (
 )
 KENMERK_CODES: tuple[str, ...] = tuple(k.code for k in KENMERKEN)
 PRIORITEIT: dict[str, int] = {k.code: k.prioriteit for k in KENMERKEN}
-
-
-class Geweigerd(Exception):
-    """A record that is no valid dossier: a category, never its content."""
-
-    def __init__(self, categorie: str) -> None:
-        super().__init__(categorie)
-        self.categorie = categorie
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.diagnostics import InvoerFout, MeldcodeError
 from meldcode_rules.load.loader import read_yaml
 
 #: File kinds by suffix. A folder is read recursively, in sorted order.
@@ -30,10 +30,6 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 FILE_SUFFIXES = (".json", ".yaml", ".yml")
 
 STDIN = "-"
-
-
-class InvoerFout(MeldcodeError):
-    """A path that cannot be read at all (missing, unknown kind, no pyarrow for Parquet)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,10 +19,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from pathlib import Path
 
-from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.diagnostics import DaskFout, Geweigerd
 from meldcode_rules.engines import get_engine
 from meldcode_rules.monitor.aggregate import MAX_WEIGERINGEN, MAX_WERKLIJST, Aggregaat
-from meldcode_rules.monitor.judge import Geweigerd, beoordeel
+from meldcode_rules.monitor.judge import beoordeel
 from meldcode_rules.monitor.read import STDIN, Deel, plan, records
 from meldcode_rules.sectors.registry import compiled_for
 
@@ -30,10 +30,6 @@ from meldcode_rules.sectors.registry import compiled_for
 PER_DEEL = 1000
 
 Voortgang = Callable[[int], None]
-
-
-class DaskFout(MeldcodeError):
-    """Dask cannot be used as asked (not installed, no scheduler, standard input)."""
 
 
 @dataclass(frozen=True, slots=True)

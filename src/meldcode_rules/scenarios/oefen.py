@@ -30,6 +30,7 @@ from meldcode_rules.diagnostics import CaseError, Code, case_problem
 from meldcode_rules.explain.render import takken
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import read_yaml
+from meldcode_rules.messages import os_message
 from meldcode_rules.sectors.registry import compiled_for
 
 ANTWOORDEN: tuple[str, ...] = ("ja", "nee", "weet niet")
@@ -94,7 +95,7 @@ def lees_oefeningen(path: Path) -> list[Oefening]:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise CaseError(
-            [case_problem(Code.MV001, f"kan het bestand niet lezen: {error.strerror}", source)], source
+            [case_problem(Code.MV001, f"kan het bestand niet lezen: {os_message(error)}", source)], source
         ) from None
     data = _plain(read_yaml(text, source)[0])
     if not isinstance(data, dict):

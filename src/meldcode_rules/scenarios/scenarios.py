@@ -42,6 +42,7 @@ from meldcode_rules.engines import ENGINES, durable_available
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics, yaml_files
 from meldcode_rules.load.ruleset import Besluit, Melden
+from meldcode_rules.messages import os_message, pydantic_message
 from meldcode_rules.sectors.registry import case_model_for, compile_from, compiled_for
 
 # ---------------------------------------------------------------- the format
@@ -168,7 +169,7 @@ def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] 
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        problems.append(Diagnostic(Code.MR050, f"kan het bestand niet lezen: {error.strerror}", Location(file)))
+        problems.append(Diagnostic(Code.MR050, f"kan het bestand niet lezen: {os_message(error)}", Location(file)))
         return []
     except UnicodeDecodeError:
         problems.append(Diagnostic(Code.MR050, "het bestand is geen UTF-8-tekst", Location(file)))
@@ -267,12 +268,9 @@ def _check_case(
                 problems.append(
                     Diagnostic(Code.MR051, f"onbekend feit `{name}`", where, nearest(str(loc[-1]), options))
                 )
-            elif item["type"] in ("enum", "literal_error"):
-                expected = item.get("ctx", {}).get("expected", "")
-                # The value itself is not repeated: case data can be sensitive.
-                problems.append(Diagnostic(Code.MR051, f"`{name}`: ongeldige waarde; toegestaan: {expected}", where))
             else:
-                problems.append(Diagnostic(Code.MR051, f"`{name}`: {item['msg']}", where))
+                # The value itself is not repeated: case data can be sensitive.
+                problems.append(Diagnostic(Code.MR051, f"`{name}`: {pydantic_message(item)}", where))
         return None
 
 

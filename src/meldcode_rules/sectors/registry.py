@@ -41,6 +41,7 @@ from meldcode_rules.diagnostics import (
     case_problem,
 )
 from meldcode_rules.load.loader import LoadedRuleset, load_ruleset_file, yaml_files
+from meldcode_rules.messages import os_message
 from meldcode_rules.resources import shipped_dir
 from meldcode_rules.sectors.builtin import (
     BUILTIN_DISTRIBUTION,
@@ -83,9 +84,8 @@ def load_all(paths: Iterable[Path]) -> list[LoadedRuleset]:
         except RulesetError as error:
             problems.extend(error.diagnostics)
         except OSError as error:
-            problems.append(
-                Diagnostic(Code.MR001, f"kan het bestand niet lezen: {error.strerror}", Location(str(file)))
-            )
+            message = f"kan het bestand niet lezen: {os_message(error)}"
+            problems.append(Diagnostic(Code.MR001, message, Location(str(file))))
     if problems:
         raise RulesetError(problems)
     return loaded

@@ -14,6 +14,7 @@ from meldcode_rules.cli.commands.exits import fail, report_error
 from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.engines import ENGINES
+from meldcode_rules.records.store import writer_from_env
 
 
 @click.command("batch")
@@ -21,7 +22,10 @@ from meldcode_rules.engines import ENGINES
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 @click.option("--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum (standaard: vandaag).")
 @ruleset_option
-def batch_command(sector: str | None, engine: str | None, op: dt.datetime | None, rulesets: tuple[Path, ...]) -> None:
+@click.option("--records", help="Leg een besluitregistratie vast in deze SQLite-database (zie `replay`).")
+def batch_command(
+    sector: str | None, engine: str | None, op: dt.datetime | None, rulesets: tuple[Path, ...], records: str | None
+) -> None:
     """Beoordeel een casus per regel (JSON Lines) van standaardinvoer; een oordeel per regel terug.
 
     Een regel die niet te beoordelen is, geeft {"regel": N, "fout": [...]}; de exitcode is dan 1.
@@ -29,6 +33,7 @@ def batch_command(sector: str | None, engine: str | None, op: dt.datetime | None
     failed = False
     try:
         chosen(rulesets, sector)  # a broken --ruleset stops before the first line, not on each
+        writer = writer_from_env(records) if records else None
     except MeldcodeError as error:
         report_error(error)
     try:
@@ -38,6 +43,7 @@ def batch_command(sector: str | None, engine: str | None, op: dt.datetime | None
             engine=engine,
             ruleset_for=partial(chosen, rulesets) if rulesets else None,
             op=op.date() if op else None,
+            records=writer,
         ):
             failed = failed or not ok
             click.echo(line)

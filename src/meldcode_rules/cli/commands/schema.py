@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from meldcode_rules import schema
+from meldcode_rules.service.openapi import write_openapi
 
 
 @click.command("schema")
@@ -19,6 +20,6 @@ from meldcode_rules import schema
     help="Map waarin de schema's komen.",
 )
 def schema_command(out: Path) -> None:
-    """Schrijf de JSON Schema's (ruleset, casus, oordeel) voor editors."""
-    for path in schema.write(out):
+    """Schrijf de JSON Schema's (ruleset, casus, oordeel, scenario) en het OpenAPI-document van de service."""
+    for path in [*schema.write(out), write_openapi(out)]:
         click.echo(f"geschreven: {path}")

@@ -1,0 +1,70 @@
+"""``replay``: judge a recorded case again with the rulesets it was judged with, and compare.
+
+The rulesets installed now must be the recorded ones (same id, version and sha256);
+otherwise replay refuses, since judging with other rules proves nothing about the
+recorded decision. The case file must be the recorded case: its salted hash must equal
+the record's. The recorded date of assessment is used when the file gives none, so the
+deadlines come out the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from meldcode_rules.api import judge_facts, read_case_file
+from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.records.store import DecisionRecord, RecordError, SqliteStore, input_hash, outcome_of
+from meldcode_rules.sectors.registry import compiled_for
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    record: DecisionRecord
+    oordeel: Judgement
+
+    @property
+    def same(self) -> bool:
+        return outcome_of(self.oordeel) == self.record.outcome()
+
+    def differences(self) -> list[str]:
+        names = ("melden", "besluit", "stap", "acties")
+        return [
+            f"`{name}`: vastgelegd {was!r}, nu {now!r}"
+            for name, was, now in zip(names, self.record.outcome(), outcome_of(self.oordeel), strict=True)
+            if was != now
+        ]
+
+
+def replay(oordeel_id: str, case_file: Path, db: Path, salt: bytes | None) -> ReplayResult:
+    if not salt:
+        raise RecordError("replay vraagt de salt van de besluitregistratie (dezelfde omgevingsvariabele)")
+    if not db.is_file():
+        raise RecordError(f"de besluitregistratie `{db}` bestaat niet")
+    store = SqliteStore(db)
+    try:
+        record = store.get(oordeel_id)
+    finally:
+        store.close()
+    if record is None:
+        raise RecordError(f"geen besluitregistratie met id `{oordeel_id}` in `{db}`")
+    compiled = compiled_for(record.sector)
+    now = [{"id": r.id, "versie": r.versie, "sha256": r.sha256} for r in compiled.rulesets]
+    if now != list(record.rulesets):
+        changed = sorted({r["id"] for r in record.rulesets} ^ {r["id"] for r in now}) or [
+            was["id"] for was, new in zip(record.rulesets, now, strict=False) if was != new
+        ]
+        raise RecordError(
+            "de rulesets zijn veranderd sinds dit besluit (" + ", ".join(f"`{i}`" for i in changed) + "); "
+            "installeer de vastgelegde versies om het opnieuw te beoordelen"
+        )
+    case = read_case_file(case_file, record.sector)
+    if case.datum is None:
+        case = case.model_copy(update={"datum": dt.date.fromisoformat(record.datum)})
+    oordeel, flat = judge_facts(case, record.sector, record.engine, ruleset=compiled)
+    if input_hash(salt, oordeel, flat) != record.invoer_hash:
+        raise RecordError(
+            "deze casus is niet de vastgelegde casus (de invoer-hash verschilt; of de salt is een andere)"
+        )
+    return ReplayResult(record, oordeel)
