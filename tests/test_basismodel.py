@@ -63,6 +63,12 @@ def open_feiten(oordeel: Judgement) -> list[str]:
 
 
 GEEN_ONVEILIGHEID = {"afweging__acute_onveiligheid": "nee", "afweging__structurele_onveiligheid": "nee"}
+#: Stap 1 tot en met 3 gezet: afwegingsvraag 1 rust erop, en afsluiten wacht erop (issue 15).
+STAPPEN_GEDAAN = {
+    "stappen__signalen_vastgelegd": "ja",
+    "stappen__collega_geraadpleegd": "ja",
+    "stappen__gesprek_gevoerd": "ja",
+}
 HULP_LOOPT = {
     "afweging__vermoeden": "ja",
     **GEEN_ONVEILIGHEID,
@@ -77,7 +83,7 @@ HULP_LOOPT = {
 def test_vraag1_nee_closes_and_records(engine: str) -> None:
     # Vraag 2 is answered too: the basismodel lets unsafety outrank vraag 1 (see below), so
     # with vraag 2 unknown the answer is `onbekend` (see the report of core-tests).
-    oordeel = judge(engine, afweging__vermoeden="nee", **GEEN_ONVEILIGHEID)
+    oordeel = judge(engine, afweging__vermoeden="nee", **GEEN_ONVEILIGHEID, **STAPPEN_GEDAAN)
     assert oordeel.melden == "nee"
     assert oordeel.besluit == "afsluiten"
     assert oordeel.stap == 5
@@ -161,7 +167,7 @@ def test_vraag5_nee_reports_again(engine: str) -> None:
 
 
 def test_vraag5_ja_closes_with_monitoring_agreements(engine: str) -> None:
-    oordeel = judge(engine, **HULP_LOOPT, afweging__hulp_effectief="ja")
+    oordeel = judge(engine, **HULP_LOOPT, afweging__hulp_effectief="ja", **STAPPEN_GEDAAN)
     assert oordeel.melden == "nee"
     assert oordeel.besluit == "afsluiten"
     assert {"veiligheid_monitoren", "afsluiten_en_vastleggen"} <= codes(oordeel)
@@ -222,8 +228,11 @@ def test_steps_progress_from_1_to_4(engine: str) -> None:
     oordeel = judge(engine, **stap2)
     assert oordeel.stap == 3
     assert "gesprek_voeren" in codes(oordeel)
-    # Stap 2 is also done when Veilig Thuis was consulted instead of a colleague.
-    assert judge(engine, stappen__signalen_vastgelegd="ja", stappen__veilig_thuis_geraadpleegd="ja").stap == 3
+    # Stap 2 is collegial consultation, also when Veilig Thuis was consulted (Besluit art. 2;
+    # issue 15): advice from Veilig Thuis alone leaves the case in step 2.
+    alleen_vt = judge(engine, stappen__signalen_vastgelegd="ja", stappen__veilig_thuis_geraadpleegd="ja")
+    assert alleen_vt.stap == 2
+    assert "collega_raadplegen" in codes(alleen_vt)
     oordeel = judge(engine, **stap2, stappen__gesprek_gevoerd="ja")
     assert oordeel.stap == 4
     assert "afwegen" in codes(oordeel)

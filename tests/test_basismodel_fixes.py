@@ -30,10 +30,13 @@ def test_no_suspicion_does_not_close_while_unsafety_is_unanswered() -> None:
         "afweging.acute_onveiligheid",
         "afweging.structurele_onveiligheid",
     ]
-    gesloten = evaluate(
-        {"afweging": {"vermoeden": "nee", "acute_onveiligheid": "nee", "structurele_onveiligheid": "nee"}},
-        engine="reference",
-    )
+    answered = {"vermoeden": "nee", "acute_onveiligheid": "nee", "structurele_onveiligheid": "nee"}
+    # With vraag 2 answered nee there is no report; closing also waits for stap 1-3 (issue 15).
+    nog_open = evaluate({"afweging": answered}, engine="reference")
+    assert (nog_open.melden, nog_open.besluit) == ("nee", "verder_met_stappen")
+    assert "afsluiten_en_vastleggen" not in [a.code for a in nog_open.acties]
+    stappen = {"signalen_vastgelegd": "ja", "collega_geraadpleegd": "ja", "gesprek_gevoerd": "ja"}
+    gesloten = evaluate({"afweging": answered, "stappen": stappen}, engine="reference")
     assert (gesloten.melden, gesloten.besluit) == ("nee", "afsluiten")
 
 

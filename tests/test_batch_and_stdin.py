@@ -9,7 +9,11 @@ from click.testing import CliRunner
 from meldcode_rules.cli.main import main
 
 ACUUT = {"afweging": {"vermoeden": "ja", "acute_onveiligheid": "ja"}, "eerder_gemeld_door_ander": "ja"}
-GEEN_VERMOEDEN = {"afweging": {"vermoeden": "nee", "acute_onveiligheid": "nee", "structurele_onveiligheid": "nee"}}
+GEEN_VERMOEDEN = {
+    "afweging": {"vermoeden": "nee", "acute_onveiligheid": "nee", "structurele_onveiligheid": "nee"},
+    # afsluiten waits for stap 1-3 (issue 15)
+    "stappen": {"signalen_vastgelegd": "ja", "collega_geraadpleegd": "ja", "gesprek_gevoerd": "ja"},
+}
 
 
 def test_evaluate_reads_json_from_stdin() -> None:

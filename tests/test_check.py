@@ -164,20 +164,25 @@ def test_dead_rule_is_found(rulesets: Path) -> None:
 
 
 def test_conflict_close_and_report_is_an_error(rulesets: Path) -> None:
-    # The shipped afweging1-geen-vermoeden waits for vraag 2; without that guard (and without the
-    # rule that records the contradiction) "close" and "report" fire together.
+    # The shipped afweging1-afsluiten waits for vraag 2; without that guard (and without the
+    # rule that records the contradiction) "close" and "report" fire together. Since issue 15 the
+    # closing rule concludes only the besluit (melden: nee is afweging1-geen-vermoeden).
     _replace(
-        rulesets, "        - niet: {begrip: meldnorm_1}\n    dan:\n      melden: nee", "    dan:\n      melden: nee"
+        rulesets,
+        "        - niet: {begrip: meldnorm_1}\n        # Vraag 1 rust op stap 1 tot en met 4",
+        "        # Vraag 1 rust op stap 1 tot en met 4",
     )
     _edit(rulesets, "regel afweging1-tegenstrijdig weggelaten")
     report = run_check([rulesets], engine_agreement=False)
     conflict = [f for f in report.errors if f.code == "MC300"]
-    assert conflict and conflict[0].regels[0].id == "afweging1-geen-vermoeden"
-    assert conflict[0].tegenvoorbeeld == {"afweging": {"vermoeden": "nee", "acute_onveiligheid": "ja"}}
+    assert conflict and conflict[0].regels[0].id == "afweging1-afsluiten"
+    assert conflict[0].tegenvoorbeeld is not None
+    assert conflict[0].tegenvoorbeeld["afweging"] == {"vermoeden": "nee", "acute_onveiligheid": "ja"}
 
 
 def test_self_contradicting_conclusion(rulesets: Path) -> None:
-    _edit(rulesets, "afweging1-geen-vermoeden: melden omgewisseld")
+    # afweging4-hulp-bieden concludes melden: nee with besluit hulp_bieden_of_organiseren
+    _edit(rulesets, "afweging4-hulp-bieden: melden omgewisseld")
     report = run_check([rulesets], engine_agreement=False)
     assert "MC302" in {f.code for f in report.errors}
 

@@ -23,6 +23,7 @@ PACKAGE = "meldcode_rules"
 #: Lowest first. A module may import from its own layer's package or from a lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("_version", "resources", "diagnostics", "messages"),  # foundation: errors as data, shipped files, Dutch
+    ("bronnen",),  # the source legend (data shipped in the package)
     ("load",),  # the ruleset format, the operator table, YAML with positions
     ("case",),  # the case model and its fact catalog
     ("compiler",),  # check and compile, zeker/mogelijk

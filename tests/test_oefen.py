@@ -25,6 +25,7 @@ scenarios:
         hulp_mogelijk: ja
         hulp_aanvaard: ja
         hulp_effectief: ja
+      stappen: {signalen_vastgelegd: ja, collega_geraadpleegd: ja, gesprek_gevoerd: ja}
     verwacht: {melden: nee, besluit: afsluiten}
 """
 

@@ -46,13 +46,13 @@ def test_every_branch_ends_where_the_chart_says(sector: str | None, engine: str)
 def test_known_rule_ids_annotate_the_branches() -> None:
     chart = render.mermaid(compiled_for(None))
     for edge in (
-        'V1 -->|"nee<br/>afweging1-geen-vermoeden"| A1',
+        'V1 -->|"nee<br/>afweging1-afsluiten<br/>afweging1-geen-vermoeden"| A1',
         'V2 -->|"ja<br/>meldnorm1-acute-onveiligheid<br/>meldnorm1-structurele-onveiligheid"| M1',
         'V3 -->|"nee<br/>meldnorm2-geen-hulp-mogelijk"| M2',
         'V4 -->|"nee<br/>meldnorm2-hulp-niet-aanvaard"| M2B',
         'V4 -->|"ja<br/>afweging4-hulp-bieden"| H',
         'V5 -->|"nee<br/>meldnorm3-hulp-niet-effectief"| M3',
-        'V5 -->|"ja<br/>afweging5-afsluiten-met-afspraken"| A5',
+        'V5 -->|"ja<br/>afweging5-afsluiten-met-afspraken<br/>afweging5-veiligheid-bereikt"| A5',
     ):
         assert edge in chart
     assert chart.startswith("flowchart TD\n")
@@ -74,9 +74,9 @@ def test_markdown_has_every_rule_in_the_table() -> None:
 
 
 def test_conditions_read_as_dutch() -> None:
-    rule = compiled_for(None).rule("stap2-collegiale-consultatie")
+    rule = compiled_for(None).rule("stap2-niet-pluis-advies-veilig-thuis")
     assert render.conditie_tekst(rule.als) == (
-        "stappen.collega_geraadpleegd is een van nee, onbekend en "
+        "afweging.vermoeden is een van ja, onbekend en "
         "stappen.veilig_thuis_geraadpleegd is een van nee, onbekend"
     )
 

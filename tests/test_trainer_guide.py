@@ -90,7 +90,7 @@ def test_every_command_in_the_guide_works_in_order(workspace: Path) -> None:
     assert any(c.startswith("meldcode-rules test --ruleset rulesets/") for c in ran)
     rendered = (workspace / "onderwijs.md").read_text(encoding="utf-8")
     assert "onderwijs-aandachtsfunctionaris" in rendered
-    assert "[AUG-AF]" in rendered
+    assert "[\\[AUG-AF\\]](#bron-aug-af)" in rendered  # the tag links to its legend entry
 
 
 def test_the_walkthrough_scenario_fails_without_the_new_rule(tmp_path: Path) -> None:

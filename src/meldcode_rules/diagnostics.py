@@ -57,6 +57,11 @@ class Code(StrEnum):
     MR033 = "MR033", "check", "`besluit: melden` of `melden_en_hulp` zonder `melden: ja` in dezelfde regel"
     MR035 = "MR035", "check", "onbekend begrip"
     MR036 = "MR036", "check", "een begrip verwijst naar zichzelf, direct of via andere"
+    MR037 = (
+        "MR037",
+        "check",
+        "een uitzondering op een onbekende regel, of op een regel die `melden` of `besluit` concludeert",
+    )
     MR040 = "MR040", "check", "een uitbreiding concludeert `melden: nee`: zij mag melden nooit verlagen"
     MR041 = "MR041", "sector", "de ruleset van een sector breidt het basismodel niet uit"
     MR042 = "MR042", "sector", "een sectorpakket met een ruleset voor een andere sector, of niet precies één eigen"

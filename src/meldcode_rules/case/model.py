@@ -224,7 +224,9 @@ class Melding(_Part):
 # Feiten die alleen sector-rulesets testen (docs/sectors/). Ontbreekt een antwoord,
 # dan is het `onbekend` (of leeg bij een keuze), net als bij de andere feiten.
 
-Rol = Literal["arts", "andere_professional"]
+#: The KNMG-meldcode (2023) is written for artsen and applies to tandartsen and
+#: tandarts-specialisten as well (its voorwoord): the same duties for all three.
+Rol = Literal["arts", "tandarts", "tandarts_specialist", "andere_professional"]
 Verdachte = Literal["medewerker", "houder", "gastouder", "huisgenoot", "vrijwilliger", "stagiair", "anders"]
 VgvRisico = Literal["geen", "twijfel", "reeel", "vermoeden_uitgevoerd", "vastgesteld"]
 
@@ -235,10 +237,10 @@ class Sectorfeiten(_Part):
     rol: Rol | None = Field(
         default=None,
         description=(
-            "De rol van de professional: `arts` (de KNMG-meldcode geldt) of `andere_professional`. "
-            "Leeg: niet opgegeven."
+            "De rol van de professional: `arts`, `tandarts` of `tandarts_specialist` (voor hen geldt de "
+            "KNMG-meldcode) of `andere_professional`. Leeg: niet opgegeven."
         ),
-        json_schema_extra=vraag("Bent u arts (geldt de KNMG-meldcode voor u)?"),
+        json_schema_extra=vraag("Bent u arts, tandarts of tandarts-specialist (geldt de KNMG-meldcode voor u)?"),
     )
     veilig_thuis_overgeslagen_reden_vastgelegd: TriState = Field(
         default=Tri.onbekend,
@@ -256,11 +258,17 @@ class Sectorfeiten(_Part):
     geweld_in_zorgrelatie: TriState = Field(
         default=Tri.onbekend,
         description=(
-            "Er is geweld in de zorgrelatie: geweld door een zorgverlener of medewerker tegen een cliënt "
-            "bij het verlenen van zorg, jeugdhulp of maatschappelijke ondersteuning."
+            "Er is geweld in de zorg- of hulprelatie. Jeugdhulp (Jeugdwet art. 1.1): geweld bij de verlening "
+            "van jeugdhulp door een beroepskracht, of door een andere jeugdige of een ouder met wie de "
+            "jeugdige in de accommodatie verblijft. Maatschappelijke ondersteuning (Wmo 2015 art. 1.1.1): "
+            "geweld bij de verstrekking van een voorziening door een beroepskracht, of door een andere "
+            "cliënt met wie de cliënt verblijft (bijvoorbeeld beschermd wonen). Gezondheidszorg (Wkkgz): "
+            "geweld door een zorgverlener of iemand die voor de zorgaanbieder werkt; geweld tussen cliënten "
+            "valt daar niet onder, maar kan een calamiteit zijn."
         ),
         json_schema_extra=vraag(
-            "Gaat het om geweld in de zorg- of hulprelatie (door een medewerker tegen een cliënt)?"
+            "Gaat het om geweld in de zorg- of hulprelatie: door een medewerker, of (in de jeugdhulp en de "
+            "Wmo) door een andere cliënt, jeugdige of ouder die in dezelfde voorziening verblijft?"
         ),
     )
     calamiteit: TriState = Field(
@@ -350,7 +358,8 @@ class Case(BaseModel):
         default=Tri.onbekend,
         description=(
             "Een medewerker (in de kinderopvang: iedereen met taken) wordt verdacht van een "
-            "zedendelict of geweld tegen een kind in de zorg van de organisatie."
+            "zedendelict of geweld tegen een kind (in de zorg, de jeugdhulp en de maatschappelijke "
+            "ondersteuning: een cliënt) in de zorg van de organisatie."
         ),
         json_schema_extra=vraag("Wordt een medewerker verdacht van een zedendelict of geweld tegen een kind?"),
     )

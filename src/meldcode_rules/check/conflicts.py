@@ -4,8 +4,8 @@ The protective order (ja > onbekend > nee) always settles ``melden`` and
 ``besluit``; what it does not settle is that the actions of *both* rules reach
 the case worker. What counts:
 
-- ``MC300`` (fout): the ``nee`` rule concludes ``besluit: afsluiten``: "close the
-  case" would stand next to "report";
+- ``MC300`` (fout): the ``nee`` rule, or any rule that concludes ``besluit: afsluiten``, closes:
+  "close the case" would stand next to "report";
 - ``MC301`` (waarschuwing): any other ja/nee overlap: settled, but worth a look;
 - no finding when a rule that fires on *every* case of the overlap, and only where
   the ``nee`` rule fires, records it (has ``vastleggen``, e.g.
@@ -48,7 +48,9 @@ def check_conflicts(compiled: CompiledRuleset) -> list[Finding]:
         for r in rules
         if r.dan.melden == "ja" and r.dan.besluit is not None and r.dan.besluit not in ("melden", "melden_en_hulp")
     ]
-    for nee in (r for r in rules if r.dan.melden == "nee"):
+    # A rule that closes (besluit: afsluiten) counts too when it leaves `melden` to another rule:
+    # the basismodel keeps "no report" and "close" apart (closing also waits for the steps).
+    for nee in (r for r in rules if r.dan.melden == "nee" or r.dan.besluit == "afsluiten"):
         overlap = 0
         partners = []
         for ja in (r for r in rules if r.dan.melden == "ja"):
@@ -67,8 +69,8 @@ def check_conflicts(compiled: CompiledRuleset) -> list[Finding]:
                 overlap,
                 code=Code.MC300 if closes else Code.MC301,
                 message=(
-                    f"`{nee.id}` (melden: nee"
-                    + (", besluit: afsluiten" if closes else "")
+                    f"`{nee.id}` ("
+                    + "; ".join(p for p in (_nee_part(nee.dan.melden), "besluit: afsluiten" if closes else "") if p)
                     + ") vuurt zeker samen met "
                     + ", ".join(f"`{r.id}`" for r in partners)
                     + " (melden: ja); "
@@ -86,3 +88,7 @@ def check_conflicts(compiled: CompiledRuleset) -> list[Finding]:
             )
         )
     return findings
+
+
+def _nee_part(melden: str | None) -> str:
+    return "melden: nee" if melden == "nee" else ""

@@ -91,6 +91,9 @@ def check_shadowed(compiled: CompiledRuleset, dead: set[str]) -> list[Finding]:
         where = fired.mogelijk[rule.id]
         if not where:
             continue
+        if not space.exhaustive and not fired.zeker[rule.id]:
+            # a sample in which the rule never certainly fires says nothing about what it adds
+            continue
         others = [r for r in peers if r.id != rule.id]
         with_rule = _parts(space, peers, fired, rule)
         without = _parts(space, others, fired, rule)

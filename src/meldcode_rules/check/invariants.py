@@ -1,7 +1,8 @@
 """Invariants: those declared in the ruleset files, and the built-in ones.
 
 - declared (``invarianten:``): for every case where ``als`` certainly holds, the
-  judgement meets ``dan`` (``melden``, ``besluit``, action codes);
+  judgement meets ``dan`` (``melden``, ``besluit``, action codes that must be there) and
+  avoids what ``dan`` forbids (``besluit_niet``, ``geen_acties``);
 - extend-never-weaken: on every case a sector's ``melden`` is at least the
   basismodel's (nee < onbekend < ja);
 - unknowns never turn a required report into ``nee``: if answering some of the
@@ -24,12 +25,14 @@ def check_declared(compiled: CompiledRuleset) -> list[Finding]:
 
 def _check_one(compiled: CompiledRuleset, inv: CompiledInvariant) -> list[Finding]:
     dan = inv.invariant.dan
-    rules = besluit_rules(compiled) if (dan.melden or dan.besluit) else []
-    rules += [r for r in compiled.rules if r not in rules and any(a.code in dan.acties for a in r.dan.acties)]
+    needs_besluit = bool(dan.melden or dan.besluit or dan.besluit_niet)
+    codes = {*dan.acties, *dan.geen_acties}
+    rules = besluit_rules(compiled) if needs_besluit else []
+    rules += [r for r in compiled.rules if r not in rules and any(a.code in codes for a in r.dan.acties)]
     space = space_for(compiled, rules, extra=[inv.zeker])
     fired = fire(space, rules)
     holds = space.eval(inv.zeker)
-    sets = judge(space, rules, fired) if (dan.melden or dan.besluit) else None
+    sets = judge(space, rules, fired) if needs_besluit else None
     acts = actions(space, rules, fired)
     violated = 0
     parts: list[str] = []
@@ -43,11 +46,21 @@ def _check_one(compiled: CompiledRuleset, inv: CompiledInvariant) -> list[Findin
         violated |= bad
         if bad:
             parts.append(f"besluit is niet `{dan.besluit}`")
+    for besluit in dan.besluit_niet:
+        bad = holds & sets.besluit[besluit] if sets else 0
+        violated |= bad
+        if bad:
+            parts.append(f"besluit is `{besluit}`")
     for code in dan.acties:
         bad = holds & ~acts.get(code, 0)
         violated |= bad
         if bad:
             parts.append(f"actie `{code}` ontbreekt")
+    for code in dan.geen_acties:
+        bad = holds & acts.get(code, 0)
+        violated |= bad
+        if bad:
+            parts.append(f"actie `{code}` staat er, en mag er niet staan")
     if not violated:
         return []
     return [

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from meldcode_rules.case.facts import GEEN, FactCatalog
-from meldcode_rules.compiler.compile import And, Expr, Lit, expr_keys
+from meldcode_rules.compiler.compile import And, Expr, Lit, Or, expr_keys
 
 #: Above this many cases a space is sampled instead of enumerated (and findings say so).
 MAX_EXHAUSTIVE = 1 << 23
@@ -43,22 +43,28 @@ class Atom:
     #: the value a case file that says nothing has (onbekend / geen / absent)
     default: Any
     later_beantwoord: bool
+    #: list values this atom stands for as well: they keep their default (see :func:`_interchangeable`)
+    stands_for: tuple[str, ...] = ()
 
 
 def atoms_for(catalog: FactCatalog, exprs: Iterable[Expr], extra_keys: Iterable[str] = ()) -> list[Atom]:
     """The atoms the expressions test, in catalog order, with their relevant values."""
+    exprs = list(exprs)
+    extra_keys = list(extra_keys)
     tested: dict[str, set[Any]] = {}
     for expr in exprs:
         _collect(expr, tested)
     for key in extra_keys:
         tested.setdefault(key, set())
+    shadowed = _interchangeable(exprs, set(extra_keys))
     atoms: list[Atom] = []
     for spec in catalog:
         if spec.kind == "lijst":
             for value in spec.values:
                 key = spec.key(value)
-                if key in tested:
-                    atoms.append(Atom(key, spec.path, "lijst", (False, True), False, False))
+                if key in tested and key not in shadowed:
+                    others = tuple(k for k, rep in shadowed.items() if rep == key)
+                    atoms.append(Atom(key, spec.path, "lijst", (False, True), False, False, others))
             continue
         key = spec.key()
         if key not in tested:
@@ -70,6 +76,46 @@ def atoms_for(catalog: FactCatalog, exprs: Iterable[Expr], extra_keys: Iterable[
             spare = [v for v in spec.values if v not in tested[key]][:1]  # stands for every untested value
             atoms.append(Atom(key, spec.path, "keuze", (GEEN, *used, *spare), GEEN, spec.later_beantwoord))
     return atoms
+
+
+def _interchangeable(exprs: list[Expr], keep: set[str]) -> dict[str, str]:
+    """List values that every expression tests only together: ``{value key: its representative}``.
+
+    List values (of one list fact or of several) that occur in exactly the same ``Or``/``And`` nodes, each time as
+    "one of them is in the list" (or each time as "all of them are"), can only matter through
+    that one answer; the space keeps one of them and the others stay absent. The values of
+    ``kindcheck.problematiek`` and ``vormen: partnergeweld`` in ``kindcheck_aanleiding`` are such a
+    group: seven booleans that count as one, so the basismodel's decisions stay exhaustive (a
+    truth table) with the kindcheck in them.
+    """
+    places: dict[str, set[tuple[int, str]]] = {}
+
+    def visit(expr: Expr) -> None:
+        if isinstance(expr, Lit):
+            if isinstance(expr.value, bool):
+                places.setdefault(expr.key, set()).add((id(expr), "alleen"))
+            return
+        for item in expr.items:
+            if isinstance(item, Lit) and isinstance(item.value, bool):
+                positive = item.value == item.equal
+                any_of = positive == isinstance(expr, Or)
+                places.setdefault(item.key, set()).add((id(expr), "een_van" if any_of else "alle"))
+            else:
+                visit(item)
+
+    for expr in exprs:
+        visit(expr)
+    groups: dict[frozenset[tuple[int, str]], list[str]] = {}
+    for key, where in places.items():
+        kinds = {kind for _, kind in where}
+        if key in keep or len(kinds) != 1 or "alleen" in kinds:
+            continue
+        groups.setdefault(frozenset(where), []).append(key)
+    out: dict[str, str] = {}
+    for keys in groups.values():
+        for key in keys[1:]:
+            out[key] = keys[0]
+    return out
 
 
 def _collect(expr: Expr, tested: dict[str, set[Any]]) -> None:
@@ -101,6 +147,8 @@ class Space:
     def __init__(self, atoms: list[Atom], *, max_exhaustive: int = MAX_EXHAUSTIVE) -> None:
         self.atoms = atoms
         self.index = {a.key: i for i, a in enumerate(atoms)}
+        #: list values an atom stands for: absent (False) in every case of the space
+        self.shadowed = {key for a in atoms for key in a.stands_for}
         total = 1
         for atom in atoms:
             total *= len(atom.values)
@@ -131,7 +179,7 @@ class Space:
         return self.exhaustive
 
     def covers(self, expr: Expr) -> bool:
-        return expr_keys(expr) <= self.index.keys()
+        return expr_keys(expr) <= self.index.keys() | self.shadowed
 
     # ------------------------------------------------------------ sets of cases
 
@@ -140,6 +188,8 @@ class Space:
         cached = self._lits.get((key, value))
         if cached is not None:
             return cached
+        if key in self.shadowed:
+            return self.all if value is False else 0
         i = self.index[key]
         atom = self.atoms[i]
         if value not in atom.values:

@@ -55,6 +55,15 @@ def any_of(items: Iterable[Expr]) -> Expr:
     return flat[0] if len(flat) == 1 else Or(tuple(dict.fromkeys(flat)))
 
 
+def negate(expr: Expr) -> Expr:
+    """The exact Boolean negation of ``expr`` (two-valued: the expression is already compiled)."""
+    if isinstance(expr, Lit):
+        return Lit(expr.key, expr.value, not expr.equal)
+    if isinstance(expr, And):
+        return any_of(negate(item) for item in expr.items) if expr.items else FALSE
+    return all_of(negate(item) for item in expr.items) if expr.items else TRUE
+
+
 def evaluate_expr(expr: Expr, flat: dict[str, Any]) -> bool:
     """Evaluate an expression on a flat case (the reference semantics)."""
     if isinstance(expr, Lit):

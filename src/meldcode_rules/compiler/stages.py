@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from meldcode_rules.case.facts import GEEN, FactCatalog
 from meldcode_rules.compiler.compiled import CompiledInvariant, CompiledRule, CompiledRuleset, RulesetInfo
+from meldcode_rules.compiler.expr import all_of, negate
 from meldcode_rules.compiler.kleene import compile_condition
 from meldcode_rules.compiler.tijdregels import check_tijdregels as tijdregels_of
 from meldcode_rules.compiler.versions import in_force, timeline_problems
@@ -253,6 +254,7 @@ def check_conditions(ctx: Context) -> None:
             *((b.als, ("begrippen", i, "als")) for i, b in enumerate(item.model.begrippen)),
             *((r.als, ("regels", i, "als")) for i, r in enumerate(item.model.regels)),
             *((v.als, ("invarianten", i, "als")) for i, v in enumerate(item.model.invarianten)),
+            *((u.als, ("uitzonderingen", i, "als")) for i, u in enumerate(item.model.uitzonderingen)),
         ]
         for cond, path in conditions:
             for leaf, where in leaves(cond, path):
@@ -280,14 +282,15 @@ def check_rules(ctx: Context) -> None:
             seen.setdefault(regel.id, item.source.locate(path))
             _check_conclusion(ctx, item.source, regel, path, extends=extends)
         for index, invariant in enumerate(item.model.invarianten):
-            for j, code in enumerate(invariant.dan.acties):
-                if code not in ctx.acties:
-                    ctx.add(
-                        Code.MR031,
-                        f"onbekende actiecode `{code}`",
-                        (item.source, ("invarianten", index, "dan", "acties", j)),
-                        nearest(code, ctx.acties),
-                    )
+            for part in ("acties", "geen_acties"):
+                for j, code in enumerate(getattr(invariant.dan, part)):
+                    if code not in ctx.acties:
+                        ctx.add(
+                            Code.MR031,
+                            f"onbekende actiecode `{code}`",
+                            (item.source, ("invarianten", index, "dan", part, j)),
+                            nearest(code, ctx.acties),
+                        )
 
 
 def compile_rules(ctx: Context) -> None:
@@ -295,6 +298,52 @@ def compile_rules(ctx: Context) -> None:
     for item in ctx.order:
         for index, regel in enumerate(item.model.regels):
             ctx.rules.append(_compile_rule(ctx, regel, item, item.source.locate(("regels", index))))
+
+
+def apply_exceptions(ctx: Context) -> None:
+    """Narrow rules of extended rulesets by the ``uitzonderingen`` of the rulesets that extend them.
+
+    A narrowed rule keeps its id, source and location; its condition becomes
+    ``alle: [als, niet: uitzondering]``, so every stage after this one (engines,
+    ``check``, explain, render) sees one ordinary rule. The exception takes effect only
+    where it *certainly* holds: while its facts are unknown the rule stays as it is (an
+    unknown never removes an action). Only a rule without ``melden`` and ``besluit`` can
+    be narrowed: an exception can drop an action that a law replaces by its own route,
+    never a report (MR037).
+    """
+    for item in ctx.order:
+        for index, uitz in enumerate(item.model.uitzonderingen):
+            where = (item.source, ("uitzonderingen", index, "regel"))
+            found = [i for i, r in enumerate(ctx.rules) if r.id == uitz.regel and r.ruleset != item.model.id]
+            if not found:
+                ctx.add(
+                    Code.MR037,
+                    f"uitzondering op onbekende regel `{uitz.regel}`; een uitzondering geldt voor een regel "
+                    "uit een ruleset die deze ruleset uitbreidt",
+                    where,
+                    nearest(uitz.regel, [r.id for r in ctx.rules if r.ruleset != item.model.id]),
+                )
+                continue
+            target = ctx.rules[found[0]]
+            if target.dan.melden is not None or target.dan.besluit is not None:
+                ctx.add(
+                    Code.MR037,
+                    f"regel `{target.id}` concludeert `melden` of `besluit`; een uitzondering mag alleen "
+                    "een regel met acties, vragen of vastleggen raken, nooit een melding",
+                    where,
+                )
+                continue
+            expanded = expand(uitz.als, ctx.begrippen)
+            not_certain = negate(compile_condition(expanded, ctx.catalog, zeker=True))
+            written_out = Alle(alle=[target.als_uitgeschreven, Niet(niet=expanded)])
+            ctx.rules[found[0]] = replace(
+                target,
+                als=Alle(alle=[target.als, Niet(niet=uitz.als)]),
+                als_uitgeschreven=written_out,
+                zeker=all_of([target.zeker, not_certain]),
+                mogelijk=all_of([target.mogelijk, not_certain]),
+                feiten=tuple(f for f in dict.fromkeys(condition_facts(written_out)) if ctx.catalog[f].kind == "tri"),
+            )
 
 
 def compile_invariants(ctx: Context) -> None:
@@ -336,6 +385,7 @@ STAGES: tuple[tuple[str, Stage, bool], ...] = (
     ("check_conditions", check_conditions, True),
     ("check_rules", check_rules, False),  # reported together with check_conditions
     ("compile_rules", compile_rules, True),
+    ("apply_exceptions", apply_exceptions, True),
     ("compile_invariants", compile_invariants, True),
 )
 

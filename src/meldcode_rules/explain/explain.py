@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any
 
 from meldcode_rules.api import evaluate, parse_case
+from meldcode_rules.bronnen import Bron, bronnen_voor
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.explain.render import conclusie_tekst, conditie_tekst
@@ -64,6 +65,8 @@ class Uitleg:
     stappen: tuple[tuple[str, tuple[Antwoord, ...]], ...]
     regels: tuple[RegelUitleg, ...]
     onbekend: tuple[Onbekend, ...]
+    #: the legend entries of every source tag the fired rules cite (docs/bronnen.md)
+    bronnen: tuple[Bron, ...] = ()
 
 
 def _antwoord(case: Case, path: str) -> str:
@@ -122,7 +125,11 @@ def uitleg_van(facts: Case, compiled: CompiledRuleset, oordeel: Judgement) -> Ui
             betrokken.append((rule.id, rule.titel, conclusie_tekst(rule.dan)))
         meldregels = tuple(rid for rid in vraag.regels if rid in {r.id for r in compiled.rules if r.dan.melden == "ja"})
         onbekend.append(Onbekend(vraag.feit, vraag.vraag, tuple(betrokken), meldregels))
-    return Uitleg(oordeel, tuple(delen), tuple(regels), tuple(onbekend))
+    bronnen: dict[str, Bron] = {}
+    for r in oordeel.redenering:
+        for bron in bronnen_voor(r.bron):
+            bronnen.setdefault(bron.tag, bron)
+    return Uitleg(oordeel, tuple(delen), tuple(regels), tuple(onbekend), tuple(bronnen.values()))
 
 
 MELDEN_TEKST = {
@@ -205,6 +212,12 @@ def tekst(u: Uitleg) -> str:
         out.append("   Niets extra.")
     for v in o.vastleggen:
         out.append(f"   - {v.tekst}")
+    if u.bronnen:
+        out.append("")
+        n += 1
+        out.append(f"{n}. Bronnen (de afkortingen hierboven; de hele legenda staat in docs/bronnen.md)")
+        for bron in u.bronnen:
+            out.append(f"   - {bron.regel()}")
     return "\n".join(out) + "\n"
 
 

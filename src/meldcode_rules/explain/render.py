@@ -24,6 +24,7 @@ from pathlib import PurePath
 from typing import Any, Literal
 
 from meldcode_rules.api import parse_case
+from meldcode_rules.bronnen import TAG_PATTERN, Bron, bronnen_voor
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, begrip_refs, evaluate_expr
 from meldcode_rules.explain.render_tijd import tijd_html, tijd_markdown
 from meldcode_rules.load.operators import BY_NAME
@@ -65,8 +66,13 @@ class Tak:
     actie: str | None = None
 
 
+#: The chart's cases answer the afwegingsvragen after stap 1 tot en met 3 (afwegingsvraag 1
+#: rests on them; with a step open the basismodel does not close, issue 15).
+_STAPPEN_GEDAAN = {"signalen_vastgelegd": "ja", "collega_geraadpleegd": "ja", "gesprek_gevoerd": "ja"}
+
+
 def _afweging(**answers: str) -> dict[str, Any]:
-    return {"afweging": dict(answers)}
+    return {"afweging": dict(answers), "stappen": dict(_STAPPEN_GEDAAN)}
 
 
 _GEEN_ONVEILIGHEID = {"vermoeden": "ja", "acute_onveiligheid": "nee", "structurele_onveiligheid": "nee"}
@@ -368,7 +374,7 @@ def markdown(ruleset: CompiledRuleset) -> str:
     for rule in ruleset.rules:
         out.append(
             f"| `{rule.id}`<br/>{_md(rule.titel)}<br/><small>{_md(_locatie(rule))}</small> "
-            f"| {_md(conditie_tekst(rule.als))} | {_md(conclusie_tekst(rule.dan))} | {_md(rule.bron)} |"
+            f"| {_md(conditie_tekst(rule.als))} | {_md(conclusie_tekst(rule.dan))} | {_md_bron(rule.bron)} |"
         )
     gebruikt = gebruikte_begrippen(ruleset)
     if gebruikt:
@@ -378,6 +384,7 @@ def markdown(ruleset: CompiledRuleset) -> str:
             out.append(
                 f"| `{begrip.id}`<br/>{_md(begrip.titel)} | {_md(conditie_tekst(begrip.als))} | {_md(begrip.bron)} |"
             )
+    out += ["", *_md_bronnen(ruleset)]
     tijd = tijd_markdown(ruleset)
     return "\n".join([*out, "", *tijd] if tijd else out) + "\n"
 
@@ -394,6 +401,45 @@ def gebruikte_begrippen(ruleset: CompiledRuleset) -> list[Begrip]:
         seen[ref] = begrip
         todo += begrip_refs(begrip.als)
     return list(seen.values())
+
+
+def _bronnen(ruleset: CompiledRuleset) -> list[Bron]:
+    """The legend entries of every tag the rules cite, in order of first citation."""
+    seen: dict[str, Bron] = {}
+    for rule in ruleset.rules:
+        for bron in bronnen_voor(rule.bron):
+            seen.setdefault(bron.tag, bron)
+    return list(seen.values())
+
+
+def _anker(tag: str) -> str:
+    return "bron-" + tag.lower()
+
+
+def _md_bron(text: str) -> str:
+    """A ``bron`` in Markdown, each tag a link to its entry under "Bronnen"."""
+    known = {b.tag for b in bronnen_voor(text)}
+    return TAG_PATTERN.sub(
+        lambda m: f"[\\[{m.group(1)}\\]](#{_anker(m.group(1))})" if m.group(1) in known else m.group(0), _md(text)
+    )
+
+
+def _md_bronnen(ruleset: CompiledRuleset) -> list[str]:
+    out = [
+        "## Bronnen",
+        "",
+        "De afkortingen in de kolom Bron; de hele legenda staat in docs/bronnen.md.",
+        "",
+        "| afkorting | bron |",
+        "|---|---|",
+    ]
+    for bron in _bronnen(ruleset):
+        jaar = str(bron.jaar) if bron.jaar is not None else "zonder jaar"
+        out.append(
+            f'| <a id="{_anker(bron.tag)}"></a>`{bron.tag}` '
+            f"| {_md(bron.titel)}. {_md(bron.uitgever)}, {jaar}. {_md(bron.adres)} |"
+        )
+    return out
 
 
 def _locatie(rule: CompiledRule) -> str:
@@ -492,8 +538,13 @@ def html(ruleset: CompiledRuleset) -> str:
         stap_html.append(f"<h3>{_e(kop)}</h3><ul>{''.join(items)}</ul>")
     rijen = "".join(
         f"<tr><td><code>{_e(r.id)}</code><br>{_e(r.titel)}<br><small>{_e(_locatie(r))}</small></td>"
-        f"<td>{_e(conditie_tekst(r.als))}</td><td>{_e(conclusie_tekst(r.dan))}</td><td>{_e(r.bron)}</td></tr>"
+        f"<td>{_e(conditie_tekst(r.als))}</td><td>{_e(conclusie_tekst(r.dan))}</td><td>{_html_bron(r.bron)}</td></tr>"
         for r in ruleset.rules
+    )
+    legenda_rijen = "".join(
+        f'<tr id="{_anker(b.tag)}"><td><code>{_e(b.tag)}</code></td><td>{_e(b.titel)}</td><td>{_e(b.uitgever)}</td>'
+        f"<td>{_e(str(b.jaar) if b.jaar is not None else 'zonder jaar')}</td><td>{_e(b.adres)}</td></tr>"
+        for b in _bronnen(ruleset)
     )
     begrip_rijen = "".join(
         f"<tr><td><code>{_e(b.id)}</code><br>{_e(b.titel)}</td><td>{_e(conditie_tekst(b.als))}</td>"
@@ -525,7 +576,18 @@ def html(ruleset: CompiledRuleset) -> str:
         f"<pre>{html_lib.escape(mermaid(ruleset))}</pre></details>"
         f"{sector_html}<h2>Stappen en wat u vastlegt</h2>{''.join(stap_html)}"
         f"<h2>Beslistabel</h2><table><thead><tr><th>Regel</th><th>Als</th><th>Dan</th><th>Bron</th></tr></thead>"
-        f"<tbody>{rijen}</tbody></table>{begrip_html}{tijd_html(ruleset)}</body></html>\n"
+        f"<tbody>{rijen}</tbody></table>{begrip_html}{tijd_html(ruleset)}"
+        "<h2>Bronnen</h2><table><thead><tr><th>Afkorting</th><th>Titel</th><th>Uitgever</th><th>Jaar</th>"
+        f"<th>Adres</th></tr></thead><tbody>{legenda_rijen}</tbody></table></body></html>\n"
+    )
+
+
+def _html_bron(text: str) -> str:
+    """A ``bron`` in HTML, each tag a link to its row in the Bronnen table."""
+    known = {b.tag for b in bronnen_voor(text)}
+    return TAG_PATTERN.sub(
+        lambda m: f'<a href="#{_anker(m.group(1))}">[{m.group(1)}]</a>' if m.group(1) in known else m.group(0),
+        _e(text),
     )
 
 

@@ -261,6 +261,8 @@ class Verwachting(_Node):
     melden: Melden | None = None
     besluit: Besluit | None = None
     acties: list[str] = Field(default_factory=list, description="Actiecodes die er moeten zijn.")
+    geen_acties: list[str] = Field(default_factory=list, description="Actiecodes die er nooit mogen zijn.")
+    besluit_niet: list[Besluit] = Field(default_factory=list, description="Besluiten die het oordeel nooit mag hebben.")
 
 
 class Invariant(_Node):
@@ -271,6 +273,20 @@ class Invariant(_Node):
     bron: str = Field(min_length=1)
     als: Conditie
     dan: Verwachting
+
+
+class Uitzondering(_Node):
+    """Where a law gives a sector its own route, a rule of the extended ruleset does not apply.
+
+    Only a rule that concludes neither ``melden`` nor ``besluit`` can get an exception, so an
+    exception never lowers a report; the rule's condition becomes ``alle: [als, niet: uitzondering]``.
+    """
+
+    regel: str = Field(description="De id van de regel uit de uitgebreide ruleset die hier niet geldt.")
+    titel: str = Field(min_length=1)
+    bron: str = Field(min_length=1, description="De wet of bron die de eigen route voorschrijft (verplicht).")
+    uitleg: str = Field(min_length=1, description="Een Nederlandse zin: waarom de regel hier niet geldt.")
+    als: Conditie = Field(description="Wanneer de regel niet geldt.")
 
 
 class ActieDefinitie(_Node):
@@ -369,6 +385,10 @@ class RulesetFile(_Node):
         default_factory=list, description="Benoemde voorwaarden die regels kunnen gebruiken."
     )
     regels: list[Regel] = Field(default_factory=list)
+    uitzonderingen: list[Uitzondering] = Field(
+        default_factory=list,
+        description="Regels van de uitgebreide ruleset die niet gelden waar een wet een eigen route geeft.",
+    )
     invarianten: list[Invariant] = Field(default_factory=list)
     tijdregels: list[Tijdregel] = Field(
         default_factory=list,

@@ -81,11 +81,11 @@ class Sector:
 # ---------------------------------------------------------------- the built-in sectors
 
 BUILTIN_SECTORS: tuple[tuple[str, str, str], ...] = (
-    ("gezondheidszorg", "Gezondheidszorg", "KNMG-meldcode 2023 [KNMG-1][LHV]; Wkkgz [SKIPR]"),
-    ("jeugdhulp", "Jeugdhulp", "Jeugdwet art. 4.1.8 [IGJ][TSD]"),
-    ("onderwijs", "Onderwijs", "Meld- en aangifteplicht zedendelicten [OI][ROVO]"),
-    ("kinderopvang", "Kinderopvang", "Meld-, overleg- en aangifteplicht [PED][KNGO]"),
-    ("maatschappelijke_ondersteuning", "Maatschappelijke ondersteuning", "Wmo 2015 art. 3.4 [WMO]"),
+    ("gezondheidszorg", "Gezondheidszorg", "KNMG-meldcode 2023 [KNMG-1][KNMG-VW][LHV]; Wkkgz art. 11 [WKKGZ][SKIPR]"),
+    ("jeugdhulp", "Jeugdhulp", "Jeugdwet art. 1.1 en 4.1.8 [JW][IGJ][TSD]"),
+    ("onderwijs", "Onderwijs", "Meld- en aangifteplicht zedendelicten, WPO art. 4a [WPO][WVO][OI][ROVO]"),
+    ("kinderopvang", "Kinderopvang", "Meld-, overleg- en aangifteplicht, Wet kinderopvang [WKO][PED][KNGO]"),
+    ("maatschappelijke_ondersteuning", "Maatschappelijke ondersteuning", "Wmo 2015 art. 1.1.1 en 3.4 [WMO]"),
     ("justitie", "Justitie (reclassering, DJI, Halt)", "Besluit verplichte meldcode [BESLUIT]"),
 )
 
