@@ -16,10 +16,10 @@ from dossier_strategies import dossiers
 from meldcode_rules import evaluate as evaluate_api
 from meldcode_rules.check import run_check
 from meldcode_rules.cli.main import main
-from meldcode_rules.diagnostics import CaseError, RulesetError
+from meldcode_rules.diagnostics import CaseError, Code, RulesetError
 from meldcode_rules.dossier import Dossier, evaluate, parse_dossier
 from meldcode_rules.engines import durable_available
-from meldcode_rules.sectors.registry import compile_from, known_sectors
+from meldcode_rules.sectors.registry import compile_from, known_sectors, versions_of
 
 ENGINES = ["durable", "reference"] if durable_available() else ["reference"]
 SECTORS: tuple[str | None, ...] = (None, *known_sectors())
@@ -434,9 +434,19 @@ def test_a_witness_dossier_gives_exactly_the_time_facts_asked_for(data: st.DataO
 @given(dossiers(sectors=SECTORS, max_events=5, low=dt.date(1, 1, 1), high=dt.date(9999, 12, 31)))
 def test_any_date_ends_in_a_judgement(generated: tuple[dict[str, Any], dt.date]) -> None:
     # The first and last representable days included: never an overflow, never a traceback.
+    # A peildatum before every version of the rulesets is refused (MV020 naming `op`), never
+    # judged by a later version (docs/ruleset-format.md, versions by date).
     data, op = generated
+    sector = data.get("sector") if isinstance(data.get("sector"), str) else None
+    # the first day on which the sector's ruleset and the basismodel both have a version
+    first = max(min(vanaf for _versie, vanaf, _tot in versions_of(s)) for s in {None, sector})
     for engine in ENGINES:
-        assert evaluate(data, engine=engine, op=op).melden in ("ja", "nee", "onbekend")
+        try:
+            assert evaluate(data, engine=engine, op=op).melden in ("ja", "nee", "onbekend")
+        except CaseError as error:
+            (problem,) = error.diagnostics
+            assert (problem.code, problem.location.path) == (Code.MV020, "op")
+            assert op < first, "only a peildatum before the first version is refused"
 
 
 def test_an_action_whose_facts_no_event_set_has_no_deadline_and_is_onbekend() -> None:

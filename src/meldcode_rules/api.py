@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -14,7 +15,15 @@ from meldcode_rules import limits
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import CaseError, Code, Diagnostic, RulesetError, case_problem, nearest
+from meldcode_rules.diagnostics import (
+    CaseError,
+    Code,
+    Diagnostic,
+    MeldcodeError,
+    RulesetError,
+    case_problem,
+    nearest,
+)
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Judgement
@@ -184,24 +193,45 @@ def _dates_as_text(data: Any) -> Any:
     return data.isoformat() if isinstance(data, dt.date) else data
 
 
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _datum_of(case: Case | Mapping[str, Any], sector: str | None) -> dt.date | None:
+    """The case's ``datum``, as the case model reads it (None: absent, so today)."""
+    raw = case.datum if isinstance(case, Case) else case.get("datum") if isinstance(case, Mapping) else None
+    if raw is None or type(raw) is dt.date:
+        return raw
+    if isinstance(raw, str) and _ISO_DATE.match(raw):
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            pass
+    # anything else is validated in full (and a wrong datum reported as such)
+    return parse_case(case, model=case_model_for(sector)).datum
+
+
 def evaluate(
     case: Case | Mapping[str, Any],
     sector: str | None = None,
     engine: str | None = None,
     *,
     ruleset: CompiledRuleset | None = None,
+    versie: str | None = None,
     records: RecordSink | None = None,
 ) -> Judgement:
     """Judge one case under the meldcode of ``sector`` (default: the case's own sector).
 
     ``engine`` is ``"durable"`` (the default where it is installed) or
     ``"reference"``. ``ruleset`` overrides the built-in rulesets (for checks
-    and tests of edited rulesets). Errors are raised, never turned into a
+    and tests of edited rulesets). The rulesets are the versions in force on the case's
+    ``datum`` (default: today); ``versie`` pins a version of the sector's own ruleset (or
+    of the basismodel). A ``datum`` before every version is a CaseError (MV020), never a
+    judgement by the newest. Errors are raised, never turned into a
     default judgement: in this domain a default can be the wrong answer.
     ``records`` (a :class:`meldcode_rules.records.RecordWriter`) writes a decision
     record of the judgement (never its facts); the judgement then carries its ``oordeel_id``.
     """
-    oordeel, flat = judge_facts(case, sector, engine, ruleset=ruleset)
+    oordeel, flat = judge_facts(case, sector, engine, ruleset=ruleset, versie=versie)
     return oordeel if records is None else records.record(oordeel, flat)
 
 
@@ -217,6 +247,7 @@ def judge_facts(
     engine: str | None = None,
     *,
     ruleset: CompiledRuleset | None = None,
+    versie: str | None = None,
 ) -> tuple[Judgement, dict[str, Any]]:
     """:func:`evaluate`, and the flat facts the engine judged (for a decision record's input hash)."""
     if sector is not None and not isinstance(sector, str):
@@ -227,7 +258,12 @@ def judge_facts(
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
         # Not a text (pydantic would read b"onderwijs" as a text after the basismodel was chosen):
         sector = None if sector is None else _sector_name(sector, "casus")
-    compiled = ruleset or compiled_for(sector)
+    if ruleset is not None and versie is not None:
+        # a pin that would be ignored is refused: the caller must never believe it was applied
+        raise MeldcodeError("`versie` en een eigen `ruleset` gaan niet samen: kies de versie in de ruleset zelf")
+    # The version depends on the case's datum, and the facts on the version (its time rules
+    # add `tijd.` facts): the datum is read first, cheaply when it is plain ISO text.
+    compiled = ruleset or compiled_for(sector, datum=_datum_of(case, sector), versie=versie)
     # Plain JSON-shaped dicts are read straight into flat facts; whatever that reader
     # declines (including every invalid case) is validated by pydantic, as the contract.
     read = reader_for(compiled.catalog).read(case)

@@ -69,6 +69,9 @@ class Code(StrEnum):
     MR040 = "MR040", "check", "een uitbreiding concludeert `melden: nee`: zij mag melden nooit verlagen"
     MR041 = "MR041", "sector", "de ruleset van een sector breidt het basismodel niet uit"
     MR042 = "MR042", "sector", "een sectorpakket met een ruleset voor een andere sector, of niet precies één eigen"
+    MR043 = "MR043", "versies", "de geldigheidsperiodes van versies met hetzelfde id laten een gat"
+    MR044 = "MR044", "versies", "de geldigheidsperiodes van versies met hetzelfde id overlappen"
+    MR045 = "MR045", "versies", "op een datum waarop een versie geldt, geldt geen versie van wat zij uitbreidt"
     # time rules, `tijdregels:` (compiler/tijdregels.py)
     MR060 = "MR060", "check", "het feit van een tijdregel bestaat al (een andere tijdregel of een casusfeit)"
     MR061 = "MR061", "check", "een tijdregel noemt een onbekende soort gebeurtenis"
@@ -114,6 +117,8 @@ class Code(StrEnum):
     MV010 = "MV010", "casus", "onbekend veld in de casus"
     MV011 = "MV011", "casus", "ongeldige waarde voor een veld (de waarde zelf wordt niet herhaald)"
     MV012 = "MV012", "casus", "een veld heeft het verkeerde type of vorm"
+    MV020 = "MV020", "casus", "op de `datum` van de casus geldt geen versie van de ruleset (bijvoorbeeld ervoor)"
+    MV021 = "MV021", "casus", "de gevraagde `versie` van de ruleset bestaat niet"
 
 
 # ---------------------------------------------------------------- located problems

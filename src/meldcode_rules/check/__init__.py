@@ -93,8 +93,10 @@ def run_check(
     findings = list(found.findings)
     stages: dict[str, dict[str, bool]] = {}
     stage_errors: dict[str, dict[str, int]] = {}
-    base = next((c for label, c in found.compiled if c.id == BASISMODEL), None)
+    bases = [c for _label, c in found.compiled if c.id == BASISMODEL]
     for label, compiled in found.compiled:
+        # the basismodel version this one extends (versions by date: the one in force with it)
+        base = next((b for b in bases if set(b.rulesets) <= set(compiled.rulesets)), None)
         checks: list[tuple[str, Callable[[], list[Finding]]]] = [
             ("volledigheid", lambda c=compiled: check_completeness(c)),
             ("invarianten", lambda c=compiled: check_declared(c)),
@@ -102,7 +104,7 @@ def run_check(
             ("samenhang", lambda c=compiled: check_coherence(c)),
         ]
         if base is not None and compiled is not base:
-            checks.append(("nooit-verzwakken", lambda c=compiled: check_never_weaken(base, c)))
+            checks.append(("nooit-verzwakken", lambda c=compiled, b=base: check_never_weaken(b, c)))
         checks.append(("conflicten", lambda c=compiled: check_conflicts(c)))
         dead: set[str] = set()
 

@@ -9,6 +9,7 @@ instead of stopping the run, so all files are reported together.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,17 +17,18 @@ from pathlib import Path
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.compiler.compile import CompiledRuleset, check_and_compile
+from meldcode_rules.compiler.versions import boundaries, by_id
 from meldcode_rules.diagnostics import Code, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset
 from meldcode_rules.sectors.registry import (
     BASISMODEL,
-    basismodel_file,
-    compile_sector,
-    compiled_for,
+    basismodel_files,
+    compiled_on,
     installed_sectors,
     known_sectors,
     load_all,
     ruleset_files,
+    sources,
 )
 
 
@@ -54,19 +56,41 @@ def targets(paths: Sequence[Path] | None = None) -> Targets:
     # that is one mistake, reported once (MR041), not as every code it then cannot find.
     orphan = {str(item.path) for item in loaded if item.model.sector and not item.model.breidt_uit}
     for top in _tops(loaded):
-        try:
-            compiled = check_and_compile(loaded, top, catalog_for())
-        except RulesetError as error:
-            for d in error.diagnostics:
-                if d.location.file in orphan and d.code in _FOLLOWS_FROM_NO_BASE:
-                    continue
-                key = (str(d.location), 0, d.message)
-                if key not in seen:
-                    seen.add(key)
-                    out.findings.append(Finding.from_diagnostic(d))
-            continue
-        out.compiled.append((compiled.sector or compiled.id, compiled))
+        got: list[CompiledRuleset] = []
+        for day in version_days(loaded, top):
+            try:
+                got.append(check_and_compile(loaded, top, catalog_for(), datum=day))
+            except RulesetError as error:
+                for d in error.diagnostics:
+                    if d.location.file in orphan and d.code in _FOLLOWS_FROM_NO_BASE:
+                        continue
+                    key = (str(d.location), 0, d.message)
+                    if key not in seen:
+                        seen.add(key)
+                        out.findings.append(Finding.from_diagnostic(d))
+        out.compiled += _labelled(got)
     return out
+
+
+def version_days(loaded: Sequence[LoadedRuleset], top: str) -> list[dt.date]:
+    """One date per combination of versions ``top`` is compiled in: every day on which some
+    version starts or ends while a version of ``top`` is in force (duplicates are dropped
+    after compiling), so each version is checked with the parents it extends on its dates."""
+    own = by_id(loaded).get(top, [])
+    days = [d for d in boundaries(loaded) if any(i.model.in_force(d) for i in own)]
+    return days or [i.model.geldig_vanaf for i in own[:1]]
+
+
+def _labelled(got: list[CompiledRuleset]) -> list[tuple[str, CompiledRuleset]]:
+    """One per combination of versions; labelled by sector, plus the first date when there are several."""
+    unique: dict[tuple[object, ...], tuple[dt.date, CompiledRuleset]] = {}
+    for compiled in got:
+        key = tuple((r.id, r.versie, r.sha256) for r in compiled.rulesets)
+        unique.setdefault(key, (max(r.geldig_vanaf for r in compiled.rulesets), compiled))
+    many = len(unique) > 1
+    return [
+        (f"{c.sector or c.id} vanaf {day.isoformat()}" if many else c.sector or c.id, c) for day, c in unique.values()
+    ]
 
 
 #: what a sector ruleset without ``breidt_uit`` reports because it cannot see the basismodel
@@ -112,18 +136,21 @@ def _sector_findings(loaded: Iterable[LoadedRuleset]) -> list[Finding]:
 
 
 def _installed() -> Targets:
-    out = Targets(files=[basismodel_file()])
-    try:
-        out.compiled.append((BASISMODEL, compiled_for(None)))
-    except RulesetError as error:
-        out.findings += [Finding.from_diagnostic(d) for d in error.diagnostics]
-        return out
-    for sector in installed_sectors():
-        out.files += ruleset_files(sector.rulesets)
+    out = Targets(files=basismodel_files())
+    for sector in [None, *installed_sectors()]:
+        name = None if sector is None else sector.name
+        if sector is not None:
+            out.files += ruleset_files(sector.rulesets)
+        got: list[CompiledRuleset] = []
         try:
-            out.compiled.append((sector.name, compile_sector(sector)))
+            loaded, top = sources(name)
+            for day in version_days(list(loaded), top):
+                got.append(compiled_on(name, day))
         except RulesetError as error:
             out.findings += [Finding.from_diagnostic(d) for d in error.diagnostics]
+            if sector is None:
+                return out
+        out.compiled += _labelled(got)
     return out
 
 

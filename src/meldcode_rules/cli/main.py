@@ -56,6 +56,11 @@ def main() -> None:
 @click.option("--engine", "-e", type=click.Choice(ENGINES), help="Engine (standaard: durable waar die werkt).")
 @click.option("--format", "-f", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option(
+    "--versie",
+    help="Beoordeel met deze versie van de ruleset van de sector (of het basismodel), "
+    "niet met de versie die op de `datum` van de casus geldt.",
+)
+@click.option(
     "--op", "op", type=click.DateTime(formats=["%Y-%m-%d"]), help="Peildatum voor een dossier (standaard: vandaag)."
 )
 @ruleset_option
@@ -65,6 +70,7 @@ def evaluate_command(
     sector: str | None,
     engine: str | None,
     fmt: str,
+    versie: str | None,
     op: dt.datetime | None,
     rulesets: tuple[Path, ...],
     records: str | None,
@@ -82,9 +88,11 @@ def evaluate_command(
             if op is not None or isinstance(case, Dossier):
                 raise CaseError(["besluitregistratie is er (nog) niet voor dossiers of `--op`"], str(case_file))
             writer = writer_from_env(records)
-            oordeel = evaluate_case(case, sector=sector, engine=engine, ruleset=ruleset, records=writer)
+            oordeel = evaluate_case(case, sector=sector, engine=engine, ruleset=ruleset, records=writer, versie=versie)
         else:
-            oordeel = evaluate(case, sector=sector, engine=engine, ruleset=ruleset, op=op.date() if op else None)
+            oordeel = evaluate(
+                case, sector=sector, engine=engine, ruleset=ruleset, op=op.date() if op else None, versie=versie
+            )
     except MeldcodeError as error:
         report_error(error)
         return

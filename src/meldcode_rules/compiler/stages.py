@@ -11,6 +11,7 @@ every fact and begrip to exist); at the end, anything found is raised as one
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -20,6 +21,7 @@ from meldcode_rules.compiler.compiled import CompiledInvariant, CompiledRule, Co
 from meldcode_rules.compiler.expr import all_of, negate
 from meldcode_rules.compiler.kleene import compile_condition
 from meldcode_rules.compiler.tijdregels import check_tijdregels as tijdregels_of
+from meldcode_rules.compiler.versions import in_force, timeline_problems
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset, SourceMap
 from meldcode_rules.load.operators import BY_NAME, counterpart, dutch_list, for_kind
@@ -63,6 +65,8 @@ class Context:
     top: str | None
     catalog: FactCatalog
     sector: SectorRulesets | None = None
+    #: the date whose versions are compiled (None: today)
+    datum: dt.date | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     by_id: dict[str, LoadedRuleset] = field(default_factory=dict)
     #: the top ruleset and everything it extends, parents first
@@ -90,6 +94,45 @@ class Context:
 
 
 # ---------------------------------------------------------------- the stages
+
+
+def select_versions(ctx: Context) -> None:
+    """Per ruleset id the version in force on ``ctx.datum`` (MR043 gap, MR044 overlap: then
+    no version can be chosen for certain and nothing else runs; MR045: an in-force version
+    extends an id of which no version is in force on that date)."""
+    problems = timeline_problems(ctx.loaded)
+    if problems:
+        ctx.diagnostics.extend(problems)
+        ctx.stopped = True
+        return
+    datum = ctx.datum or dt.date.today()
+    ids = {item.model.id for item in ctx.loaded}
+    chosen = in_force(ctx.loaded, datum)
+    chosen_ids = {item.model.id for item in chosen}
+    for item in chosen:
+        for index, parent in enumerate(item.model.breidt_uit):
+            if parent in ids and parent not in chosen_ids:
+                ctx.add(
+                    Code.MR045,
+                    f"op {datum.isoformat()} geldt ruleset `{item.model.id}` versie `{item.model.versie}`, maar geen "
+                    f"versie van `{parent}`, die zij uitbreidt",
+                    (item.source, ("breidt_uit", index)),
+                    details=("`breidt_uit` kiest de versie die op dezelfde datum geldt",),
+                )
+    top = ctx.top or next(
+        (i.model.id for i in (ctx.sector.rulesets if ctx.sector else ()) if i.model.sector == ctx.sector.name),
+        None,
+    )
+    if top in ids and top not in chosen_ids:
+        first = min((i for i in ctx.loaded if i.model.id == top), key=lambda i: i.model.geldig_vanaf)
+        ctx.add(
+            Code.MR045,
+            f"op {datum.isoformat()} geldt geen versie van ruleset `{top}`",
+            (first.source, ("geldig_vanaf",)),
+        )
+    ctx.loaded = chosen
+    if ctx.sector is not None:
+        ctx.sector = replace(ctx.sector, rulesets=tuple(i for i in ctx.sector.rulesets if i.model.in_force(datum)))
 
 
 def index_rulesets(ctx: Context) -> None:
@@ -351,6 +394,7 @@ Stage = Callable[[Context], None]
 #: The compiler, in order: ``(name, stage, gate)``. A gated stage runs only when no
 #: problem was found before it. Adding a check is one function and one line here.
 STAGES: tuple[tuple[str, Stage, bool], ...] = (
+    ("select_versions", select_versions, False),
     ("index_rulesets", index_rulesets, False),
     ("check_sector", check_sector, False),
     ("resolve_extends", resolve_extends, False),
@@ -385,13 +429,14 @@ def check_and_compile(
     catalog: FactCatalog,
     *,
     sector: SectorRulesets | None = None,
+    datum: dt.date | None = None,
 ) -> CompiledRuleset:
     """Resolve ``top`` (or, for ``sector``, its one ruleset) and everything it extends from
-    ``loaded``; check and compile.
+    ``loaded``, each id in the version in force on ``datum`` (default: today); check and compile.
 
     Raises RulesetError with every problem found, sorted by file and line.
     """
-    ctx = run_stages(Context(loaded, top, catalog, sector))
+    ctx = run_stages(Context(loaded, top, catalog, sector, datum))
     assert ctx.top is not None
     top_model = ctx.by_id[ctx.top].model
     return CompiledRuleset(

@@ -110,6 +110,7 @@ def evaluate(
     *,
     ruleset: CompiledRuleset | None = None,
     op: dt.date | None = None,
+    versie: str | None = None,
     records: RecordSink | None = None,
 ) -> Judgement:
     """Judge a case or a dossier; the public ``meldcode_rules.evaluate``.
@@ -118,10 +119,11 @@ def evaluate(
     (the same judgement, the same speed). A dossier (a :class:`Dossier`, or a mapping with
     ``gebeurtenissen``) is judged as of ``op`` (default today); so is a plain case when ``op``
     is given, as a dossier of one moment: its deadlines count from its ``datum`` and say
-    whether they are overdue on ``op``.
+    whether they are overdue on ``op``. The rulesets are the versions in force on the case's
+    ``datum`` (a dossier: on ``op``), or ``versie`` pinned (docs/ruleset-format.md).
     """
     if op is None and not is_dossier(case):
-        return evaluate_case(case, sector, engine, ruleset=ruleset, records=records)  # type: ignore[arg-type]
+        return evaluate_case(case, sector, engine, ruleset=ruleset, versie=versie, records=records)  # type: ignore[arg-type]
     if records is not None:
         # Refused rather than judged without the record that was asked for.
         raise CaseError(["besluitregistratie is er (nog) niet voor dossiers of `op`"], "dossier")
@@ -130,7 +132,7 @@ def evaluate(
     if not is_dossier(case) and op is not None and first.datum > op:
         # A plain case has no events to name: its own `datum` lies after the peildatum.
         raise CaseError(["`datum`: ligt na de peildatum"], "casus")
-    return evaluate_dossier(parsed, sector, engine, ruleset=ruleset, op=op)
+    return evaluate_dossier(parsed, sector, engine, ruleset=ruleset, op=op, versie=versie)
 
 
 def read_input_file(path: Path, sector: str | None = None) -> Case | Dossier:

@@ -58,9 +58,11 @@ def judge_dossier(
     ruleset: CompiledRuleset | None = None,
     op: dt.date | None = None,
     source: str = "dossier",
+    versie: str | None = None,
 ) -> DossierOordeel:
     peildatum = op or dt.date.today()
-    compiled = ruleset or compiled_for(sector or dossier.sector)
+    # the versions in force on the peildatum; a peildatum before every version names `op`
+    compiled = ruleset or compiled_for(sector or dossier.sector, datum=day(peildatum), versie=versie, veld="op")
     afleiding = derive(dossier, peildatum, source)
     case = case_of(afleiding, dossier, compiled.catalog.model, peildatum, source)
     flat = compiled.catalog.flatten(case)
@@ -96,9 +98,10 @@ def evaluate_dossier(
     ruleset: CompiledRuleset | None = None,
     op: dt.date | None = None,
     source: str = "dossier",
+    versie: str | None = None,
 ) -> Judgement:
     """The judgement of ``dossier`` as of ``op`` (default today)."""
-    return judge_dossier(dossier, sector, engine, ruleset=ruleset, op=op, source=source).oordeel
+    return judge_dossier(dossier, sector, engine, ruleset=ruleset, op=op, source=source, versie=versie).oordeel
 
 
 def _fact_keys(compiled: CompiledRuleset) -> dict[str, str]:

@@ -87,7 +87,7 @@ def uitleg(
 ) -> Uitleg:
     """The structured explanation of how ``case`` is judged."""
     facts = parse_case(case)
-    compiled = ruleset or compiled_for(sector or facts.sector)
+    compiled = ruleset or compiled_for(sector or facts.sector, datum=facts.datum)  # the version of its date
     oordeel = evaluate(facts, sector=sector, engine=engine, ruleset=compiled)
     return uitleg_van(facts, compiled, oordeel)
 

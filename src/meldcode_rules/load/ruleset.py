@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model, field_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model, field_validator, model_validator
 
 from meldcode_rules.load.operators import BY_NAME, OPERATORS, Operator, dutch_list
 
@@ -382,6 +382,11 @@ class RulesetFile(_Node):
     titel: str = Field(min_length=1)
     versie: str = Field(min_length=1, description="Versie van deze ruleset.")
     geldig_vanaf: dt.date = Field(description="Datum waarop deze versie ingaat.")
+    geldig_tot: dt.date | None = Field(
+        default=None,
+        description="Eerste dag waarop deze versie niet meer geldt (exclusief: de `geldig_vanaf` van de "
+        "volgende versie). Leeg: geldt tot er een volgende versie is die dat zegt.",
+    )
     bron: str = Field(min_length=1, description="De hoofdbron van de ruleset.")
     sector: str | None = Field(default=None, description="De sector waarvoor deze ruleset geldt.")
     breidt_uit: list[str] = Field(
@@ -407,3 +412,13 @@ class RulesetFile(_Node):
         default_factory=list,
         description="Invarianten van een vorige versie die deze versie bewust laat vervallen of verzwakt.",
     )
+
+    @model_validator(mode="after")
+    def _period(self) -> RulesetFile:
+        if self.geldig_tot is not None and self.geldig_tot <= self.geldig_vanaf:
+            raise ValueError("`geldig_tot` ligt niet na `geldig_vanaf` (de eerste dag die niet meer geldt)")
+        return self
+
+    def in_force(self, datum: dt.date) -> bool:
+        """Whether this version applies on ``datum`` (``geldig_vanaf`` inclusive, ``geldig_tot`` exclusive)."""
+        return self.geldig_vanaf <= datum and (self.geldig_tot is None or datum < self.geldig_tot)

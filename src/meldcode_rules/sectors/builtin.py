@@ -98,7 +98,11 @@ def _builtin(name: str) -> Sector:
         titel=titel,
         versie=__version__,
         bron=bron,
-        rulesets=(shipped_dir("rulesets") / f"{name}.yaml",),
+        # a later or earlier version of the same ruleset: rulesets/<name>-<versie>.yaml
+        rulesets=(
+            shipped_dir("rulesets") / f"{name}.yaml",
+            *sorted(shipped_dir("rulesets").glob(f"{name}-*.yaml")),
+        ),
         scenarios=(scenarios,) if scenarios.is_dir() else (),
         distributie=BUILTIN_DISTRIBUTION,
     )

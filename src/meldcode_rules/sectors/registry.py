@@ -4,13 +4,20 @@ Sectors are found through the entry-point group ``meldcode_rules.sectors``
 (:mod:`meldcode_rules.sectors.builtin`); the built-in sectors are declared there too,
 in this project's ``pyproject.toml``. The basismodel is always built in
 (``rulesets/`` in the source tree, ``meldcode_rules/_rulesets`` in the
-wheel). ``compiled_for(sector)`` compiles the basismodel plus that sector's
-rulesets, once per process.
+wheel). ``compiled_for(sector, datum=..., versie=...)`` compiles the basismodel plus that
+sector's rulesets in the versions in force on ``datum`` (or the pinned ``versie`` of the
+sector's own ruleset), cached per (sector, combination of versions) with a bound.
+
+Several versions of one ruleset id sit side by side: ``rulesets/<id>.yaml`` and
+``rulesets/<id>-<versie>.yaml`` for the built-in ones, any file in a plugin's folders
+(:mod:`meldcode_rules.compiler.versions`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
@@ -23,7 +30,17 @@ from meldcode_rules.caches import clear_all
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import BASISMODEL, CompiledRuleset, SectorRulesets, check_and_compile
-from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, SectorError, UnknownSector
+from meldcode_rules.compiler.versions import by_id, day_for_pin, in_force, selection_key
+from meldcode_rules.diagnostics import (
+    CaseError,
+    Code,
+    Diagnostic,
+    Location,
+    RulesetError,
+    SectorError,
+    UnknownSector,
+    case_problem,
+)
 from meldcode_rules.load.loader import LoadedRuleset, load_ruleset_file, yaml_files
 from meldcode_rules.messages import os_message
 from meldcode_rules.resources import shipped_dir
@@ -48,6 +65,11 @@ def basismodel_file() -> Path:
     return builtin_ruleset_dir() / f"{BASISMODEL}.yaml"
 
 
+def basismodel_files() -> list[Path]:
+    """The basismodel's versions: ``basismodel.yaml`` and every ``basismodel-<versie>.yaml``."""
+    return [basismodel_file(), *sorted(builtin_ruleset_dir().glob(f"{BASISMODEL}-*.yaml"))]
+
+
 def ruleset_files(paths: Iterable[Path]) -> list[Path]:
     """The ruleset files named by ``paths`` (files as given, directories searched)."""
     return yaml_files(paths)
@@ -70,10 +92,11 @@ def load_all(paths: Iterable[Path]) -> list[LoadedRuleset]:
     return loaded
 
 
-def compile_from(paths: Iterable[Path], sector: str | None = None) -> CompiledRuleset:
-    """Load the rulesets under ``paths`` and compile the one for ``sector`` (basismodel facts only)."""
+def compile_from(paths: Iterable[Path], sector: str | None = None, datum: dt.date | None = None) -> CompiledRuleset:
+    """Load the rulesets under ``paths`` and compile the one for ``sector`` (basismodel facts
+    only), in the versions in force on ``datum`` (default: today)."""
     loaded = load_all(paths)
-    return check_and_compile(loaded, _top_for(loaded, sector), catalog_for())
+    return check_and_compile(loaded, _top_for(loaded, sector), catalog_for(), datum=datum)
 
 
 def _top_for(loaded: list[LoadedRuleset], sector: str | None) -> str:
@@ -161,7 +184,9 @@ def refresh() -> None:
     """
     with _lock:
         discover.cache_clear()
-        _compiled.cache_clear()
+        sources.cache_clear()
+        _by_key.clear()
+        _by_day.clear()
         _case_model.cache_clear()
         clear_all()
 
@@ -205,36 +230,152 @@ def case_model_of(sector: Sector) -> type[Case]:
     return model  # type: ignore[return-value]
 
 
-def compile_sector(sector: Sector, case_model: type[Case] | None = None) -> CompiledRuleset:
-    """Check and compile the basismodel plus ``sector``'s rulesets.
+def compile_sector(
+    sector: Sector, case_model: type[Case] | None = None, datum: dt.date | None = None
+) -> CompiledRuleset:
+    """Check and compile the basismodel plus ``sector``'s rulesets, in the versions in force on
+    ``datum`` (default: today).
 
     Refused (RulesetError, every problem with its place): a sector whose ruleset
     does not extend the basismodel (MR041), a ruleset for another sector or none
     for this one (MR042), and everything the compiler refuses (MR030 a rule or
     begrip that replaces an existing one, MR040 ``melden: nee`` in an extension).
     """
-    basis = load_all([basismodel_file()])
-    own = load_all(sector.rulesets)
+    basis, own = _load_sector(sector)
+    return _compile_loaded(sector, basis, own, case_model, datum)
+
+
+def _load_sector(sector: Sector) -> tuple[list[LoadedRuleset], list[LoadedRuleset]]:
+    return load_all(basismodel_files()), load_all(sector.rulesets)
+
+
+def _compile_loaded(
+    sector: Sector,
+    basis: list[LoadedRuleset],
+    own: list[LoadedRuleset],
+    case_model: type[Case] | None,
+    datum: dt.date | None,
+) -> CompiledRuleset:
     where = Location(str(ruleset_files(sector.rulesets)[0])) if sector.rulesets else Location("<sector>")
     return check_and_compile(
         [*basis, *own],
         None,
         catalog_for(case_model or case_model_of(sector)),
         sector=SectorRulesets(sector.name, tuple(own), where),
+        datum=datum,
     )
 
 
 _lock = threading.RLock()
+#: Bounds: compiled combinations of versions kept, and (sector, date, versie) looked up.
+MAX_COMPILED = 32
+MAX_DAYS = 512
+_by_key: OrderedDict[tuple[object, ...], CompiledRuleset] = OrderedDict()
+_by_day: OrderedDict[tuple[object, ...], CompiledRuleset] = OrderedDict()
 
 
 @cache
-def _compiled(sector: str | None) -> CompiledRuleset:
+def sources(sector: str | None) -> tuple[tuple[LoadedRuleset, ...], str]:
+    """Every version of every ruleset ``sector`` uses, and the id of its own (top) ruleset."""
     if sector is None:
-        return check_and_compile(load_all([basismodel_file()]), BASISMODEL, catalog_for())
-    return compile_sector(get_sector(sector), case_model_for(sector))
+        return tuple(load_all(basismodel_files())), BASISMODEL
+    basis, own = _load_sector(get_sector(sector))
+    top = next((i.model.id for i in own if i.model.sector == sector), BASISMODEL)
+    return (*basis, *own), top
 
 
-def compiled_for(sector: str | None = None) -> CompiledRuleset:
-    """The compiled ruleset for ``sector`` (None: the basismodel), cached per process."""
+def versions_of(sector: str | None = None) -> list[tuple[str, dt.date, dt.date | None]]:
+    """The versions of ``sector``'s own ruleset (None: the basismodel): ``(versie, vanaf, tot)``."""
+    loaded, top = sources(sector)
+    return [(i.model.versie, i.model.geldig_vanaf, i.model.geldig_tot) for i in by_id(loaded).get(top, [])]
+
+
+def day_for(
+    loaded: Iterable[LoadedRuleset],
+    top: str,
+    datum: dt.date,
+    versie: str | None = None,
+    source: str = "casus",
+    veld: str = "datum",
+) -> dt.date:
+    """The date whose versions judge a case dated ``datum`` (or pinned to ``versie`` of ``top``).
+
+    A date on which ``top``, or a ruleset it extends, has no version in force is a
+    CaseError (MV020) naming the field ``veld`` (``datum``; a dossier's ``op``), never its value: a case dated before
+    every version is never judged by the newest. An unknown ``versie`` is MV021.
+    """
+    versions = by_id(loaded)
+    if versie is not None:
+        match = [i for i in versions.get(top, []) if i.model.versie == versie]
+        if not match:
+            known = ", ".join(i.model.versie for i in versions.get(top, []))
+            raise CaseError(
+                [case_problem(Code.MV021, f"ruleset `{top}` heeft geen versie `{versie}`; bekend: {known}", source)],
+                source,
+            )
+        datum = day_for_pin(match[0], datum)
+    chosen = {i.model.id: i for i in in_force(loaded, datum)}
+    todo, seen = [top], set()
+    while todo:
+        ruleset_id = todo.pop()
+        if ruleset_id in seen or ruleset_id not in versions:
+            continue  # an unknown id is the compiler's to report (MR032)
+        seen.add(ruleset_id)
+        item = chosen.get(ruleset_id)
+        if item is None:
+            first = versions[ruleset_id][0].model.geldig_vanaf
+            when = (
+                f"ligt vóór de eerste versie van ruleset `{ruleset_id}` (geldig vanaf {first.isoformat()})"
+                if datum < first
+                else f"valt buiten elke versie van ruleset `{ruleset_id}`"
+            )
+            message = f"de datum {when}; een casus wordt nooit met een andere versie beoordeeld"
+            raise CaseError([case_problem(Code.MV020, message, source, veld)], source)
+        todo.extend(item.model.breidt_uit)
+    return datum
+
+
+def compiled_for(
+    sector: str | None = None, datum: dt.date | None = None, versie: str | None = None, *, veld: str = "datum"
+) -> CompiledRuleset:
+    """The compiled ruleset for ``sector`` (None: the basismodel) in the versions in force on
+    ``datum`` (default: today), or with ``versie`` of the sector's own ruleset pinned.
+
+    Cached per (sector, combination of versions), at most :data:`MAX_COMPILED` of them.
+    """
+    day = datum or dt.date.today()
     with _lock:
-        return _compiled(sector)
+        hit = _by_day.get((sector, day, versie))
+        if hit is not None:
+            _by_day.move_to_end((sector, day, versie))
+            return hit
+        loaded, top = sources(sector)
+        compiled = compiled_on(sector, day_for(loaded, top, day, versie, veld=veld))
+        _by_day[(sector, day, versie)] = compiled
+        if len(_by_day) > MAX_DAYS:
+            _by_day.popitem(last=False)
+        return compiled
+
+
+def compiled_on(sector: str | None, use: dt.date) -> CompiledRuleset:
+    """The compiled ruleset of ``sector`` in the versions in force on ``use`` (RulesetError
+    with MR045 when something it extends has none), cached per combination of versions."""
+    with _lock:
+        loaded, _top = sources(sector)
+        key = (sector, selection_key(in_force(loaded, use)))
+        compiled = _by_key.get(key)
+        if compiled is None:
+            if sector is None:
+                compiled = check_and_compile(list(loaded), BASISMODEL, catalog_for(), datum=use)
+            else:
+                found = get_sector(sector)
+                own_paths = {str(p) for p in ruleset_files(found.rulesets)}
+                own = [i for i in loaded if str(i.path) in own_paths]
+                basis = [i for i in loaded if str(i.path) not in own_paths]
+                compiled = _compile_loaded(found, basis, own, case_model_for(sector), use)
+            _by_key[key] = compiled
+            if len(_by_key) > MAX_COMPILED:
+                _by_key.popitem(last=False)
+        else:
+            _by_key.move_to_end(key)
+        return compiled
