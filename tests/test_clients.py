@@ -34,7 +34,7 @@ def _check(output: str) -> None:
     assert lines["melden"] == "ja"
     assert lines["besluit"].startswith("melden")
     assert lines["referentie"] == "voorbeeld-0001"
-    assert lines["acties"].split(", ")[0] == "melden_veilig_thuis"
+    assert "melden_veilig_thuis" in lines["acties"].split(", ")
 
 
 def _run(command: list[str], token: str | None = TOKEN) -> subprocess.CompletedProcess[str]:
@@ -46,7 +46,7 @@ def test_the_case_is_one_the_meldcode_requires_reporting() -> None:
     from meldcode_rules import evaluate
 
     oordeel = evaluate(json.loads(CASE.read_text(encoding="utf-8")))
-    assert oordeel.melden == "ja" and oordeel.acties[0].code == "melden_veilig_thuis"
+    assert oordeel.melden == "ja" and "melden_veilig_thuis" in [a.code for a in oordeel.acties]
 
 
 def test_java_client(server: Server) -> None:

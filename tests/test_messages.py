@@ -82,7 +82,7 @@ def test_the_cli_speaks_dutch() -> None:
         ({"datum": "gisteren"}, "`datum`: moet een datum zijn (JJJJ-MM-DD)"),
         ({"datum": "2026-02-30"}, "`datum`: moet een datum zijn (JJJJ-MM-DD)"),
         ({"afweging": []}, "`afweging`: moet een object met velden zijn"),
-        ({"sector": 5}, "`sector`: moet tekst zijn"),
+        ({"sector": 5}, "`sector`: een tekst, de naam van een sector (`meldcode-rules sectors` toont ze)"),
         (
             {"afweging": {"vermoeden": "misschien"}},
             "`afweging.vermoeden`: ongeldige waarde; toegestaan: 'ja', 'nee' of 'onbekend'",

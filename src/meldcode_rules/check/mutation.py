@@ -412,7 +412,8 @@ def scenario_detector(scenarios: list[dict[str, Any]]) -> Callable[[Baseline], D
                     return True
             for scenario in scenarios:
                 ruleset = compiled.get(scenario.get("sector"))
-                if ruleset is None:
+                if ruleset is None or "gegeven" not in scenario:
+                    # dossier scenarios (`dossier:` with `op:`) are not run against mutants yet
                     continue
                 case = parse_case(scenario["gegeven"], model=ruleset.catalog.model)
                 oordeel = evaluate(case, ruleset=ruleset, engine="reference")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from meldcode_rules.load.ruleset import Besluit, Melden
 
@@ -21,7 +21,18 @@ class GebeurtenisRef(_Out):
 
     positie: int = Field(ge=1, description="De plaats van de gebeurtenis in `gebeurtenissen` (vanaf 1).")
     soort: str = Field(description="De soort gebeurtenis.")
-    datum: dt.date | dt.datetime = Field(description="De datum (of datum en tijd) waarvan geteld wordt.")
+    # A dossier's date-times are local and naive; JSON Schema's `date-time` demands an offset, so
+    # the schema states the ISO form written out, as text any validator reads the same way.
+    datum: Annotated[
+        dt.date | dt.datetime,
+        WithJsonSchema(
+            {
+                "type": "string",
+                "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$",
+                "description": "De datum (of datum en tijd, zonder tijdzone) waarvan geteld wordt.",
+            }
+        ),
+    ] = Field(description="De datum (of datum en tijd) waarvan geteld wordt.")
     veld: str = Field(default="datum", description="Het datumveld waarvan geteld wordt (bijvoorbeeld `incidentdatum`).")
 
 
