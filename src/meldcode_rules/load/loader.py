@@ -212,7 +212,7 @@ def read_yaml(text: str, file: str, *, case: bool = False) -> tuple[Any, SourceM
                     Code.MR001,
                     f"de YAML is niet te lezen: {problem}",
                     location,
-                    details=_yaml_hint(error.problem or ""),  # the hint is a fixed text: it echoes nothing
+                    details=_yaml_hint(f"{problem} {error.problem or ''}"),  # Dutch and raw text; a fixed hint, no echo
                 )
             ]
         ) from None
