@@ -35,8 +35,11 @@ from meldcode_rules.check.semantics import actions, fire, judge
 from meldcode_rules.check.targets import targets
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.dossier import parse_dossier
+from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.load.operators import OPERATORS
-from meldcode_rules.sectors.registry import UnknownSector, builtin_ruleset_dir, compile_from
+from meldcode_rules.scenarios.scenarios import Verwacht, compare
+from meldcode_rules.sectors.registry import UnknownSector, builtin_ruleset_dir, compile_loaded, load_all
 
 Detector = Callable[[list[Path]], bool]
 
@@ -395,36 +398,41 @@ def run_mutation(
 
 
 def scenario_detector(scenarios: list[dict[str, Any]]) -> Callable[[Baseline], Detector]:
-    """Caught when a scenario fails (``gegeven`` + ``verwacht``: melden, besluit, stap, acties and
-    regels that must be there, geen_acties that must not)."""
+    """Caught when a scenario fails: a case (``gegeven``) or a dossier judged ``op`` a date, held
+    to its ``verwacht`` by the same comparison `meldcode-rules test` uses."""
 
     def factory(baseline: Baseline) -> Detector:
         def detect(paths: list[Path]) -> bool:
-            # A scenario may name its sector (the shipped scenario files do); each sector's
-            # ruleset is compiled once per mutant.
+            # A scenario may name its sector (the shipped scenario files do); the files are
+            # parsed once per mutant (parsing is most of the cost), each sector compiled once.
+            try:
+                loaded = load_all(paths)
+            except MeldcodeError:
+                return True
             compiled: dict[str | None, Any] = {}
             for sector in {scenario.get("sector") for scenario in scenarios}:
                 try:
-                    compiled[sector] = compile_from(paths, sector)
+                    compiled[sector] = compile_loaded(loaded, sector)
                 except UnknownSector:
                     continue  # that sector's ruleset is not among the mutated set: not its scenarios
                 except MeldcodeError:
                     return True
             for scenario in scenarios:
                 ruleset = compiled.get(scenario.get("sector"))
-                if ruleset is None or "gegeven" not in scenario:
-                    # dossier scenarios (`dossier:` with `op:`) are not run against mutants yet
+                if ruleset is None:
                     continue
-                case = parse_case(scenario["gegeven"], model=ruleset.catalog.model)
-                oordeel = evaluate(case, ruleset=ruleset, engine="reference")
-                want = scenario["verwacht"]
-                fired = {r.regel for r in oordeel.redenering}
-                if (
-                    any(want.get(k) not in (None, getattr(oordeel, k)) for k in ("melden", "besluit", "stap"))
-                    or not set(want.get("acties", ())) <= {a.code for a in oordeel.acties}
-                    or not set(want.get("regels", ())) <= fired
-                    or set(want.get("geen_acties", ())) & {a.code for a in oordeel.acties}
-                ):
+                try:
+                    if scenario.get("dossier") is not None:
+                        # Time rules (deadlines, overdue, a closed case without contact) only
+                        # show in a dossier judged as of a date.
+                        dossier = parse_dossier({**scenario["dossier"], "sector": scenario.get("sector")}, "dossier")
+                        oordeel = evaluate_dossier(dossier, engine="reference", ruleset=ruleset, op=scenario["op"])
+                    else:
+                        case = parse_case(scenario["gegeven"], model=ruleset.catalog.model)
+                        oordeel = evaluate(case, ruleset=ruleset, engine="reference")
+                except MeldcodeError:
+                    return True  # the mutant no longer accepts a scenario the original judged
+                if compare(Verwacht.model_validate(scenario["verwacht"]), oordeel):
                     return True
             return False
 

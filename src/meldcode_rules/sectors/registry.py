@@ -95,7 +95,13 @@ def load_all(paths: Iterable[Path]) -> list[LoadedRuleset]:
 def compile_from(paths: Iterable[Path], sector: str | None = None, datum: dt.date | None = None) -> CompiledRuleset:
     """Load the rulesets under ``paths`` and compile the one for ``sector`` (basismodel facts
     only), in the versions in force on ``datum`` (default: today)."""
-    loaded = load_all(paths)
+    return compile_loaded(load_all(paths), sector, datum)
+
+
+def compile_loaded(
+    loaded: list[LoadedRuleset], sector: str | None = None, datum: dt.date | None = None
+) -> CompiledRuleset:
+    """`compile_from` on rulesets already parsed (to compile several sectors from one parse)."""
     return check_and_compile(loaded, _top_for(loaded, sector), catalog_for(), datum=datum)
 
 
