@@ -29,9 +29,11 @@ REPORTING = ("melden", "melden_en_hulp")
 
 def check_coherence(compiled: CompiledRuleset) -> list[Finding]:
     rules = besluit_rules(compiled)
-    rules += [r for r in compiled.rules if r not in rules and any(a.code == REPORT for a in r.dan.acties)]
-    space = space_for(compiled, rules)
-    fired = fire(space, rules)
+    # Rules with the report action that decide nothing: only their `zeker` counts (space_for).
+    acting = [r for r in compiled.rules if r not in rules and any(a.code == REPORT for a in r.dan.acties)]
+    space = space_for(compiled, rules, zeker_only=acting)
+    rules = [*rules, *acting]
+    fired = fire(space, rules, acting)
     sets = judge(space, rules, fired)
     report = actions(space, rules, fired).get(REPORT, 0)
     reporting = sets.besluit["melden"] | sets.besluit["melden_en_hulp"]

@@ -28,13 +28,26 @@ def besluit_rules(compiled: CompiledRuleset) -> list[CompiledRule]:
 
 
 def space_for(
-    compiled: CompiledRuleset, rules: Iterable[CompiledRule], extra: Iterable[Expr] = (), keys: Iterable[str] = ()
+    compiled: CompiledRuleset,
+    rules: Iterable[CompiledRule],
+    extra: Iterable[Expr] = (),
+    keys: Iterable[str] = (),
+    zeker_only: Iterable[CompiledRule] = (),
 ) -> Space:
+    """The space of what ``rules`` test (``zeker`` and ``mogelijk``) and ``extra``.
+
+    ``zeker_only``: rules that conclude neither ``melden`` nor ``besluit``, looked at only for
+    their actions, which come from ``zeker`` alone (:mod:`meldcode_rules.judge.algebra`); fire
+    them with :func:`fire_zeker`. Then a fact tested only for ``ja`` has two values, which keeps
+    the decisions with the actions to report exhaustive (a truth table) with ``tijd.`` facts.
+    """
     exprs: list[Expr] = []
     for rule in rules:
         exprs += [rule.zeker, rule.mogelijk]
+    zeker_only = list(zeker_only)
+    exprs += [rule.zeker for rule in zeker_only]
     exprs += list(extra)
-    return Space(atoms_for(compiled.catalog, exprs, keys))
+    return Space(atoms_for(compiled.catalog, exprs, keys, two_valued=bool(zeker_only)))
 
 
 def evaluate_flat(compiled: CompiledRuleset, flat: dict[str, Any], engine: str = "reference") -> Judgement:

@@ -23,13 +23,20 @@ from meldcode_rules.judge.algebra import Combination, RuleCases, union
 RuleSets = RuleCases
 
 
-def fire(space: Space, rules: Sequence[CompiledRule]) -> RuleSets:
+def fire(space: Space, rules: Sequence[CompiledRule], zeker_only: Collection[CompiledRule] = ()) -> RuleSets:
+    """Each rule's ``zeker`` and ``mogelijk`` sets; a rule of ``zeker_only`` gets ``mogelijk = zeker``.
+
+    ``zeker_only`` (see :func:`meldcode_rules.check.context.space_for`): rules that conclude no
+    ``melden`` or ``besluit``; their ``mogelijk`` only makes open questions, which an analysis
+    of decisions and actions does not read.
+    """
     zeker: dict[str, int] = {}
     mogelijk: dict[str, int] = {}
+    only = {r.id for r in zeker_only}
     for rule in rules:
         z = space.eval(rule.zeker)
         zeker[rule.id] = z
-        mogelijk[rule.id] = space.eval(rule.mogelijk) | z
+        mogelijk[rule.id] = z if rule.id in only else space.eval(rule.mogelijk) | z
     return RuleCases(zeker, mogelijk, space.all)
 
 

@@ -14,7 +14,9 @@ the analyses only put rules in a space whose atoms are all in it.
 
 Values of a ``keuze`` fact that no rule tests behave identically, so one
 representative stands for all of them; list values are separate booleans and
-untested list values are left out.
+untested list values are left out. Where the caller asks (``two_valued``), a
+tri-state fact that every expression of the space tests only for ``ja`` has two
+values, ``onbekend`` standing for ``nee`` as well: no expression tells them apart.
 """
 
 from __future__ import annotations
@@ -47,8 +49,15 @@ class Atom:
     stands_for: tuple[str, ...] = ()
 
 
-def atoms_for(catalog: FactCatalog, exprs: Iterable[Expr], extra_keys: Iterable[str] = ()) -> list[Atom]:
-    """The atoms the expressions test, in catalog order, with their relevant values."""
+def atoms_for(
+    catalog: FactCatalog, exprs: Iterable[Expr], extra_keys: Iterable[str] = (), *, two_valued: bool = False
+) -> list[Atom]:
+    """The atoms the expressions test, in catalog order, with their relevant values.
+
+    ``two_valued``: a tri-state atom that ``exprs`` test only for ``ja`` gets the values
+    ``onbekend`` and ``ja`` (``nee`` behaves as ``onbekend`` in every one of them). Only for
+    analyses that evaluate nothing but ``exprs`` and never move an atom to ``nee``.
+    """
     exprs = list(exprs)
     extra_keys = list(extra_keys)
     tested: dict[str, set[Any]] = {}
@@ -70,7 +79,9 @@ def atoms_for(catalog: FactCatalog, exprs: Iterable[Expr], extra_keys: Iterable[
         if key not in tested:
             continue
         if spec.kind == "tri":
-            atoms.append(Atom(key, spec.path, "tri", ("onbekend", "ja", "nee"), "onbekend", spec.later_beantwoord))
+            only_ja = two_valued and tested[key] == {"ja"} and key not in extra_keys
+            values = ("onbekend", "ja") if only_ja else ("onbekend", "ja", "nee")
+            atoms.append(Atom(key, spec.path, "tri", values, "onbekend", spec.later_beantwoord))
         else:
             used = [v for v in spec.values if v in tested[key]]
             spare = [v for v in spec.values if v not in tested[key]][:1]  # stands for every untested value

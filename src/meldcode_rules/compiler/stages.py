@@ -369,6 +369,16 @@ def compile_invariants(ctx: Context) -> None:
     """Each invariant's condition, ``zeker`` (``check`` proves ``dan`` wherever it holds)."""
     for item in ctx.order:
         for index, invariant in enumerate(item.model.invarianten):
+            for j, path in enumerate(invariant.dan.melden_niet_lager_dan_zonder):
+                # The pair proof moves one tri-state fact; a choice or list fact has no `nee`.
+                if path not in ctx.catalog or ctx.catalog[path].kind != "tri":
+                    ctx.add(
+                        Code.MR020,
+                        f"`{path}` is geen ja/nee-feit (`melden_niet_lager_dan_zonder` vergelijkt `ja` met `nee` "
+                        "en `onbekend`)",
+                        (item.source, ("invarianten", index, "dan", "melden_niet_lager_dan_zonder", j)),
+                        nearest(path, [s.path for s in ctx.catalog if s.kind == "tri"]),
+                    )
             ctx.invariants.append(
                 CompiledInvariant(
                     invariant.id,

@@ -30,6 +30,9 @@ from meldcode_rules.sectors.registry import compiled_for
 #: Events that show an action was done where no case fact says so (docs/vocabulary.md).
 VOLDAAN_DOOR: dict[str, tuple[GebeurtenisKeuze, ...]] = {
     "melden_veilig_thuis": (GebeurtenisKeuze(soort="melding", waar={"door": ["mij"]}),),
+    # Reopening is done by `zaak_heropend`; the weighing it asks for (`afwegen`) only by an
+    # afweging, which also stops tijd.signaal_na_afsluiting.
+    "zaak_heropenen": (GebeurtenisKeuze(soort="zaak_heropend"),),
 }
 
 

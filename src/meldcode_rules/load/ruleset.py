@@ -265,6 +265,14 @@ class Verwachting(_Node):
     acties: list[str] = Field(default_factory=list, description="Actiecodes die er moeten zijn.")
     geen_acties: list[str] = Field(default_factory=list, description="Actiecodes die er nooit mogen zijn.")
     besluit_niet: list[Besluit] = Field(default_factory=list, description="Besluiten die het oordeel nooit mag hebben.")
+    melden_niet: list[Melden] = Field(
+        default_factory=list, description="Waarden van `melden` die het oordeel nooit mag hebben."
+    )
+    melden_niet_lager_dan_zonder: list[str] = Field(
+        default_factory=list,
+        description="Ja/nee-feiten: waar `als` geldt, is `melden` nooit lager dan op dezelfde casus met dat feit "
+        "`nee` of `onbekend` (een paar casussen dat alleen in dat feit verschilt; bewezen over alle gevallen).",
+    )
 
 
 class Invariant(_Node):
