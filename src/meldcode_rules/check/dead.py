@@ -2,12 +2,16 @@
 
 A rule is *shadowed* when, on every case where it can fire, the judgement
 (``melden``, ``besluit``, ``stap``, its action codes, its ``vastleggen`` and
-``vragen``) is the same without it. Only rules that produce the same parts
-of the judgement can make a difference there, so the space for a rule is built
-over the facts of those rules (sampled if it is too large, and said so).
+``vragen``) is the same without it. Only rules that produce the same part
+of the judgement can make a difference there, so each part is compared in a
+space over the facts of the rules that produce it (sampled if it is too large,
+and said so).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from meldcode_rules.check.context import besluit_rules, ref, space_for
 from meldcode_rules.check.findings import Finding
@@ -41,40 +45,46 @@ def check_dead(compiled: CompiledRuleset) -> tuple[list[Finding], set[str]]:
     return findings, dead
 
 
-def _peers(compiled: CompiledRuleset, rule: CompiledRule) -> list[CompiledRule]:
-    codes = {a.code for a in rule.dan.acties}
-    texts = set(rule.dan.vastleggen)
-    vragen = set(rule.dan.vragen)
-    peers: dict[str, CompiledRule] = {}
-    if rule.dan.melden or rule.dan.besluit:
-        peers.update((r.id, r) for r in besluit_rules(compiled))
-    for other in compiled.rules:
-        if (
-            other.id == rule.id
-            or (rule.dan.stap is not None and other.dan.stap is not None)
-            or codes & {a.code for a in other.dan.acties}
-            or texts & set(other.dan.vastleggen)
-            or vragen & set(other.dan.vragen)
-        ):
-            peers[other.id] = other
-    return list(peers.values())
+def _groups(compiled: CompiledRuleset, rule: CompiledRule) -> list[tuple[str, Any, list[CompiledRule]]]:
+    """Per part of the judgement ``rule`` produces: the rules that produce that part too.
 
+    A part depends only on the rules that produce it (docs/architecture.md, the algebra):
+    ``melden`` and ``besluit`` on the rules that conclude either, ``stap`` on those that name
+    one, an action on the rules with its code, a record on those with its text, a question a
+    rule asks (``vragen``) on those that ask it. So each part is compared in its own space,
+    over the facts of its own rules: smaller than one space over all of them, which keeps
+    the proof exhaustive where the union of the spaces would be sampled.
+    """
+    groups: list[tuple[str, Any, list[CompiledRule]]] = []
 
-def _parts(space: Space, rules: list[CompiledRule], fired: RuleSets, rule: CompiledRule) -> list[int]:
-    parts: list[int] = []
+    def group(kind: str, what: Any, keep: Callable[[CompiledRule], bool]) -> None:
+        groups.append((kind, what, [r for r in compiled.rules if r.id == rule.id or keep(r)]))
+
     if rule.dan.melden or rule.dan.besluit:
-        sets = judge(space, [r for r in rules if r.dan.melden or r.dan.besluit], fired)
-        parts += list(sets.melden.values()) + list(sets.besluit.values())
+        deciding = {r.id for r in besluit_rules(compiled)}
+        group("besluit", None, lambda r: r.id in deciding)
     if rule.dan.stap is not None:
-        parts += list(stap(space, rules, fired).values())
-    codes = sorted({a.code for a in rule.dan.acties})
-    present = actions(space, rules, fired, codes) if codes else {}
-    parts += [present.get(code, 0) for code in codes]
-    texts = records(space, rules, fired, rule.dan.vastleggen) if rule.dan.vastleggen else {}
-    parts += [texts.get(text, 0) for text in rule.dan.vastleggen]
-    facts = asked(space, rules, fired, rule.dan.vragen) if rule.dan.vragen else {}
-    parts += [facts.get(fact, 0) for fact in rule.dan.vragen]
-    return parts
+        group("stap", None, lambda r: r.dan.stap is not None)
+    for code in sorted({a.code for a in rule.dan.acties}):
+        group("actie", code, lambda r, c=code: any(a.code == c for a in r.dan.acties))
+    for text in dict.fromkeys(rule.dan.vastleggen):
+        group("vastleggen", text, lambda r, x=text: x in r.dan.vastleggen)
+    for fact in dict.fromkeys(rule.dan.vragen):
+        group("vraag", fact, lambda r, f=fact: f in r.dan.vragen)
+    return groups
+
+
+def _part(space: Space, rules: list[CompiledRule], fired: RuleSets, kind: str, what: Any) -> list[int]:
+    if kind == "besluit":
+        sets = judge(space, rules, fired)
+        return list(sets.melden.values()) + list(sets.besluit.values())
+    if kind == "stap":
+        return list(stap(space, rules, fired).values())
+    if kind == "actie":
+        return [actions(space, rules, fired, [what]).get(what, 0)]
+    if kind == "vastleggen":
+        return [records(space, rules, fired, [what]).get(what, 0)]
+    return [asked(space, rules, fired, [what]).get(what, 0)]
 
 
 def check_shadowed(compiled: CompiledRuleset, dead: set[str]) -> list[Finding]:
@@ -83,22 +93,33 @@ def check_shadowed(compiled: CompiledRuleset, dead: set[str]) -> list[Finding]:
     for rule in compiled.rules:
         if rule.id in dead:
             continue
-        peers = _peers(compiled, rule)
-        key = frozenset(r.id for r in peers)
-        if key not in spaces:
-            space = space_for(compiled, peers)
-            spaces[key] = (space, fire(space, peers))
-        space, fired = spaces[key]
-        where = fired.mogelijk[rule.id]
-        if not where:
-            continue
-        if not space.exhaustive and not fired.zeker[rule.id]:
-            # a sample in which the rule never certainly fires says nothing about what it adds
-            continue
-        others = [r for r in peers if r.id != rule.id]
-        with_rule = _parts(space, peers, fired, rule)
-        without = _parts(space, others, fired, rule)
-        if any((a ^ b) & where for a, b in zip(with_rule, without, strict=True)):
+        groups = _groups(compiled, rule)
+        changes = False
+        unsure = False
+        proved = True
+        peers: set[str] = set()
+        for kind, what, members in groups:
+            key = frozenset(r.id for r in members)
+            if key not in spaces:
+                space = space_for(compiled, members)
+                spaces[key] = (space, fire(space, members))
+            space, fired = spaces[key]
+            proved &= space.proved
+            peers.update(r.id for r in members if r.id != rule.id)
+            where = fired.mogelijk[rule.id]
+            if not where:
+                continue
+            if not space.exhaustive and not fired.zeker[rule.id]:
+                # a sample in which the rule never certainly fires says nothing about what it adds
+                unsure = True
+                break
+            others = [r for r in members if r.id != rule.id]
+            with_rule = _part(space, members, fired, kind, what)
+            without = _part(space, others, fired, kind, what)
+            if any((a ^ b) & where for a, b in zip(with_rule, without, strict=True)):
+                changes = True
+                break
+        if changes or unsure or not groups:
             continue
         findings.append(
             Finding(
@@ -107,10 +128,10 @@ def check_shadowed(compiled: CompiledRuleset, dead: set[str]) -> list[Finding]:
                 "andere regels hetzelfde oordeel",
                 location=rule.location,
                 severity="waarschuwing",
-                proved=space.proved,
+                proved=proved,
                 ruleset=compiled.id,
                 regels=(ref(rule),),
-                details=(f"overlapt met: {', '.join(sorted(r.id for r in others)) or '-'}",),
+                details=(f"overlapt met: {', '.join(sorted(peers)) or '-'}",),
             )
         )
     return findings

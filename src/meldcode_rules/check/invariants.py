@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from meldcode_rules.check.completeness import ruleset_location
 from meldcode_rules.check.context import besluit_rules, counterexample, evaluate_flat, melden_rules, space_for
-from meldcode_rules.check.space import flat_case
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.check.semantics import actions, fire, judge
+from meldcode_rules.check.space import flat_case
 from meldcode_rules.compiler.compile import CompiledInvariant, CompiledRuleset
 from meldcode_rules.diagnostics import Code
 
@@ -138,9 +138,10 @@ def _check_pairs(compiled: CompiledRuleset, inv: CompiledInvariant) -> list[Find
         if bad:
             index = space.smallest(bad)
             assert index is not None
+            case = space.assignment(index)
             partners = tuple(
                 f"dezelfde casus met `{path}: {other}` geeft `melden: "
-                f"{evaluate_flat(compiled, flat_case(compiled.catalog, {**space.assignment(index), key: other})).melden}`"
+                f"{evaluate_flat(compiled, flat_case(compiled.catalog, {**case, key: other})).melden}`"
                 for other in ("nee", "onbekend")
             )
             out.append(
