@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from dossier_strategies import dossiers
 from meldcode_rules import evaluate as evaluate_api
 from meldcode_rules.check import run_check
+from meldcode_rules.check.report import render_finding
+from meldcode_rules.check.targets import targets
 from meldcode_rules.cli.main import main
 from meldcode_rules.diagnostics import CaseError, Code, RulesetError
 from meldcode_rules.dossier import Dossier, evaluate, parse_dossier
@@ -399,14 +401,16 @@ def test_a_counterexample_with_time_facts_comes_with_a_dossier_that_gives_it(rul
     end = text.index("  - id: meldnorm3-hulp-niet-effectief\n")
     file.write_text(text[:start] + text[end:], encoding="utf-8")
     (finding,) = [f for f in run_check([file]).findings if "herbeoordeling-verlopen-nooit-stil" in f.message]
-    assert "geen dossier geeft deze combinatie van feiten over tijd" in finding.details
+    assert any(d.startswith("geen dossier geeft deze combinatie van feiten over tijd") for d in finding.details)
+    assert finding.tegenvoorbeeld_dossier is None
+    assert "geen scenario" in render_finding(finding)  # not offered as something to paste
     # Without both time rules a dossier shows it: help started long ago, no action.
     start = text.index("  - id: tijd-herbeoordeling-loopt\n")
     file.write_text(text[:start] + text[end:], encoding="utf-8")
     (finding,) = [f for f in run_check([file]).findings if "herbeoordeling-verlopen-nooit-stil" in f.message]
-    (line,) = [d for d in finding.details if d.startswith("als dossier")]
-    op = D.fromisoformat(line.split("`op: ", 1)[1][:10])
-    dossier = json.loads(line.split("`): ", 1)[1])
+    assert finding.tegenvoorbeeld_dossier is not None and finding.tegenvoorbeeld_dossier["getuige"] is True
+    op = D.fromisoformat(finding.tegenvoorbeeld_dossier["op"])
+    dossier = finding.tegenvoorbeeld_dossier["dossier"]
     compiled = compile_from([file])
     judgement = evaluate(dossier, engine="reference", op=op, ruleset=compiled)
     assert {f.feit: f.waarde for f in judgement.tijdfeiten}["tijd.herbeoordeling_verlopen"] == "ja"
@@ -487,3 +491,118 @@ def test_hostile_dossiers_end_in_a_judgement_or_a_clear_error(
         assert "2026-01-01" not in str(error)
         return
     assert judgement.melden in ("ja", "nee", "onbekend")
+
+
+# ---------------------------------------------------------------- a prior report by another, proved
+
+
+PAIR = "eerdere-melding-door-ander-verlaagt-nooit"
+
+
+def _pair_findings(report: Any) -> list[Any]:
+    found = [f for f in report.findings if PAIR in f.message]
+    return found + [g for f in report.findings for g in f.gevolgen if PAIR in g.message]
+
+
+def test_check_proves_a_prior_report_never_lowers_my_duty_exhaustively() -> None:
+    from meldcode_rules.check.invariants import _check_pairs
+    from meldcode_rules.check.space import tracking
+    from meldcode_rules.sectors.registry import compiled_for
+
+    for sector in [None, *sorted(known_sectors())]:
+        compiled = compiled_for(sector)
+        (inv,) = [i for i in compiled.invarianten if i.id == PAIR]
+        with tracking() as spaces:
+            assert _check_pairs(compiled, inv) == []
+        assert spaces == [True], sector  # one space, a truth table: proved, not sampled
+
+
+def test_check_fails_with_the_pair_when_a_prior_report_lowers_melden(rulesets: Path) -> None:
+    # Meldnorm 2 made to hold only when nobody else reported: a prior report by another now
+    # lowers `melden` from `ja` to what the safety net gives.
+    file = rulesets / "basismodel.yaml"
+    text = file.read_text(encoding="utf-8")
+    old = """        - {feit: afweging.hulp_mogelijk, is: nee}
+    dan:
+      melden: ja"""
+    assert text.index(old) < text.index("\ninvarianten:")  # the first is the rule meldnorm2-geen-hulp-mogelijk
+    lowered = old.replace("is: nee}", "is: nee}\n        - {feit: eerder_gemeld_door_ander, in: [nee, onbekend]}")
+    file.write_text(text.replace(old, lowered, 1), encoding="utf-8")
+    report = run_check([file], engine_agreement=False, warnings=False)
+    assert not report.ok
+    (finding,) = _pair_findings(report)
+    assert finding.code == "MC200" and finding.proved is True
+    assert finding.tegenvoorbeeld["eerder_gemeld_door_ander"] == "ja"
+    assert finding.tegenvoorbeeld["afweging"]["hulp_mogelijk"] == "nee"
+    assert "dezelfde casus met `eerder_gemeld_door_ander: nee` geeft `melden: ja`" in finding.details
+    assert finding.oordeel["melden"] != "ja"
+
+
+SECTOR_RULE = """
+  - id: alleen-melden-als-niemand-meldde
+    titel: Melden bij een verlopen herbeoordeling, als niemand anders al meldde
+    bron: "Een fout voor de test: geen bron"
+    uitleg: Een fout voor de test.
+    als:
+      alle:
+        - {feit: afweging.vermoeden, is: ja}
+        - {feit: eerder_gemeld_door_ander, in: [nee, onbekend]}
+        - {feit: tijd.herbeoordeling_verlopen, is: ja}
+    dan:
+      melden: ja
+      besluit: melden
+      acties:
+        - {code: melden_veilig_thuis, tekst: Meld bij Veilig Thuis.}
+"""
+
+
+def test_a_sector_rule_that_reports_only_if_nobody_did_is_caught_as_of_a_date_and_pastes_as_a_dossier(
+    rulesets: Path, tmp_path: Path
+) -> None:
+    # The sector raises `melden` (so extend-never-weaken is silent), but only where no one else
+    # reported, and only once a re-assessment is overdue: the pair proof names it, as of a date.
+    file = rulesets / "onderwijs.yaml"
+    text = file.read_text(encoding="utf-8")
+    assert "\nregels:\n" in text
+    file.write_text(text.replace("\nregels:\n", "\nregels:\n" + SECTOR_RULE, 1), encoding="utf-8")
+    two = tmp_path / "two"
+    two.mkdir()
+    for name in ("basismodel.yaml", "onderwijs.yaml"):
+        (two / name).write_text((rulesets / name).read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(two), "--no-engine-agreement", "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    everything = [*data["bevindingen"], *(g for f in data["bevindingen"] for g in f["gevolgen"])]
+    (finding,) = [f for f in everything if PAIR in f["melding"]]
+    assert finding["ruleset"] == "onderwijs" and finding["bewezen"] is True
+    assert finding["tegenvoorbeeld"]["tijd"] == {"herbeoordeling_verlopen": "ja"}
+    assert finding["tegenvoorbeeld"]["eerder_gemeld_door_ander"] == "ja"
+    # Item 3: the text output pastes as a dossier scenario, which `meldcode-rules test` runs.
+    text_out = CliRunner().invoke(main, ["check", str(two), "--no-engine-agreement"]).stdout
+    block = text_out.split(f"invariant `{PAIR}`", 1)[1]
+    head = "    kleinste tegenvoorbeeld als dossier (plak in een scenariobestand):\n"
+    assert head in block, block[:2000]
+    pasted = []
+    for line in block.split(head, 1)[1].splitlines():
+        if not line.startswith("      "):
+            break
+        pasted.append("    " + line[6:])
+    assert pasted[0].startswith("    dossier:") and any(p.startswith("    op: ") for p in pasted)
+    assert "tijd" not in "\n".join(pasted)  # the time facts come from the events
+    scenario = tmp_path / "plak.yaml"
+    oordeel = finding["oordeel"]
+    scenario.write_text(
+        "sector: onderwijs\nscenarios:\n  - naam: geplakt tegenvoorbeeld\n    bron: meldcode-rules check\n"
+        + "\n".join(pasted)
+        + f"\n    verwacht:\n      melden: {oordeel['melden']}\n      besluit: {oordeel['besluit']}\n",
+        encoding="utf-8",
+    )
+    ran = CliRunner().invoke(main, ["test", str(scenario), "-r", str(two), "-e", "reference"])
+    assert ran.exit_code == 0, ran.output
+    assert "1 geslaagd, 0 mislukt" in ran.output
+    # and the events give exactly the counterexample's time facts
+    dossier = finding["tegenvoorbeeld_dossier"]
+    compiled = dict(targets([two]).compiled)["onderwijs"]
+    judged = evaluate(dossier["dossier"], engine="reference", op=D.fromisoformat(dossier["op"]), ruleset=compiled)
+    assert {f.feit: f.waarde for f in judged.tijdfeiten}["tijd.herbeoordeling_verlopen"] == "ja"
+    assert judged.melden == finding["oordeel"]["melden"]

@@ -91,7 +91,8 @@ def counterexample(
                 f"op {case_data(compiled.catalog, assignment)}"
             )
     fired = [r.regel for r in oordeel.redenering]
-    details = (*details, *_as_dossier(compiled, space, mask, assignment))
+    scenario, note = _as_dossier(compiled, space, mask, index)
+    details = (*details, *note)
     if not regels and auto_rules:
         regels = [r for r in compiled.rules if r.id in fired]
     return Finding(
@@ -103,6 +104,7 @@ def counterexample(
         ruleset=compiled.id,
         regels=tuple(ref(r) for r in regels),
         tegenvoorbeeld=case_data(compiled.catalog, assignment),
+        tegenvoorbeeld_dossier=scenario,
         oordeel={"melden": oordeel.melden, "besluit": oordeel.besluit, "regels": fired},
         details=(*details, f"{space.count(mask)} van {space.size} gevallen"),
     )
@@ -112,26 +114,37 @@ def sector_of(compiled: CompiledRuleset) -> str:
     return compiled.sector or compiled.id
 
 
-def _as_dossier(compiled: CompiledRuleset, space: Space, mask: int, assignment: dict[str, Any]) -> tuple[str, ...]:
-    """Where the counterexample has facts about time: a case of the same set as a dossier, to paste.
+def _as_dossier(
+    compiled: CompiledRuleset, space: Space, mask: int, smallest: int
+) -> tuple[dict[str, Any] | None, tuple[str, ...]]:
+    """Where the counterexample has facts about time: a dossier scenario that gives them, to paste.
 
-    Not every case of the finite space is a dossier (a clock that is overdue also runs), so
-    the cases of ``mask`` are tried in order until one is (at most 256).
+    Facts about time are derived from dated events, never given in a case file, so a
+    counterexample with ``tijd.`` facts is pasted as ``dossier:`` and ``op:``. The smallest
+    case is tried first; not every case of the finite space is a dossier (a clock that is
+    overdue also runs), so then the other cases of ``mask`` are tried in order (at most 256).
     """
     tijd = {compiled.catalog[r.feit].key() for r in compiled.tijdregels}
+    assignment = space.assignment(smallest)
     if not any(assignment.get(key, "onbekend") != "onbekend" for key in tijd):
-        return ()
-    rest = mask
-    for _ in range(256):
-        if not rest:
-            break
+        return None, ()
+    rest = mask & ~(1 << smallest)
+    candidates = [smallest]
+    while rest and len(candidates) < 256:
         index = (rest & -rest).bit_length() - 1
         rest &= rest - 1
+        candidates.append(index)
+    for index in candidates:
         found = dossier_for(compiled, space.assignment(index))
         if found is not None:
             data, op = found
-            return (
-                f"als dossier (een geval uit dezelfde verzameling; scenario: `dossier:` en `op: {op.isoformat()}`): "
-                + json.dumps(data, ensure_ascii=False),
+            scenario: dict[str, Any] = {"dossier": data, "op": op.isoformat(), "getuige": index == smallest}
+            if index == smallest:
+                return scenario, ()
+            facts = json.dumps(case_data(compiled.catalog, space.assignment(index)), ensure_ascii=False)
+            return scenario, (
+                "het kleinste tegenvoorbeeld geeft geen dossier; het dossier hieronder is een ander geval uit "
+                f"dezelfde verzameling: {facts}",
             )
-    return ("geen dossier geeft deze combinatie van feiten over tijd",)
+    return None, ("geen dossier geeft deze combinatie van feiten over tijd (feiten over tijd komen uit "
+                  "gebeurtenissen: dit tegenvoorbeeld is niet als scenario te plakken)",)

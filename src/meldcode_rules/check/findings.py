@@ -38,6 +38,10 @@ class Finding:
     regels: tuple[RuleRef, ...] = ()
     #: the smallest case that shows it, in case-file form (the ``gegeven:`` of a scenario)
     tegenvoorbeeld: dict[str, Any] | None = None
+    #: where the counterexample has facts about time (``tijd.``), which no case file can give:
+    #: a dossier scenario (``dossier:`` and ``op:``) whose events give exactly those facts
+    #: (``getuige`` True), or of another case of the same set (False); None: no dossier gives any
+    tegenvoorbeeld_dossier: dict[str, Any] | None = None
     #: melden/besluit of the real evaluator on the counterexample
     oordeel: dict[str, Any] | None = None
     details: tuple[str, ...] = field(default=())
@@ -70,6 +74,7 @@ class Finding:
             "ruleset": self.ruleset,
             "regels": [{"id": r.id, "bestand": r.location.file, "regel": r.location.line} for r in self.regels],
             "tegenvoorbeeld": self.tegenvoorbeeld,
+            "tegenvoorbeeld_dossier": self.tegenvoorbeeld_dossier,
             "oordeel": self.oordeel,
             "details": list(self.details),
             "ook_in": list(self.ook_in),

@@ -30,12 +30,26 @@ def relative(file: str) -> str:
 
 
 def scenario_yaml(finding: Finding) -> str:
-    """The counterexample as a ``gegeven:`` block, ready to paste into a scenario file."""
+    """The counterexample as a scenario's input, ready to paste into a scenario file.
+
+    A ``gegeven:`` block (a case), or, where the counterexample has facts about time, which
+    only dated events give, a ``dossier:`` with its events and ``op:`` (the peildatum).
+    """
     yaml = YAML()
     yaml.default_flow_style = False
     out = io.StringIO()
-    yaml.dump({"gegeven": finding.tegenvoorbeeld or {}}, out)
+    dossier = finding.tegenvoorbeeld_dossier
+    if dossier is not None:
+        gebeurtenissen = dossier["dossier"]
+        yaml.dump({"dossier": gebeurtenissen, "op": dossier["op"]}, out)
+    else:
+        yaml.dump({"gegeven": finding.tegenvoorbeeld or {}}, out)
     return out.getvalue()
+
+
+def _pasteable(finding: Finding) -> bool:
+    """A counterexample with facts about time pastes only as a dossier."""
+    return finding.tegenvoorbeeld_dossier is not None or "tijd" not in (finding.tegenvoorbeeld or {})
 
 
 def _how(finding: Finding) -> str:
@@ -69,7 +83,17 @@ def render_finding(finding: Finding) -> str:
         also = f" (ook in: {', '.join(gevolg.ook_in)})" if gevolg.ook_in else ""
         lines.append(f"    gevolg op dezelfde casus: {_place(gevolg)}: {gevolg.code}: {gevolg.message}{also}")
     if finding.tegenvoorbeeld is not None:
-        lines.append("    kleinste tegenvoorbeeld (plak in een scenariobestand):")
+        dossier = finding.tegenvoorbeeld_dossier
+        if dossier is not None:
+            lines.append(
+                "    kleinste tegenvoorbeeld als dossier (plak in een scenariobestand):"
+                if dossier["getuige"]
+                else "    tegenvoorbeeld als dossier (plak in een scenariobestand):"
+            )
+        elif _pasteable(finding):
+            lines.append("    kleinste tegenvoorbeeld (plak in een scenariobestand):")
+        else:
+            lines.append("    kleinste tegenvoorbeeld (feiten; geen scenario: geen dossier geeft deze tijdfeiten):")
         lines += ["      " + line for line in scenario_yaml(finding).rstrip().splitlines()]
         if finding.oordeel:
             lines.append(
