@@ -277,3 +277,49 @@ def test_scenario_samples_agree(tmp_path: Path) -> None:
         files[-1].write_text(json.dumps(sample), encoding="utf-8")
     rejected = check_jsonschema("scenario", files)
     assert [str(f.resolve()) not in rejected for f in files] == expected
+
+
+def test_dossier_dates_pydantic_ajv_and_check_jsonschema_agree(tmp_path: Path) -> None:
+    # Before: the schema said `format: date-time`, which demands a zone the model drops, and the
+    # model read numbers as Unix times (20260301: a day in 1970). Now the schema states the form.
+    accepted = ["2026-03-01", "2026-03-01T22:00", "2026-03-01T22:00:59", "2026-03-01T22:00:00.123", "2024-02-29"]
+    refused = [
+        "2026-03-01T22:00:00Z",  # a zone: local time is what counts (never silently shifted)
+        "2026-03-01T22:00+01:00",
+        "2026-03-01 22:00",
+        "2026-3-1",
+        "01-03-2026",
+        "2026-03-01T22",
+        "2026-03-01T24:00",
+        "2026-13-01",
+        "20260301",
+        20260301,  # a Unix time to pydantic's lax parsing
+        1.5e9,
+        True,
+        None,
+        "",
+    ]
+    samples = [
+        {"gebeurtenissen": [{"soort": "signaal", "datum": value}]} for value in [*accepted, *refused]
+    ] + [
+        {"gebeurtenissen": [{"soort": "signaal", "datum": "2026-03-01", "incidentdatum": value}]}
+        for value in [*accepted, *refused]
+    ]
+    expected = [_pydantic_dossier(sample) for sample in samples]
+    n = len(accepted) + len(refused)
+    assert expected[:n] == [True] * len(accepted) + [False] * len(refused)
+    # `incidentdatum` may be empty (null): unknown, never "not in the window"
+    assert expected[n:] == [True] * len(accepted) + [value is None for value in refused]
+    by_ajv = [valid for valid, _ in ajv([("dossier", sample) for sample in samples])]
+    files = []
+    for index, sample in enumerate(samples):
+        files.append(tmp_path / f"dossier{index}.json")
+        files[-1].write_text(json.dumps(sample), encoding="utf-8")
+    rejected = check_jsonschema("dossier", files)
+    by_check = [str(f.resolve()) not in rejected for f in files]
+    assert by_ajv == expected, [s for s, a, e in zip(samples, by_ajv, expected, strict=True) if a != e]
+    assert by_check == expected, [s for s, c, e in zip(samples, by_check, expected, strict=True) if c != e]
+    # What a pattern cannot tell: a day that does not exist has the right form. The model refuses
+    # it with a located error; the schema accepts its form (docs/vocabulary.md says so).
+    impossible = {"gebeurtenissen": [{"soort": "signaal", "datum": "2026-02-30"}]}
+    assert not _pydantic_dossier(impossible) and ajv([("dossier", impossible)]) == [(True, [])]

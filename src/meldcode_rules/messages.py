@@ -77,6 +77,7 @@ PYDANTIC: dict[str, str] = {
     "date_past": "moet een datum in het verleden zijn",
     "date_future": "moet een datum in de toekomst zijn",
     "datum_iso": "moet een datum zijn (JJJJ-MM-DD)",
+    "moment_iso": "moet een datum zijn (JJJJ-MM-DD), of datum en tijd (JJJJ-MM-DDTUU:MM), lokaal, zonder tijdzone",
     "time_type": "moet een tijd zijn (UU:MM:SS)",
     "time_parsing": "moet een tijd zijn (UU:MM:SS)",
     "datetime_type": "moet een datum en tijd zijn (ISO 8601)",

@@ -14,12 +14,14 @@ case file. A field left out says nothing about that day: it changes no fact.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from meldcode_rules.case.facts import TRI_VALUES
 from meldcode_rules.case.model import (
@@ -34,16 +36,37 @@ from meldcode_rules.case.model import (
 )
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN
 
+#: The form of a dossier's dates (the same in Python and ECMA-262): a date, or a local date-time
+#: to the minute, second or fraction, without a zone. The schema says exactly this.
+MOMENT_PATTERN = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?)?$"
+)
+_MOMENT = re.compile(MOMENT_PATTERN, re.ASCII)
+_MOMENT_SCHEMA = {
+    "type": "string",
+    "pattern": MOMENT_PATTERN,
+    "description": "ISO 8601: JJJJ-MM-DD, of JJJJ-MM-DDTUU:MM[:SS] waar uren tellen, in lokale tijd "
+    "(zonder tijdzone); de datum moet bestaan.",
+}
 
-def _naive(value: dt.date) -> dt.date:
-    # Local wall time is what a professional means; a zone would only make comparisons fail.
-    if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
-    return value
+
+def _iso_moment(value: Any) -> Any:
+    # Only what the schema says: pydantic's lax parsing also reads numbers as Unix times
+    # (20260301 would be a day in 1970, and close the CSG window) and drops or applies zones.
+    # A zone is refused rather than dropped: the professional's local time is what counts,
+    # and a shifted hour can close a window (the CSG, VGV's one hour) too early.
+    if type(value) is str and _MOMENT.match(value):
+        return value
+    if type(value) is dt.date or (type(value) is dt.datetime and value.tzinfo is None):
+        return value
+    raise PydanticCustomError(
+        "moment_iso", "een datum als JJJJ-MM-DD, of datum en tijd als JJJJ-MM-DDTUU:MM (lokale tijd, zonder tijdzone)"
+    )
 
 
 #: A date, or a date-time where hours matter (acute violence, the CSG window, VGV).
-Moment = Annotated[dt.date | dt.datetime, AfterValidator(_naive)]
+Moment = Annotated[dt.date | dt.datetime, BeforeValidator(_iso_moment), WithJsonSchema(_MOMENT_SCHEMA)]
 Termijn = Annotated[str, Field(pattern=TERMIJN_PATTERN.pattern)]
 
 #: Who observed a signal or passed it on (pseudonymous categories, never a name).
@@ -58,7 +81,10 @@ TerugkoppelingUitkomst = Literal["advies", "onderzoek", "hulp_georganiseerd", "o
 class _Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    datum: Moment = Field(description="Wanneer het gebeurde (ISO 8601: datum, of datum en tijd waar uren tellen).")
+    datum: Moment = Field(
+        description="Wanneer het gebeurde (ISO 8601: JJJJ-MM-DD, of JJJJ-MM-DDTUU:MM waar uren tellen; lokale "
+        "tijd, zonder tijdzone)."
+    )
 
 
 class Signaal(_Event):
