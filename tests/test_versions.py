@@ -359,6 +359,20 @@ def test_service_judges_each_request_and_line_by_its_own_date(versies: Path) -> 
         assert early.status_code == 422 and "2017" not in early.text
         lines = client.post("/v1/oordelen?engine=reference", json=[{**CASE, "datum": NEW}, {**CASE, "datum": OLD}])
         assert [_versie_json(o) for o in _ndjson(lines)] == ["2019.1", "2018.1"]
+        # a pinned version per request, as `evaluate(versie=...)`; an unknown one is not echoed
+        pinned = client.post("/v1/oordeel?versie=2018.1", json={**CASE, "datum": NEW}).json()
+        assert (_versie_json(pinned), pinned["melden"]) == ("2018.1", "ja")
+        dossier = {"gebeurtenissen": [{"soort": "afweging", "datum": OLD, "vermoeden": "ja"}]}
+        assert _versie_json(client.post("/v1/oordeel?peildatum=2018-12-31", json=dossier).json()) == "2018.1"
+        unknown = client.post("/v1/oordeel?versie=1999.9", json=CASE)
+        assert unknown.status_code == 400 and "1999.9" not in unknown.text
+        assert client.post("/v1/oordeel?versie=%3Cx%3E", json=CASE).status_code == 400
+        # every version is listed, with its period, and which one holds today
+        rows = client.get("/v1/rulesets").json()["rulesets"]
+        assert [(r["versie"], r["geldig_tot"], r["geldt_vandaag"]) for r in rows if r["id"] == "basismodel"] == [
+            ("2019.1", None, True),
+            ("2018.1", "2019-01-01", False),
+        ]
 
 
 def _ndjson(response: Any) -> list[dict[str, Any]]:
