@@ -378,3 +378,18 @@ def test_service_judges_each_request_and_line_by_its_own_date(versies: Path) -> 
 def _ndjson(response: Any) -> list[dict[str, Any]]:
     body = response.json() if response.text.lstrip().startswith("[") else None
     return body if body is not None else [json.loads(line) for line in response.text.splitlines() if line.strip()]
+
+
+def test_replay_uses_the_versions_of_the_recorded_date(versies: Path, tmp_path: Path) -> None:
+    from meldcode_rules.records.replay import replay
+    from meldcode_rules.records.store import RecordWriter, SqliteStore
+
+    db = tmp_path / "besluiten.sqlite"
+    store = SqliteStore(db)
+    oordeel = evaluate({**CASE, "datum": OLD}, records=RecordWriter(store, b"zout"))
+    store.close()
+    case = tmp_path / "casus.json"
+    case.write_text(json.dumps({**CASE, "datum": OLD}), encoding="utf-8")
+    # judged in 2018's version; replayed today, it is still checked against that version
+    result = replay(oordeel.oordeel_id or "", case, db, b"zout")
+    assert _versie(result.oordeel) == "2018.1" and result.oordeel.melden == "ja" and result.same

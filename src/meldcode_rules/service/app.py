@@ -256,7 +256,7 @@ class _State:
                 peildatum = None
             if peildatum is None:
                 raise ProblemError("parameter", "ongeldige parameter", ["`peildatum`: een datum als JJJJ-MM-DD"])
-        versie = query.get("versie") or None
+        versie = query.get("versie")  # given empty is refused too, as the document says
         if versie is not None and not _VERSIE.match(versie):
             raise ProblemError("parameter", "ongeldige parameter", ["`versie`: een versie zoals `2026.1`"])
         return query.get("sector") or None, engine, record, peildatum, versie
