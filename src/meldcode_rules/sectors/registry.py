@@ -397,7 +397,9 @@ def choose(
         if versie is not None:
             raise MeldcodeError("`versie` en een eigen `ruleset` gaan niet samen: kies de versie in de ruleset zelf")
         return ruleset
-    return (ruleset or installed(sector)).op(datum, versie, veld=veld, source=source)
+    if ruleset is None:  # the installed versions (the hot path: no object per case)
+        return compiled_for(sector, datum, versie, veld=veld)
+    return ruleset.op(datum, versie, veld=veld, source=source)
 
 
 def compiled_on(sector: str | None, use: dt.date) -> CompiledRuleset:
