@@ -323,3 +323,17 @@ def test_a_record_written_before_dossier_records_stays_readable_and_replayable(
     assert old.exit_code == 0 and "zelfde uitkomst: melden ja, besluit melden" in old.output, old.output
     appended = runner.invoke(main, ["replay", new.oordeel_id or "", "--case", str(DOSSIER), "--db", str(db)])
     assert appended.exit_code == 0, appended.output
+
+
+def test_a_record_this_version_cannot_read_in_full_is_refused_never_read_in_part() -> None:
+    from meldcode_rules.records.store import DecisionRecord, RecordError
+
+    oordeel = evaluate(ACUUT, records=RecordWriter(JsonLinesStore(stream := io.StringIO()), b"zout"))
+    data = json.loads(stream.getvalue())
+    assert DecisionRecord.from_json(stream.getvalue()).oordeel_id == oordeel.oordeel_id
+    with pytest.raises(RecordError, match="nieuwere versie"):
+        DecisionRecord.from_json(json.dumps({**data, "uitkomst_nieuw": "ja"}))
+    with pytest.raises(RecordError, match="mist `melden`"):
+        DecisionRecord.from_json(json.dumps({k: v for k, v in data.items() if k != "melden"}))
+    with pytest.raises(RecordError, match="geen leesbare JSON"):
+        DecisionRecord.from_json("{")

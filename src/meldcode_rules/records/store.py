@@ -25,7 +25,7 @@ import sqlite3
 import sys
 import threading
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
@@ -65,7 +65,20 @@ class DecisionRecord:
 
     @classmethod
     def from_json(cls, text: str) -> DecisionRecord:
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise RecordError("deze besluitregistratie is geen leesbare JSON") from None
+        known = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or not data.keys() <= known:
+            # Never read in part: a field this version does not know could be part of the outcome.
+            raise RecordError(
+                "deze besluitregistratie heeft velden die deze versie niet kent "
+                f"(geschreven door een nieuwere versie dan {__version__}?)"
+            )
+        missing = sorted(f.name for f in fields(cls) if f.name not in data and f.default is MISSING)
+        if missing:
+            raise RecordError("deze besluitregistratie mist " + ", ".join(f"`{name}`" for name in missing))
         data["rulesets"] = tuple(data["rulesets"])
         data["acties"] = tuple(data["acties"])
         if data.get("verlopen") is not None:
