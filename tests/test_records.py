@@ -230,6 +230,7 @@ def test_a_dossier_record_holds_no_fact_or_event_and_replays(tmp_path: Path, mon
     _no_input_value_in(_row(db, record.oordeel_id), read_yaml(DOSSIER.read_text(encoding="utf-8"), "d")[0])
     same = runner.invoke(main, ["replay", record.oordeel_id, "--case", str(DOSSIER), "--db", str(db)])
     assert same.exit_code == 0 and "zelfde uitkomst: melden ja, besluit melden_en_hulp" in same.output, same.output
+    assert f"dossier op peildatum {OP}" in same.output
     # the same dossier as JSON: the same input; one event a day later: another dossier, refused
     data = _dates_as_text(read_yaml(DOSSIER.read_text(encoding="utf-8"), "d")[0])
     as_json = tmp_path / "dossier.json"

@@ -34,7 +34,8 @@ def replay_command(oordeel_id: str, case_file: Path, db: Path) -> None:
         return
     record = result.record
     rulesets = ", ".join(f"{r['id']} {r['versie']}" for r in record.rulesets)
-    click.echo(f"besluit {record.oordeel_id} van {record.tijd} (engine {record.engine}; rulesets {rulesets})")
+    als_op = f"; {record.soort} op peildatum {record.op}" if record.op is not None else ""
+    click.echo(f"besluit {record.oordeel_id} van {record.tijd} (engine {record.engine}; rulesets {rulesets}{als_op})")
     if result.same:
         click.echo(f"zelfde uitkomst: melden {record.melden}, besluit {record.besluit}, stap {record.stap}")
         sys.exit(0)
