@@ -25,7 +25,7 @@ from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import judge
 from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Tegenstrijdigheid, TijdFeit
 from meldcode_rules.load.ruleset import GebeurtenisKeuze
-from meldcode_rules.sectors.registry import compiled_for
+from meldcode_rules.sectors.registry import RulesetKeuze, choose
 
 #: Events that show an action was done where no case fact says so (docs/vocabulary.md).
 VOLDAAN_DOOR: dict[str, tuple[GebeurtenisKeuze, ...]] = {
@@ -58,14 +58,14 @@ def judge_dossier(
     sector: str | None = None,
     engine: str | None = None,
     *,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
     op: dt.date | None = None,
     source: str = "dossier",
     versie: str | None = None,
 ) -> DossierOordeel:
     peildatum = op or dt.date.today()
     # the versions in force on the peildatum; a peildatum before every version names `op`
-    compiled = ruleset or compiled_for(sector or dossier.sector, datum=day(peildatum), versie=versie, veld="op")
+    compiled = choose(ruleset, sector or dossier.sector, day(peildatum), versie, veld="op")
     afleiding = derive(dossier, peildatum, source)
     case = case_of(afleiding, dossier, compiled.catalog.model, peildatum, source)
     flat = compiled.catalog.flatten(case)
@@ -83,6 +83,8 @@ def judge_dossier(
             **oordeel.__dict__,
             "acties": acties,
             "dossier_id": dossier.dossier_id,
+            # passed through untouched, as for a case: the caller's own key, never a fact
+            "referentie": dossier.referentie,
             "tijdfeiten": tuple(_tijdfeit(c) for c in clocks.values()),
             "tegenstrijdigheden": tuple(
                 trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": ref(t.eerste), "geldt": ref(t.wint)})
@@ -98,7 +100,7 @@ def evaluate_dossier(
     sector: str | None = None,
     engine: str | None = None,
     *,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
     op: dt.date | None = None,
     source: str = "dossier",
     versie: str | None = None,
