@@ -625,3 +625,39 @@ def test_a_sector_rule_that_reports_only_if_nobody_did_is_caught_as_of_a_date_an
     judged = evaluate(dossier["dossier"], engine="reference", op=D.fromisoformat(dossier["op"]), ruleset=compiled)
     assert {f.feit: f.waarde for f in judged.tijdfeiten}["tijd.herbeoordeling_verlopen"] == "ja"
     assert judged.melden == finding["oordeel"]["melden"]
+
+
+def test_the_pair_invariant_names_only_tri_state_facts(rulesets: Path) -> None:
+    file = rulesets / "basismodel.yaml"
+    text = file.read_text(encoding="utf-8")
+    old = "      melden_niet_lager_dan_zonder: [eerder_gemeld_door_ander]\n"
+    assert old in text
+    file.write_text(text.replace(old, "      melden_niet_lager_dan_zonder: [vormen]\n"), encoding="utf-8")
+    with pytest.raises(RulesetError) as error:
+        compile_from([rulesets])
+    assert "MR020" in str(error.value) and "`vormen` is geen ja/nee-feit" in str(error.value)
+
+
+def test_check_catches_closing_again_on_the_afweging_from_before_a_new_signal(rulesets: Path) -> None:
+    # Seed 002: the guard taken from afweging5-afsluiten-met-afspraken; the invariant fails with
+    # a counterexample that pastes as a dossier (help closed, then a new signal).
+    file = rulesets / "basismodel.yaml"
+    text = file.read_text(encoding="utf-8")
+    guard = (
+        "        # En niet op een oude afweging als er na het afsluiten een nieuw signaal kwam.\n"
+        "        - {feit: tijd.signaal_na_afsluiting, in: [nee, onbekend]}\n"
+    )
+    assert text.count(guard) == 1
+    file.write_text(text.replace(guard, ""), encoding="utf-8")
+    report = run_check([file], engine_agreement=False, warnings=False)
+    everything = [*report.findings, *(g for f in report.findings for g in f.gevolgen)]
+    (finding,) = [f for f in everything if "signaal-na-afsluiting-opnieuw-wegen" in f.message]
+    # `besluit` stays `verder_met_stappen` (the time rule's, more protective, wins); the stale
+    # action to close is what the mutant lets through
+    assert finding.proved is True and "actie `afsluiten_en_vastleggen` staat er" in finding.message
+    assert finding.tegenvoorbeeld["tijd"] == {"signaal_na_afsluiting": "ja"}
+    scenario = finding.tegenvoorbeeld_dossier
+    assert scenario is not None and scenario["getuige"] is True
+    judged = evaluate(scenario["dossier"], engine="reference", op=D.fromisoformat(scenario["op"]),
+                      ruleset=compile_from([file]))
+    assert "afsluiten_en_vastleggen" in [a.code for a in judged.acties]  # the defect, shown as events
