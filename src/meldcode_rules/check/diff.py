@@ -220,8 +220,12 @@ def compare_rulesets(old: CompiledRuleset, new: CompiledRuleset, label: str) -> 
     new_a = [r for r in new.rules if any(a.code in codes for a in r.dan.acties)]
     rules_old = list({r.id: r for r in [*old_b, *old_a]}.values())
     rules_new = list({r.id: r for r in [*new_b, *new_a]}.values())
-    space = space_for(new, [*rules_old, *rules_new])
-    fired_old, fired_new = fire(space, rules_old), fire(space, rules_new)
+    # Rules looked at only for their actions: their `zeker` alone counts (context.space_for).
+    ids_old, ids_new = {r.id for r in old_b}, {r.id for r in new_b}
+    acting_old = [r for r in rules_old if r.id not in ids_old]
+    acting_new = [r for r in rules_new if r.id not in ids_new]
+    space = space_for(new, [*old_b, *new_b], zeker_only=[*acting_old, *acting_new])
+    fired_old, fired_new = fire(space, rules_old, acting_old), fire(space, rules_new, acting_new)
     j_old, j_new = judge(space, old_b, fired_old), judge(space, new_b, fired_new)
     acts_old, acts_new = actions(space, rules_old, fired_old), actions(space, rules_new, fired_new)
 

@@ -270,11 +270,12 @@ def _actions_equal(a: CompiledRuleset, b: CompiledRuleset) -> bool:
         rules_b = [r for r in b.rules if any(x.code == code for x in r.dan.acties)]
         if [(r.id, r.zeker) for r in rules_a] == [(r.id, r.zeker) for r in rules_b]:
             continue
-        space = space_for(a, [*rules_a, *rules_b])
+        # Actions come from `zeker` alone: only that counts (context.space_for).
+        space = space_for(a, [], zeker_only=[*rules_a, *rules_b])
         if not space.exhaustive:
             return False
-        got_a = actions(space, rules_a, fire(space, rules_a)).get(code, 0)
-        got_b = actions(space, rules_b, fire(space, rules_b)).get(code, 0)
+        got_a = actions(space, rules_a, fire(space, rules_a, rules_a)).get(code, 0)
+        got_b = actions(space, rules_b, fire(space, rules_b, rules_b)).get(code, 0)
         if got_a != got_b:
             return False
     return True
