@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -38,7 +38,7 @@ from meldcode_rules.case.model import Case
 from meldcode_rules.diagnostics import CaseError
 
 #: Fact paths that collect values (a list), instead of taking the latest answer.
-LIJSTEN = ("vormen", "kindcheck.problematiek")
+LIJSTEN = frozenset(("vormen", "kindcheck.problematiek"))
 
 
 def day(moment: dt.date) -> dt.date:
@@ -69,8 +69,9 @@ class Ingang:
         return f"Ingang({self.positie}, {self.soort})"
 
 
-@dataclass(frozen=True)
-class Wijziging:
+class Wijziging(NamedTuple):
+    """What one event changed in one fact (a tuple: a dossier of 1,000 events makes many)."""
+
     feit: str
     oud: Any
     nieuw: Any
@@ -170,7 +171,12 @@ def effects(event: _Event) -> list[tuple[str, Any]]:
     values = event.__dict__
     plan = _PLAN.get(type(event))
     if plan is not None:
-        return [(path, _plain(values[name])) for name, path in plan if values[name] is not None and values[name] != []]
+        out = []
+        for name, path in plan:
+            value = values[name]
+            if value is not None and value != []:
+                out.append((path, _plain(value)))
+        return out
     out: list[tuple[str, Any]] = []
     if isinstance(event, Consultatie):
         path = _CONSULTATIE.get(event.met)
@@ -204,6 +210,8 @@ def effects(event: _Event) -> list[tuple[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
+    if type(value) is str:  # the common case: no enum, no list
+        return value
     if isinstance(value, list):
         return [_text(v) for v in value]
     return _text(value)
@@ -227,21 +235,23 @@ def derive(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> Afl
     herkomst: dict[str, Ingang] = {}
     afleiding = Afleiding(ingangen=ingangen, data={}, herkomst=herkomst)
     wijzigingen = afleiding.wijzigingen
+    tegenstrijdigheden = afleiding.tegenstrijdigheden
     for ingang in ingangen:
         changes: list[Wijziging] = []
         for path, value in effects(ingang.event):
             old = values.get(path)
             if path in LIJSTEN and isinstance(value, list):
-                merged = list(dict.fromkeys([*(old or []), *value]))
-                if merged != (old or []):
-                    changes.append(Wijziging(path, old or [], merged))
+                before_list = old or []
+                merged = list(dict.fromkeys([*before_list, *value]))
+                if merged != before_list:
+                    changes.append(Wijziging(path, before_list, merged))
                     values[path] = merged
                     herkomst[path] = ingang
                 continue
             if old != value:
                 before = herkomst.get(path)
                 if before is not None and before.dag == ingang.dag and before.positie != ingang.positie:
-                    afleiding.tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
+                    tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
                 changes.append(Wijziging(path, old, value))
                 values[path] = value
             herkomst[path] = ingang
