@@ -34,6 +34,8 @@ from meldcode_rules.case.dossier import (
     TerugkoppelingVeiligThuis,
     _Event,
 )
+from meldcode_rules.case.facts import FactCatalog
+from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.diagnostics import CaseError
 
@@ -271,14 +273,7 @@ def case_of(
     afleiding: Afleiding, dossier: Dossier, model: type[Case], peildatum: dt.date, source: str = "dossier"
 ) -> Case:
     """The case the derived facts make, validated by the case model of the sector."""
-    data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum).isoformat()}
-    if dossier.sector is not None:
-        data["sector"] = dossier.sector
-    if dossier.sectorfeiten is not None:
-        data["sectorfeiten"] = {
-            **dossier.sectorfeiten.model_dump(mode="json", exclude_defaults=True),
-            **data.get("sectorfeiten", {}),
-        }
+    data = _case_data(afleiding, dossier, peildatum)
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -290,6 +285,32 @@ def case_of(
             prefix = f"`gebeurtenissen.{where.positie}.casus`: " if where is not None else ""
             problems.append(prefix + _case_problem(e, model))
         raise CaseError(problems, source) from None
+
+
+def flat_of(
+    afleiding: Afleiding, dossier: Dossier, catalog: FactCatalog, peildatum: dt.date, source: str = "dossier"
+) -> dict[str, Any]:
+    """The flat facts of :func:`case_of`'s case, read straight from the derived data where it is plain.
+
+    The same shortcut as for a case file (:mod:`meldcode_rules.case.flat_reader`): what it
+    declines is validated by the case model, which stays the one authority on errors.
+    """
+    read = reader_for(catalog).read(_case_data(afleiding, dossier, peildatum))
+    if read is not None:
+        return read[0]
+    return catalog.flatten(case_of(afleiding, dossier, catalog.model, peildatum, source))
+
+
+def _case_data(afleiding: Afleiding, dossier: Dossier, peildatum: dt.date) -> dict[str, Any]:
+    data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum).isoformat()}
+    if dossier.sector is not None:
+        data["sector"] = dossier.sector
+    if dossier.sectorfeiten is not None:
+        data["sectorfeiten"] = {
+            **dossier.sectorfeiten.model_dump(mode="json", exclude_defaults=True),
+            **data.get("sectorfeiten", {}),
+        }
+    return data
 
 
 def as_plain(value: Any) -> Any:

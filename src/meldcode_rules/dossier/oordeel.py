@@ -19,7 +19,7 @@ from typing import Any
 from meldcode_rules.caches import LRU
 from meldcode_rules.case.dossier import Dossier, trusted
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
-from meldcode_rules.dossier.derive import Afleiding, Ingang, case_of, day, derive
+from meldcode_rules.dossier.derive import Afleiding, Ingang, day, derive, flat_of
 from meldcode_rules.dossier.tijd import Klok, klokken, matches, passed
 from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
 from meldcode_rules.engines import get_engine
@@ -65,8 +65,7 @@ def judge_dossier(
     # the versions in force on the peildatum; a peildatum before every version names `op`
     compiled = ruleset or compiled_for(sector or dossier.sector, datum=day(peildatum), versie=versie, veld="op")
     afleiding = derive(dossier, peildatum, source)
-    case = case_of(afleiding, dossier, compiled.catalog.model, peildatum, source)
-    flat = compiled.catalog.flatten(case)
+    flat = flat_of(afleiding, dossier, compiled.catalog, peildatum, source)
     clocks = klokken(compiled.tijdregels, afleiding.ingangen, peildatum)
     plan = _plan(compiled)
     keys = plan.keys

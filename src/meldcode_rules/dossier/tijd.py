@@ -136,7 +136,8 @@ class Index:
             for ingang in reversed(self.per_soort.get(keuze.soort, ())):
                 if ingang.orde <= after or (best is not None and ingang.orde <= best):
                     break
-                if matches(keuze, ingang):
+                # per_soort holds only this soort: without `waar`, the latest one matches
+                if not keuze.waar or matches(keuze, ingang):
                     best = ingang.orde
                     break
         return best
@@ -148,7 +149,7 @@ class Index:
             ingang.orde: ingang
             for keuze in keuzes
             for ingang in self.per_soort.get(keuze.soort, ())
-            if ingang.orde > after and matches(keuze, ingang)
+            if ingang.orde > after and (not keuze.waar or matches(keuze, ingang))
         }
         return [found[orde] for orde in sorted(found)]
 
