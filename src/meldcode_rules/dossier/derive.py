@@ -56,8 +56,9 @@ class Ingang:
         self.positie = positie
         self.event = event
         self.soort: str = event.soort  # type: ignore[attr-defined]
-        self.datum: dt.date = event.datum
-        self.dag: dt.date = day(self.datum)
+        datum: dt.date = event.datum
+        self.datum = datum
+        self.dag: dt.date = datum.date() if isinstance(datum, dt.datetime) else datum
         #: the index in date order (set when sorted)
         self.orde = -1
 
@@ -212,11 +213,12 @@ def effects(event: _Event) -> list[tuple[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
-    if type(value) is str:  # the common case: no enum, no list
+    kind = type(value)
+    if kind is str:  # the common case: no enum, no list
         return value
-    if isinstance(value, list):
-        return [_text(v) for v in value]
-    return _text(value)
+    if kind is list:
+        return [v.value if isinstance(v, Enum) else v for v in value]
+    return value.value if isinstance(value, Enum) else value
 
 
 def _leaves(data: Any, prefix: str) -> Iterator[tuple[str, Any]]:
