@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from meldcode_rules.api import evaluate, parse_case
+from meldcode_rules.case.synthetic import random_facts
 from meldcode_rules.engines import durable_available, get_engine
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.sectors.registry import compiled_for
@@ -65,22 +66,7 @@ def generated_cases(count: int, seed: int = 2026) -> list[dict[str, Any]]:
     cases: dict[str, dict[str, Any]] = {}
     while len(cases) < count:
         case: dict[str, Any] = {"datum": rng.choice(dates)}
-        for spec in catalog:
-            if spec in catalog.derived:
-                continue  # facts about time come from a dossier's events, never from a case file
-            if rng.random() < 0.4:
-                continue
-            if spec.kind == "tri":
-                value: Any = rng.choice(["ja", "nee", "onbekend", True, False, None])
-            elif spec.kind == "keuze":
-                value = rng.choice([*spec.values, None])
-            else:
-                value = rng.sample(list(spec.values), rng.randint(0, min(3, len(spec.values))))
-            *parents, leaf = spec.path.split(".")
-            node = case
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
+        case.update(random_facts(rng, catalog, weglaten=0.4))
         cases[json.dumps(case, sort_keys=True)] = case
     return list(cases.values())
 

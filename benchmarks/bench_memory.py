@@ -46,35 +46,18 @@ def rss_mb() -> float:
 
 def varied_cases(count: int, dates: int, seed: int = 9) -> Iterator[dict[str, Any]]:
     """``count`` generated case dicts, made as they are judged (never all held at once)."""
+    from meldcode_rules.case.synthetic import random_facts
     from meldcode_rules.sectors.registry import compiled_for, known_sectors
 
     rng = random.Random(seed)
     sectors: list[str | None] = [None, *sorted(known_sectors())]
-    specs = {}
-    for sector in sectors:
-        catalog = compiled_for(sector).catalog
-        # Facts derived from a dossier's dates (tijd.*) are not case fields.
-        specs[sector] = [s for s in catalog if s.path.split(".")[0] in catalog.model.model_fields]
     days = [(dt.date(2026, 1, 1) + dt.timedelta(days=n)).isoformat() for n in range(dates)]
     for _ in range(count):
         sector = rng.choice(sectors)
         case: dict[str, Any] = {"datum": rng.choice(days)}
         if sector is not None:
             case["sector"] = sector
-        for spec in specs[sector]:
-            if rng.random() < 0.4:
-                continue
-            if spec.kind == "tri":
-                value: Any = rng.choice(["ja", "nee", "onbekend", True, False, None])
-            elif spec.kind == "keuze":
-                value = rng.choice([*spec.values, None])
-            else:
-                value = rng.sample(list(spec.values), rng.randint(0, min(3, len(spec.values))))
-            *parents, leaf = spec.path.split(".")
-            node = case
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
+        case.update(random_facts(rng, compiled_for(sector).catalog, weglaten=0.4))
         yield case
 
 

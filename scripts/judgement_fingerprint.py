@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from meldcode_rules.api import evaluate, parse_case
+from meldcode_rules.case.synthetic import random_facts
 from meldcode_rules.engines import ENGINES, durable_available
 from meldcode_rules.sectors.registry import compiled_for, known_sectors
 
@@ -54,22 +55,7 @@ def generated_cases(sector: str | None, count: int, seed: int = SEED) -> list[di
         case: dict[str, Any] = {"datum": rng.choice(DATES).isoformat()}
         if sector is not None:
             case["sector"] = sector
-        for spec in catalog:
-            if spec.path.split(".")[0] not in catalog.model.model_fields:
-                continue  # derived from a dossier's dates (tijd.*): not a case field
-            if rng.random() < 0.3:
-                continue  # left out: onbekend, or empty
-            if spec.kind == "tri":
-                value: Any = rng.choice(["ja", "nee", "onbekend", True, False, None])
-            elif spec.kind == "keuze":
-                value = rng.choice([*spec.values, None])
-            else:
-                value = rng.sample(list(spec.values), rng.randint(0, min(3, len(spec.values))))
-            *parents, leaf = spec.path.split(".")
-            node = case
-            for part in parents:
-                node = node.setdefault(part, {})
-            node[leaf] = value
+        case.update(random_facts(rng, catalog, weglaten=0.3))
         cases.append(case)
     return cases
 

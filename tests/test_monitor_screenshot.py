@@ -1,22 +1,19 @@
 """The monitor's HTML report opens offline in headless Chromium, with its charts and work list.
 
-Like tests/test_screenshot.py (whose PNG reader this uses): scripts/test.sh installs Chromium;
-this test installs nothing and fails, rather than skips, without it.
+Chromium comes from tests/browser.py, as for tests/test_screenshot.py.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
+from browser import screenshot
 from meldcode_rules.monitor import Opties, monitor
 from meldcode_rules.monitor.html import html_report
 from meldcode_rules.monitor.report import rapport
 from meldcode_rules.monitor.synthetic import Mix, write_jsonl
-from test_screenshot import CHROMIUM, png_pixels
 
 OP = dt.date(2026, 12, 1)
 
@@ -41,34 +38,9 @@ def test_html_report_is_self_contained(tmp_path: Path) -> None:
 
 
 def test_html_report_renders_in_chromium(tmp_path: Path) -> None:
-    assert Path(CHROMIUM).is_file() or shutil.which("chromium"), (
-        "Chromium ontbreekt: voer scripts/test.sh uit (installeert het Debian-pakket chromium als root)"
-    )
     page = tmp_path / "monitor.html"
     page.write_text(report_page(tmp_path), encoding="utf-8")
-    png = tmp_path / "monitor.png"
-    result = subprocess.run(
-        [
-            CHROMIUM if Path(CHROMIUM).is_file() else str(shutil.which("chromium")),
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profiel'}",
-            f"--screenshot={png}",
-            "--window-size=1200,1600",
-            page.as_uri(),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert png.is_file(), result.stdout + result.stderr
-    width, height, pixels = png_pixels(png.read_bytes())
+    width, height, pixels = screenshot(page, tmp_path, 1200, 1600)
     assert (width, height) == (1200, 1600)
     colours = set(pixels)
     assert len(colours) > 20, f"de pagina lijkt leeg: {len(colours)} kleuren"

@@ -19,7 +19,6 @@ from meldcode_rules.diagnostics import (
     CaseError,
     Code,
     Diagnostic,
-    MeldcodeError,
     RulesetError,
     case_problem,
     nearest,
@@ -30,7 +29,7 @@ from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.guard import InputProblem, check_data, decode, loads_json, place
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.messages import os_message, pydantic_message
-from meldcode_rules.sectors.registry import case_model_for, compiled_for
+from meldcode_rules.sectors.registry import RulesetKeuze, case_model_for, choose
 
 
 def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: type[Case] | None = None) -> Case:
@@ -215,7 +214,7 @@ def evaluate(
     sector: str | None = None,
     engine: str | None = None,
     *,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
     versie: str | None = None,
     records: RecordSink | None = None,
 ) -> Judgement:
@@ -223,7 +222,9 @@ def evaluate(
 
     ``engine`` is ``"durable"`` (the default where it is installed) or
     ``"reference"``. ``ruleset`` overrides the built-in rulesets (for checks
-    and tests of edited rulesets). The rulesets are the versions in force on the case's
+    and tests of edited rulesets); :class:`~meldcode_rules.sectors.registry.Versies` (the
+    versions under ``--ruleset`` paths) lets the case's date choose among them. The rulesets
+    are the versions in force on the case's
     ``datum`` (default: today); ``versie`` pins a version of the sector's own ruleset (or
     of the basismodel). A ``datum`` before every version is a CaseError (MV020), never a
     judgement by the newest. Errors are raised, never turned into a
@@ -246,7 +247,7 @@ def judge_facts(
     sector: str | None = None,
     engine: str | None = None,
     *,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
     versie: str | None = None,
 ) -> tuple[Judgement, dict[str, Any]]:
     """:func:`evaluate`, and the flat facts the engine judged (for a decision record's input hash)."""
@@ -258,12 +259,11 @@ def judge_facts(
         sector = case.sector if isinstance(case, Case) else case.get("sector") if isinstance(case, Mapping) else None
         # Not a text (pydantic would read b"onderwijs" as a text after the basismodel was chosen):
         sector = None if sector is None else _sector_name(sector, "casus")
-    if ruleset is not None and versie is not None:
-        # a pin that would be ignored is refused: the caller must never believe it was applied
-        raise MeldcodeError("`versie` en een eigen `ruleset` gaan niet samen: kies de versie in de ruleset zelf")
     # The version depends on the case's datum, and the facts on the version (its time rules
-    # add `tijd.` facts): the datum is read first, cheaply when it is plain ISO text.
-    compiled = ruleset or compiled_for(sector, datum=_datum_of(case, sector), versie=versie)
+    # add `tijd.` facts): the datum is read first, cheaply when it is plain ISO text. A fixed
+    # compiled ruleset needs no datum (and a pinned `versie` beside it is refused by `choose`).
+    datum = None if isinstance(ruleset, CompiledRuleset) else _datum_of(case, sector)
+    compiled = choose(ruleset, sector, datum, versie)
     # Plain JSON-shaped dicts are read straight into flat facts; whatever that reader
     # declines (including every invalid case) is validated by pydantic, as the contract.
     read = reader_for(compiled.catalog).read(case)

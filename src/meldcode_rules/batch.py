@@ -29,10 +29,10 @@ from typing import BinaryIO
 from meldcode_rules import limits
 from meldcode_rules.api import RecordSink, read_case_json
 from meldcode_rules.api import evaluate as evaluate_case
-from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import CaseError, MeldcodeError, RulesetError
 from meldcode_rules.dossier import evaluate, is_dossier  # cases and dossiers alike
 from meldcode_rules.engines import EngineUnavailable
+from meldcode_rules.sectors.registry import RulesetKeuze
 
 #: Bytes read from the input at a time.
 CHUNK_BYTES = 1 << 16
@@ -83,7 +83,7 @@ def read_lines(stream: BinaryIO, max_bytes: int = limits.MAX_CASE_BYTES) -> Iter
         yield bytes(buffer)
 
 
-RulesetFor = Callable[[str | None], CompiledRuleset | None] | None
+RulesetFor = Callable[[str | None], RulesetKeuze] | None
 
 
 def judge_stream(stream: BinaryIO, **options: object) -> Iterator[Line]:
@@ -128,7 +128,8 @@ def judge_lines(
     """Yield ``(ok, json_line)`` for each non-empty line: a case, or a dossier judged as of ``op``.
 
     ``sector`` is for the cases without their own ``sector`` field (a case that names its
-    sector is judged by it). ``ruleset_for(sector)`` picks the ruleset (``--ruleset``).
+    sector is judged by it). ``ruleset_for(sector)`` picks the rulesets (``--ruleset``): a
+    :class:`~meldcode_rules.sectors.registry.Versies` lets each line's own date choose the version.
     ``records``: a decision record per judgement (see :func:`evaluate`).
     """
     for number, text in enumerate(lines, start=1):

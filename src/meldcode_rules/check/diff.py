@@ -17,6 +17,7 @@ list): how many change and how, by line number only, never their facts.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -32,9 +33,10 @@ from meldcode_rules.check.semantics import actions, fire, judge
 from meldcode_rules.check.space import case_data
 from meldcode_rules.check.targets import Targets, targets
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset
-from meldcode_rules.diagnostics import Code, DiffError, Location, MeldcodeError
+from meldcode_rules.diagnostics import Code, DiffError, Location, MeldcodeError, UnknownSector
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.load.ruleset import BESLUIT_ORDE, MELDEN_ORDE
+from meldcode_rules.sectors.registry import Versies, versies_from
 
 # ---------------------------------------------------------------- sources: folders or git revisions
 
@@ -305,18 +307,29 @@ def _wording(old: CompiledRuleset, new: CompiledRuleset, label: str) -> list[str
     return out
 
 
-def _version(spec: str, tmp: Path, default_path: str) -> Version:
+def _version(spec: str, tmp: Path, default_path: str, op: dt.date | None = None) -> Version:
     paths = materialise(spec, tmp, default_path)
-    return Version(spec, paths, targets(paths))
+    return Version(spec, paths, targets(paths, op))
 
 
-def run_diff(old_spec: str, new_spec: str, *, default_path: str = "rulesets", cases: Path | None = None) -> DiffReport:
+def run_diff(
+    old_spec: str,
+    new_spec: str,
+    *,
+    default_path: str = "rulesets",
+    cases: Path | None = None,
+    op: dt.date | None = None,
+) -> DiffReport:
+    """Compare OLD and NEW: every combination of versions (by the date it starts), or with
+    ``op`` only the versions in force on that date in each. ``cases`` are judged by the
+    versions of each tree in force on each case's own date."""
     with tempfile.TemporaryDirectory(prefix="meldcode-diff-") as name:
         tmp = Path(name)
-        old, new = _version(old_spec, tmp / "oud", default_path), _version(new_spec, tmp / "nieuw", default_path)
+        old = _version(old_spec, tmp / "oud", default_path, op)
+        new = _version(new_spec, tmp / "nieuw", default_path, op)
         report = diff_versions(old, new)
         if cases is not None:
-            report.cases.append(case_impact(cases, dict(old.found.compiled), dict(new.found.compiled)))
+            report.cases.append(case_impact(cases, old.paths, new.paths))
         shutil.rmtree(tmp, ignore_errors=True)
     return report
 
@@ -365,16 +378,27 @@ def _read_cases(path: Path) -> list[Any]:
     return list(data) if isinstance(data, list) else [data]
 
 
-def case_impact(path: Path, old: dict[str, CompiledRuleset], new: dict[str, CompiledRuleset]) -> CaseImpact:
+def _versies(paths: list[Path], sector: object) -> Versies | None:
+    """The versions of ``sector`` under ``paths`` (a sector without its own: the basismodel's)."""
+    for name in ([sector] if isinstance(sector, str) else []) + [None]:
+        try:
+            return versies_from(paths, name)
+        except UnknownSector:
+            continue
+        except MeldcodeError:
+            return None
+    return None
+
+
+def case_impact(path: Path, old_paths: list[Path], new_paths: list[Path]) -> CaseImpact:
+    """Each case judged by both trees, in the versions of each in force on the case's own date."""
     impact = CaseImpact(str(path))
-    base_old, base_new = old.get("basismodel"), new.get("basismodel")
     for number, case in enumerate(_read_cases(path), start=1):
         if case is None:
             continue
         impact.total += 1
         sector = case.get("sector") if isinstance(case, dict) else None
-        ro = old.get(sector, base_old) if isinstance(sector, str) else base_old
-        rn = new.get(sector, base_new) if isinstance(sector, str) else base_new
+        ro, rn = _versies(old_paths, sector), _versies(new_paths, sector)
         if not isinstance(case, dict) or ro is None or rn is None:
             impact.errors.append(number)
             continue

@@ -17,8 +17,8 @@ from pathlib import Path
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.compiler.compile import CompiledRuleset, check_and_compile
-from meldcode_rules.compiler.versions import boundaries, by_id
-from meldcode_rules.diagnostics import Code, RulesetError, nearest
+from meldcode_rules.compiler.versions import boundaries, by_id, day_for
+from meldcode_rules.diagnostics import CaseError, Code, RulesetError, nearest
 from meldcode_rules.load.loader import LoadedRuleset
 from meldcode_rules.sectors.registry import (
     BASISMODEL,
@@ -40,7 +40,10 @@ class Targets:
     files: list[Path] = field(default_factory=list)
 
 
-def targets(paths: Sequence[Path] | None = None) -> Targets:
+def targets(paths: Sequence[Path] | None = None, op: dt.date | None = None) -> Targets:
+    """The rulesets under ``paths`` (None: installed), each in every combination of versions,
+    or with ``op`` only in the versions in force on that date (chosen as for a case; a ruleset
+    with no version then is left out)."""
     if not paths:
         return _installed()
     paths = list(paths)
@@ -57,7 +60,14 @@ def targets(paths: Sequence[Path] | None = None) -> Targets:
     orphan = {str(item.path) for item in loaded if item.model.sector and not item.model.breidt_uit}
     for top in _tops(loaded):
         got: list[CompiledRuleset] = []
-        for day in version_days(loaded, top):
+        if op is None:
+            days = version_days(loaded, top)
+        else:
+            try:
+                days = [day_for(loaded, top, op, veld="op", source="--op")]
+            except CaseError:
+                days = []  # no version of `top` on that date: nothing of it to compare
+        for day in days:
             try:
                 got.append(check_and_compile(loaded, top, catalog_for(), datum=day))
             except RulesetError as error:

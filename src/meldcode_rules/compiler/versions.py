@@ -6,6 +6,11 @@ first day it no longer applies, which is the next version's ``geldig_vanaf``); w
 must not overlap (MR044), so on any date at most one version of an id applies and the
 choice is never a guess. ``breidt_uit`` names an id, and picks the version of that id in
 force on the same date (MR045 when there is none).
+
+:func:`day_for` is the one choice of versions: every path that judges, draws or compares
+(``evaluate``, dossiers, ``batch``, scenarios, ``oefen``, ``explain``, ``render``, ``diff``, the
+service, ``replay``) reaches it through :func:`meldcode_rules.sectors.registry.choose`, so a
+case is judged by the same version whichever way it comes in.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
-from meldcode_rules.diagnostics import Code, Diagnostic
+from meldcode_rules.diagnostics import CaseError, Code, Diagnostic, case_problem
 from meldcode_rules.load.loader import LoadedRuleset
 
 
@@ -98,3 +103,49 @@ def day_for_pin(version: LoadedRuleset, datum: dt.date) -> dt.date:
 def selection_key(loaded: Sequence[LoadedRuleset]) -> tuple[tuple[str, str, str], ...]:
     """What identifies one combination of versions (id, versie, content hash)."""
     return tuple(sorted((i.model.id, i.model.versie, i.sha256) for i in loaded))
+
+
+def day_for(
+    loaded: Iterable[LoadedRuleset],
+    top: str,
+    datum: dt.date,
+    versie: str | None = None,
+    source: str = "casus",
+    veld: str = "datum",
+) -> dt.date:
+    """The date whose versions judge a case dated ``datum`` (or pinned to ``versie`` of ``top``):
+    the versions in force on it (:func:`in_force`) are the ones used.
+
+    A date on which ``top``, or a ruleset it extends, has no version in force is a
+    CaseError (MV020) naming the field ``veld`` (``datum``; a dossier's ``op``), never its value: a case dated before
+    every version is never judged by the newest. An unknown ``versie`` is MV021.
+    """
+    versions = by_id(loaded)
+    if versie is not None:
+        match = [i for i in versions.get(top, []) if i.model.versie == versie]
+        if not match:
+            known = ", ".join(i.model.versie for i in versions.get(top, []))
+            raise CaseError(
+                [case_problem(Code.MV021, f"ruleset `{top}` heeft geen versie `{versie}`; bekend: {known}", source)],
+                source,
+            )
+        datum = day_for_pin(match[0], datum)
+    chosen = {i.model.id: i for i in in_force(loaded, datum)}
+    todo, seen = [top], set()
+    while todo:
+        ruleset_id = todo.pop()
+        if ruleset_id in seen or ruleset_id not in versions:
+            continue  # an unknown id is the compiler's to report (MR032)
+        seen.add(ruleset_id)
+        item = chosen.get(ruleset_id)
+        if item is None:
+            first = versions[ruleset_id][0].model.geldig_vanaf
+            when = (
+                f"ligt vóór de eerste versie van ruleset `{ruleset_id}` (geldig vanaf {first.isoformat()})"
+                if datum < first
+                else f"valt buiten elke versie van ruleset `{ruleset_id}`"
+            )
+            message = f"de datum {when}; een casus wordt nooit met een andere versie beoordeeld"
+            raise CaseError([case_problem(Code.MV020, message, source, veld)], source)
+        todo.extend(item.model.breidt_uit)
+    return datum

@@ -22,7 +22,6 @@ from meldcode_rules.api import RecordSink, _dates_as_text, field_names, parse_ca
 from meldcode_rules.api import evaluate as evaluate_case
 from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
 from meldcode_rules.case.model import Case
-from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.dossier.reader import read_dossier
@@ -30,6 +29,7 @@ from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.guard import InputProblem, check_data, decode, loads_json
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.messages import os_message
+from meldcode_rules.sectors.registry import RulesetKeuze
 
 __all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier", "read_input_file", "read_input_text"]
 
@@ -108,7 +108,7 @@ def evaluate(
     sector: str | None = None,
     engine: str | None = None,
     *,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
     op: dt.date | None = None,
     versie: str | None = None,
     records: RecordSink | None = None,

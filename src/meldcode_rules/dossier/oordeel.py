@@ -26,7 +26,7 @@ from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import RULESETS, judge
 from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Tegenstrijdigheid, TijdFeit
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
-from meldcode_rules.sectors.registry import compiled_for
+from meldcode_rules.sectors.registry import RulesetKeuze, choose
 
 #: Events that show an action was done where no case fact says so (docs/vocabulary.md).
 VOLDAAN_DOOR: dict[str, tuple[GebeurtenisKeuze, ...]] = {
@@ -56,14 +56,14 @@ def judge_dossier(
     sector: str | None = None,
     engine: str | None = None,
     *,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
     op: dt.date | None = None,
     source: str = "dossier",
     versie: str | None = None,
 ) -> DossierOordeel:
     peildatum = op or dt.date.today()
     # the versions in force on the peildatum; a peildatum before every version names `op`
-    compiled = ruleset or compiled_for(sector or dossier.sector, datum=day(peildatum), versie=versie, veld="op")
+    compiled = choose(ruleset, sector or dossier.sector, day(peildatum), versie, veld="op")
     afleiding = derive(dossier, peildatum, source)
     flat = flat_of(afleiding, dossier, compiled.catalog, peildatum, source)
     clocks = klokken(compiled.tijdregels, afleiding.ingangen, peildatum)
@@ -96,7 +96,7 @@ def evaluate_dossier(
     sector: str | None = None,
     engine: str | None = None,
     *,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
     op: dt.date | None = None,
     source: str = "dossier",
     versie: str | None = None,

@@ -19,7 +19,7 @@ from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.explain.render import conclusie_tekst, conditie_tekst
 from meldcode_rules.judge.judgement import Judgement
-from meldcode_rules.sectors.registry import compiled_for
+from meldcode_rules.sectors.registry import RulesetKeuze, choose
 
 #: The part of the case each step of the meldcode answers.
 STAP_DELEN: tuple[tuple[str, str], ...] = (
@@ -83,11 +83,11 @@ def uitleg(
     sector: str | None = None,
     engine: str | None = None,
     *,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
 ) -> Uitleg:
     """The structured explanation of how ``case`` is judged."""
     facts = parse_case(case)
-    compiled = ruleset or compiled_for(sector or facts.sector, datum=facts.datum)  # the version of its date
+    compiled = choose(ruleset, sector or facts.sector, facts.datum)  # the version of its date
     oordeel = evaluate(facts, sector=sector, engine=engine, ruleset=compiled)
     return uitleg_van(facts, compiled, oordeel)
 
@@ -226,7 +226,7 @@ def explain(
     sector: str | None = None,
     engine: str | None = None,
     *,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
 ) -> str:
     """How ``case`` is judged, step by step, as plain Dutch text."""
     return tekst(uitleg(case, sector, engine, ruleset=ruleset))

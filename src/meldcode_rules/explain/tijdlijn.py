@@ -11,10 +11,10 @@ import datetime as dt
 from typing import Any
 
 from meldcode_rules.case.dossier import Dossier
-from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.dossier.derive import day
 from meldcode_rules.dossier.oordeel import DossierOordeel, judge_dossier
 from meldcode_rules.explain.explain import tekst, uitleg_van
+from meldcode_rules.sectors.registry import RulesetKeuze
 
 
 def _waarde(value: Any) -> str:
@@ -72,7 +72,7 @@ def explain_dossier(
     engine: str | None = None,
     *,
     op: dt.date | None = None,
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
 ) -> str:
     """The timeline of ``dossier`` and the explanation of its judgement as of ``op`` (default today)."""
     beoordeeld = judge_dossier(dossier, sector, engine, op=op, ruleset=ruleset)

@@ -6,7 +6,7 @@ sans-serif font. A Content-Security-Policy forbids the page to load anything, so
 offline and cannot reach a network even if a value were crafted to try.
 
 It is written from the suppressed report (:func:`meldcode_rules.monitor.report.rapport`):
-a suppressed cell is a gap in a chart and ``<5`` in a table, never its count.
+a suppressed cell (primary or secondary) is a gap in a chart and ``×`` in a table, never its count.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import html
 import io
 from typing import Any
 
-from meldcode_rules.monitor.report import HTML_KOLOMMEN, KORT, MAAND_MATEN, MATEN
+from meldcode_rules.monitor.report import HTML_KOLOMMEN, KORT, MAAND_MATEN, MATEN, ONDERDRUKT, legenda
 
 #: The series of the month chart and the bars of the sector chart.
 TREND = ("instroom", "meldingen", "ontvangst_onbevestigd", "herbeoordeling_verlopen")
@@ -112,7 +112,7 @@ def sector_chart(data: dict[str, Any]) -> str:
         axes.barh(positions, [v or 0 for v in values], height=width, color=colour, label=MATEN[maat])
         for y, v in zip(positions, values, strict=True):
             if v is None:
-                axes.text(0.2, y, f"<{data['drempel']}", va="center", fontsize=7, color="#555")
+                axes.text(0.2, y, ONDERDRUKT, va="center", fontsize=7, color="#555")
     axes.set_yticks([y + 0.4 - width / 2 for y in range(len(sectors))], sectors, fontsize=8)
     axes.invert_yaxis()
     highest = max([1, *((data["per"]["sector"][s][m] or 0) for s in sectors for m in ACHTERSTAND)])
@@ -126,7 +126,7 @@ def sector_chart(data: dict[str, Any]) -> str:
 
 def _cell(value: int | None, drempel: int) -> str:
     if value is None:
-        return f'<td class="onderdrukt">&lt;{drempel}</td>'
+        return f'<td class="onderdrukt">{ONDERDRUKT}</td>'
     return f"<td>{value}</td>"
 
 
@@ -154,9 +154,8 @@ def html_report(data: dict[str, Any]) -> str:
         f"<h1>Monitor meldcode op {html.escape(data['peildatum'])}</h1>",
         '<p class="totalen">'
         f"{totals['gelezen']} dossiers gelezen: {totals['beoordeeld']} beoordeeld, "
-        f"{totals['geweigerd']} geweigerd."
-        + (f" Aantallen van 1 tot {drempel} zijn onderdrukt (&lt;{drempel})." if drempel > 1 else "")
-        + "</p>",
+        f"{totals['geweigerd']} geweigerd." + "</p>",
+        f'<p class="legenda">{html.escape(legenda(data))}</p>',
     ]
     if not totals["gelezen"]:
         parts.append("<p>Geen dossiers gelezen: een leeg rapport.</p></body></html>")

@@ -1,10 +1,13 @@
 """The monitor's report: one suppressed view of an aggregate, written as text, JSON or CSV.
 
 :func:`rapport` is the only place where cells are turned into numbers to show, and it
-applies the privacy threshold there: a cell with a count from 1 to ``drempel - 1`` is
-suppressed (``null`` in JSON, ``<5`` in text and HTML, empty with ``onderdrukt=ja`` in
-CSV), as CBS does for small counts. Every output (text, JSON, CSV, HTML) is written from
-that view, so none can show a suppressed count. Zero is shown: it reveals no dossier.
+applies the privacy rules there (:mod:`meldcode_rules.monitor.onderdrukking`): a cell with a
+count from 1 to ``drempel - 1`` is suppressed (primary), and so is, in every row or column
+that adds up to a total, a complementary cell wherever one suppressed cell could otherwise
+be computed back (secondary). A suppressed cell is shown the same way whatever the reason:
+``null`` in JSON, ``×`` in text and HTML, empty with ``onderdrukt=ja`` in CSV; the report
+counts how many of each (``onderdrukking``). Every output (text, JSON, CSV, HTML) is written
+from that view, so none can show a suppressed count. Zero is shown: it reveals no dossier.
 The work list holds dossier ids, reasons and dates only.
 """
 
@@ -22,6 +25,7 @@ from rich.table import Table
 from meldcode_rules.load.ruleset import BESLUIT_ORDE
 from meldcode_rules.monitor.aggregate import DIMENSIES, Aggregaat
 from meldcode_rules.monitor.judge import KENMERKEN
+from meldcode_rules.monitor.onderdrukking import Cel, Groep, groep, onderdruk
 
 #: Default threshold: CBS does not publish counts below 5.
 DREMPEL = 5
@@ -47,26 +51,60 @@ MAAND_MATEN: dict[str, str] = {
 }
 
 
-def zichtbaar(aantal: int, drempel: int) -> int | None:
-    """The count to show, or ``None`` when it is suppressed (1 up to the threshold)."""
-    return None if 0 < aantal < drempel else aantal
+#: How a suppressed cell is shown in text and HTML, primary or secondary alike.
+ONDERDRUKT = "×"
+#: Figures published outside the tables (the totals line, the work list's length): known to
+#: every reader, so they can hide nothing.
+PUBLIEK: tuple[Cel, ...] = (("totaal", "alle", "dossiers"), ("totaal", "alle", "op_werklijst"))
+#: Per month, the measure of the `totaal` row that the months add up to (`meldingen` has none).
+MAAND_TOTAAL = {"instroom": "dossiers", **{k.code: k.code for k in KENMERKEN}}
+#: Within each row: a measure and the measures that add up to it.
+RIJ_SOMMEN: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("open", tuple(f"open_stap_{n}" for n in range(1, 6))),
+    ("open", tuple(f"open_besluit_{b}" for b in BESLUIT_ORDE)),
+)
 
 
 def toon(aantal: int | None, drempel: int) -> str:
-    return f"<{drempel}" if aantal is None else str(aantal)
+    return ONDERDRUKT if aantal is None else str(aantal)
+
+
+def groepen_van(cellen: dict[Cel, int], waarden: dict[str, list[str]]) -> list[Groep]:
+    """The rows and columns of the report that add up to a total (where they do in the counts)."""
+    out: list[Groep | None] = []
+    for dimensie in ("sector", "organisatie"):
+        for maat in MATEN:
+            out.append(groep(cellen, ("totaal", "alle", maat), ((dimensie, w, maat) for w in waarden[dimensie])))
+    for maat, totaal in MAAND_TOTAAL.items():
+        out.append(groep(cellen, ("totaal", "alle", totaal), (("maand", w, maat) for w in waarden["maand"])))
+    for dimensie in ("totaal", "sector", "organisatie"):
+        for waarde in waarden[dimensie]:
+            for som, delen in RIJ_SOMMEN:
+                out.append(groep(cellen, (dimensie, waarde, som), ((dimensie, waarde, d) for d in delen)))
+    return [g for g in out if g is not None]
 
 
 def rapport(aggregaat: Aggregaat, op: dt.date, drempel: int = DREMPEL) -> dict[str, Any]:
-    """The report as plain data, with every small cell suppressed."""
+    """The report as plain data, with every small cell suppressed, and every cell from which
+    one could be computed back (:mod:`meldcode_rules.monitor.onderdrukking`)."""
     if drempel < 0:
         raise ValueError("de drempel is 0 of meer")
+    waarden = {d: aggregaat.waarden(d) for d in DIMENSIES}
+    cellen: dict[Cel, int] = {
+        (d, w, m): aggregaat.waarde(d, w, m)
+        for d in DIMENSIES
+        for w in waarden[d]
+        for m in (MAAND_MATEN if d == "maand" else MATEN)
+    }
+    keuze = onderdruk(cellen, groepen_van(cellen, waarden), drempel, PUBLIEK, volgorde=list(cellen))
+    verborgen = keuze.alle
     per: dict[str, dict[str, dict[str, int | None]]] = {}
     for dimensie in DIMENSIES:
         maten = MAAND_MATEN if dimensie == "maand" else MATEN
-        rows: dict[str, dict[str, int | None]] = {}
-        for waarde in aggregaat.waarden(dimensie):
-            rows[waarde] = {m: zichtbaar(aggregaat.waarde(dimensie, waarde, m), drempel) for m in maten}
-        per[dimensie] = rows
+        per[dimensie] = {
+            waarde: {m: None if (dimensie, waarde, m) in verborgen else cellen[(dimensie, waarde, m)] for m in maten}
+            for waarde in waarden[dimensie]
+        }
     werklijst = [
         {
             "dossier_id": punt.dossier_id,
@@ -89,6 +127,14 @@ def rapport(aggregaat: Aggregaat, op: dt.date, drempel: int = DREMPEL) -> dict[s
         },
         "maten": MATEN,
         "maand_maten": MAAND_MATEN,
+        "onderdrukking": {
+            "primair": len(keuze.primair),
+            "secundair": len(keuze.secundair),
+            "regel": (
+                f"primair: elk aantal van 1 tot {drempel}; secundair: in elke rij of kolom die optelt tot een "
+                "totaal en waarin één cel onderdrukt is, ook de kleinste andere (docs/monitor.md)"
+            ),
+        },
         "per": per,
         "werklijst": werklijst,
         "werklijst_totaal": aggregaat.werklijst_totaal,
@@ -115,7 +161,8 @@ def as_json(data: dict[str, Any]) -> str:
 
 
 def as_csv(data: dict[str, Any]) -> str:
-    """Every cell as one row: dimensie, waarde, maat, aantal, onderdrukt (the work list is in JSON and HTML)."""
+    """Every cell as one row: dimensie, waarde, maat, aantal, onderdrukt (the work list is in JSON and HTML);
+    then, as dimensie ``onderdrukking``, how many cells were suppressed primarily and secondarily."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["peildatum", "dimensie", "waarde", "maat", "aantal", "onderdrukt"])
@@ -132,6 +179,8 @@ def as_csv(data: dict[str, Any]) -> str:
                         "ja" if aantal is None else "nee",
                     ]
                 )
+    for soort in ("primair", "secundair"):
+        writer.writerow([data["peildatum"], "onderdrukking", "cellen", soort, data["onderdrukking"][soort], "nee"])
     return out.getvalue()
 
 
@@ -166,6 +215,18 @@ KORT = {
 }
 
 
+def legenda(data: dict[str, Any]) -> str:
+    """What a suppressed cell means, and how many there are of each kind (text and HTML alike)."""
+    drempel, telling = data["drempel"], data["onderdrukking"]
+    if drempel <= 1:
+        return "Geen aantallen onderdrukt (drempel 0 of 1)."
+    return (
+        f"{ONDERDRUKT} = onderdrukt: {telling['primair']} cel(len) met een aantal van 1 tot {drempel} (<{drempel}), "
+        f"en {telling['secundair']} cel(len) secundair, zodat geen onderdrukt aantal terug te rekenen is "
+        "uit een totaal en de rest van de rij of kolom."
+    )
+
+
 def print_text(data: dict[str, Any], console: Console, *, werklijst_regels: int = 25) -> None:
     """The terminal summary: totals, tables per sector, organisation and month, the work list."""
     drempel = data["drempel"]
@@ -173,8 +234,8 @@ def print_text(data: dict[str, Any], console: Console, *, werklijst_regels: int 
     console.print(
         f"[bold]Monitor meldcode[/] op {data['peildatum']}: {totals['gelezen']} gelezen, "
         f"{totals['beoordeeld']} beoordeeld, {totals['geweigerd']} geweigerd"
-        + (f"; aantallen onder {drempel} zijn onderdrukt (<{drempel})" if drempel > 1 else "")
     )
+    console.print(legenda(data), highlight=False)
     if not totals["gelezen"]:
         console.print("Geen dossiers gelezen: een leeg rapport.")
         return

@@ -16,7 +16,7 @@ from pathlib import Path
 from meldcode_rules.api import judge_facts, read_case_file
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.records.store import DecisionRecord, RecordError, SqliteStore, input_hash, outcome_of
-from meldcode_rules.sectors.registry import compiled_for
+from meldcode_rules.sectors.registry import choose
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,8 @@ def replay(oordeel_id: str, case_file: Path, db: Path, salt: bytes | None) -> Re
         store.close()
     if record is None:
         raise RecordError(f"geen besluitregistratie met id `{oordeel_id}` in `{db}`")
-    compiled = compiled_for(record.sector)
+    # the versions in force on the judgement's own date, as when it was recorded
+    compiled = choose(None, record.sector, dt.date.fromisoformat(record.datum))
     now = [{"id": r.id, "versie": r.versie, "sha256": r.sha256} for r in compiled.rulesets]
     if now != list(record.rulesets):
         changed = sorted({r["id"] for r in record.rulesets} ^ {r["id"] for r in now}) or [

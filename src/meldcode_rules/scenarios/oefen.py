@@ -25,13 +25,12 @@ from typing import Any
 
 from meldcode_rules.api import evaluate, parse_case
 from meldcode_rules.case.model import Case
-from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import CaseError, Code, case_problem
 from meldcode_rules.explain.render import takken
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.messages import os_message
-from meldcode_rules.sectors.registry import compiled_for
+from meldcode_rules.sectors.registry import RulesetKeuze, choose
 
 ANTWOORDEN: tuple[str, ...] = ("ja", "nee", "weet niet")
 #: "weet niet" is how a trainee says the case leaves the answer ``onbekend``
@@ -147,9 +146,10 @@ def gegeven_tekst(oefening: Oefening) -> str:
 # ---------------------------------------------------------------- the questions
 
 
-def vragen(oefening: Oefening, ruleset: CompiledRuleset | None = None) -> tuple[list[Vraag], Judgement]:
-    """The questions to ask, in order and up to where the afwegingskader ends, with the right answers."""
-    compiled = ruleset or compiled_for(oefening.sector)
+def vragen(oefening: Oefening, ruleset: RulesetKeuze = None) -> tuple[list[Vraag], Judgement]:
+    """The questions to ask, in order and up to where the afwegingskader ends, with the right answers,
+    by the versions in force on the case's ``datum`` (default: today), as ``evaluate`` chooses them."""
+    compiled = choose(ruleset, oefening.sector, oefening.case.datum)
     oordeel = evaluate(oefening.case, ruleset=compiled)
     fired = {r.regel: r for r in oordeel.redenering}
     getekend = takken(compiled)
@@ -191,7 +191,7 @@ def oefen(
     oefening: Oefening,
     vraag: Callable[[str], str],
     zeg: Callable[[str], None],
-    ruleset: CompiledRuleset | None = None,
+    ruleset: RulesetKeuze = None,
     nummer: int | None = None,
 ) -> Score:
     """Run one exercise: ask with ``vraag`` (returns ja/nee/weet niet), tell with ``zeg``.

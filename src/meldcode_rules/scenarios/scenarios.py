@@ -24,7 +24,6 @@ sentences with what was expected and what came out.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from meldcode_rules.api import evaluate
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
-from meldcode_rules.diagnostics import Code, Diagnostic, Location, MeldcodeError, RulesetError, ScenarioError, nearest
+from meldcode_rules.diagnostics import (
+    CaseError,
+    Code,
+    Diagnostic,
+    Location,
+    MeldcodeError,
+    RulesetError,
+    ScenarioError,
+    nearest,
+)
 from meldcode_rules.dossier import parse_dossier
 from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.engines import ENGINES, durable_available
@@ -43,7 +51,7 @@ from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.loader import SourceMap, YamlPath, read_yaml, schema_diagnostics, yaml_files
 from meldcode_rules.load.ruleset import Besluit, Melden
 from meldcode_rules.messages import os_message, pydantic_message
-from meldcode_rules.sectors.registry import case_model_for, compile_from, compiled_for
+from meldcode_rules.sectors.registry import Versies, case_model_for, installed, versies_from
 
 # ---------------------------------------------------------------- the format
 
@@ -132,22 +140,32 @@ class ScenarioResult:
     failures: list[str]
     judgement: Judgement | None
     sector: str | None = None
+    #: the versions the scenario was judged by (those in force on its date)
+    ruleset: CompiledRuleset | None = None
 
     @property
     def naam(self) -> str:
         return self.scenario.naam
 
 
-def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> CompiledRuleset:
-    """The compiled ruleset scenarios of ``sector`` run against: installed, or from ``rulesets`` paths."""
-    if rulesets is None:
-        return compiled_for(sector)
-    return _compiled_from(tuple(Path(p).resolve() for p in rulesets), sector)
+def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> Versies:
+    """The versions scenarios of ``sector`` run against (installed, or from ``rulesets`` paths):
+    each scenario is judged by the versions in force on its own date (:func:`scenario_datum`)."""
+    return installed(sector) if rulesets is None else versies_from(rulesets, sector)
 
 
-@functools.cache
-def _compiled_from(rulesets: tuple[Path, ...], sector: str | None) -> CompiledRuleset:
-    return compile_from(list(rulesets), sector)
+def scenario_datum(scenario: Scenario) -> tuple[dt.date | None, YamlPath]:
+    """The date that chooses a scenario's versions, and where it stands: a dossier's ``op``,
+    otherwise the case's ``datum`` (absent: today, as for any case)."""
+    if scenario.dossier is not None:
+        return scenario.op, ("op",)
+    raw = scenario.gegeven.get("datum")
+    if isinstance(raw, str):
+        try:
+            raw = dt.date.fromisoformat(raw)
+        except ValueError:
+            return None, ("gegeven", "datum")  # the case's own validation reports it
+    return (raw if type(raw) is dt.date else None), ("gegeven", "datum")
 
 
 def load_scenarios(paths: Iterable[Path], *, rulesets: Sequence[Path] | None = None) -> list[LoadedScenario]:
@@ -196,7 +214,7 @@ def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] 
     if not isinstance(items, list) or not (sector is None or isinstance(sector, str)):
         return []
     try:
-        compiled = ruleset_for(sector, rulesets)
+        versies = ruleset_for(sector, rulesets)
         case_model = case_model_for(sector)
     except RulesetError as error:
         problems.extend(error.diagnostics)
@@ -225,6 +243,17 @@ def _load_file(path: Path, problems: list[Diagnostic], rulesets: Sequence[Path] 
                 )
             )
         names.setdefault(scenario.naam, location)
+        datum, where = scenario_datum(scenario)
+        try:
+            compiled = versies.op(datum)
+        except CaseError as error:  # a date before every version (MV020): never judged by another
+            problems.extend(
+                Diagnostic(Code.MR051, problem, source.locate((*path_, *where))) for problem in error.problems
+            )
+            continue
+        except RulesetError as error:
+            problems.extend(error.diagnostics)
+            continue
         dossier = None
         if scenario.dossier is not None:
             dossier = _check_dossier(scenario, sector, compiled, source, path_, problems)
@@ -383,12 +412,15 @@ def run_scenarios(loaded: Sequence[LoadedScenario], *, engines: Sequence[str] | 
                         [f"de beoordeling faalde: {error}"],
                         None,
                         item.sector,
+                        item.ruleset,
                     )
                 )
                 continue
             failures = compare(item.scenario.verwacht, judgement)
             results.append(
-                ScenarioResult(item.scenario, item.location, engine, not failures, failures, judgement, item.sector)
+                ScenarioResult(
+                    item.scenario, item.location, engine, not failures, failures, judgement, item.sector, item.ruleset
+                )
             )
     return results
 
@@ -469,11 +501,17 @@ class RulesetCoverage:
 
 
 def coverage(results: Sequence[ScenarioResult], *, rulesets: Sequence[Path] | None = None) -> list[RulesetCoverage]:
-    """Coverage per ruleset: the rules that fired in some scenario (any engine)."""
+    """Coverage per ruleset: the rules that fired in some scenario (any engine), over every
+    version some scenario was judged by (a scenario's date chooses its version)."""
     by_ruleset: dict[str, RulesetCoverage] = {}
     sectors = sorted({r.sector for r in results}, key=lambda s: (s is not None, s or ""))
+    used: dict[int, CompiledRuleset] = {}
     for sector in sectors:
-        compiled = ruleset_for(sector, rulesets)
+        for result in results:
+            if result.sector == sector:
+                compiled = result.ruleset or ruleset_for(sector, rulesets).op()
+                used.setdefault(id(compiled), compiled)
+    for compiled in used.values():
         for rule in compiled.rules:
             entry = by_ruleset.setdefault(rule.ruleset, RulesetCoverage(rule.ruleset, []))
             if all(r.id != rule.id for r in entry.rules):

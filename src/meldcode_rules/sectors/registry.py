@@ -30,16 +30,15 @@ from meldcode_rules.caches import clear_all
 from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import BASISMODEL, CompiledRuleset, SectorRulesets, check_and_compile
-from meldcode_rules.compiler.versions import by_id, day_for_pin, in_force, selection_key
+from meldcode_rules.compiler.versions import by_id, day_for, in_force, selection_key
 from meldcode_rules.diagnostics import (
-    CaseError,
     Code,
     Diagnostic,
     Location,
+    MeldcodeError,
     RulesetError,
     SectorError,
     UnknownSector,
-    case_problem,
 )
 from meldcode_rules.load.loader import LoadedRuleset, load_ruleset_file, yaml_files
 from meldcode_rules.messages import os_message
@@ -194,6 +193,7 @@ def refresh() -> None:
         _by_key.clear()
         _by_day.clear()
         _case_model.cache_clear()
+        _versies_from.cache_clear()
         clear_all()
 
 
@@ -296,51 +296,6 @@ def versions_of(sector: str | None = None) -> list[tuple[str, dt.date, dt.date |
     return [(i.model.versie, i.model.geldig_vanaf, i.model.geldig_tot) for i in by_id(loaded).get(top, [])]
 
 
-def day_for(
-    loaded: Iterable[LoadedRuleset],
-    top: str,
-    datum: dt.date,
-    versie: str | None = None,
-    source: str = "casus",
-    veld: str = "datum",
-) -> dt.date:
-    """The date whose versions judge a case dated ``datum`` (or pinned to ``versie`` of ``top``).
-
-    A date on which ``top``, or a ruleset it extends, has no version in force is a
-    CaseError (MV020) naming the field ``veld`` (``datum``; a dossier's ``op``), never its value: a case dated before
-    every version is never judged by the newest. An unknown ``versie`` is MV021.
-    """
-    versions = by_id(loaded)
-    if versie is not None:
-        match = [i for i in versions.get(top, []) if i.model.versie == versie]
-        if not match:
-            known = ", ".join(i.model.versie for i in versions.get(top, []))
-            raise CaseError(
-                [case_problem(Code.MV021, f"ruleset `{top}` heeft geen versie `{versie}`; bekend: {known}", source)],
-                source,
-            )
-        datum = day_for_pin(match[0], datum)
-    chosen = {i.model.id: i for i in in_force(loaded, datum)}
-    todo, seen = [top], set()
-    while todo:
-        ruleset_id = todo.pop()
-        if ruleset_id in seen or ruleset_id not in versions:
-            continue  # an unknown id is the compiler's to report (MR032)
-        seen.add(ruleset_id)
-        item = chosen.get(ruleset_id)
-        if item is None:
-            first = versions[ruleset_id][0].model.geldig_vanaf
-            when = (
-                f"ligt vóór de eerste versie van ruleset `{ruleset_id}` (geldig vanaf {first.isoformat()})"
-                if datum < first
-                else f"valt buiten elke versie van ruleset `{ruleset_id}`"
-            )
-            message = f"de datum {when}; een casus wordt nooit met een andere versie beoordeeld"
-            raise CaseError([case_problem(Code.MV020, message, source, veld)], source)
-        todo.extend(item.model.breidt_uit)
-    return datum
-
-
 def compiled_for(
     sector: str | None = None, datum: dt.date | None = None, versie: str | None = None, *, veld: str = "datum"
 ) -> CompiledRuleset:
@@ -361,6 +316,90 @@ def compiled_for(
         if len(_by_day) > MAX_DAYS:
             _by_day.popitem(last=False)
         return compiled
+
+
+class Versies:
+    """Every version of the rulesets one sector uses, from which a date chooses: the installed
+    ones (:func:`installed`) or those under ``--ruleset`` paths (:func:`versies_from`).
+
+    Passed where a :class:`CompiledRuleset` may be (``evaluate(..., ruleset=...)``, dossiers,
+    ``batch``, scenarios, ``oefen``), it lets each case choose by its own date, through the
+    same :func:`~meldcode_rules.compiler.versions.day_for` as the installed rulesets.
+    """
+
+    def __init__(self, sector: str | None, paths: tuple[Path, ...] | None = None) -> None:
+        self.sector = sector
+        self.paths = paths
+        self._compiled: dict[tuple[object, ...], CompiledRuleset] = {}
+        if paths is not None:
+            self.loaded: tuple[LoadedRuleset, ...] = tuple(load_all(paths))
+            self.top = _top_for(list(self.loaded), sector)
+
+    def op(
+        self, datum: dt.date | None = None, versie: str | None = None, *, veld: str = "datum", source: str = "casus"
+    ) -> CompiledRuleset:
+        """The compiled ruleset in the versions in force on ``datum`` (default: today), or with
+        ``versie`` of the sector's own ruleset pinned; MV020/MV021 as for a case."""
+        if self.paths is None:
+            return compiled_for(self.sector, datum, versie, veld=veld)
+        use = day_for(self.loaded, self.top, datum or dt.date.today(), versie, source, veld)
+        with _lock:
+            key = selection_key(in_force(self.loaded, use))
+            compiled = self._compiled.get(key)
+            if compiled is None:
+                # bounded by the number of version combinations in the files, which is small
+                compiled = check_and_compile(list(self.loaded), self.top, catalog_for(), datum=use)
+                self._compiled[key] = compiled
+            return compiled
+
+    def alle(self) -> list[tuple[str, dt.date, dt.date | None]]:
+        """The versions of the sector's own ruleset: ``(versie, vanaf, tot)``, oldest first."""
+        loaded, top = (self.loaded, self.top) if self.paths is not None else sources(self.sector)
+        return [(i.model.versie, i.model.geldig_vanaf, i.model.geldig_tot) for i in by_id(loaded).get(top, [])]
+
+
+def installed(sector: str | None = None) -> Versies:
+    """The installed versions of ``sector`` (None: the basismodel)."""
+    return Versies(sector)
+
+
+def versies_from(paths: Iterable[Path], sector: str | None = None) -> Versies:
+    """The versions under ``paths`` (``--ruleset``), for ``sector``; parsed once per (paths, sector)."""
+    return _versies_from(tuple(Path(p).resolve() for p in paths), sector)
+
+
+@cache
+def _versies_from(paths: tuple[Path, ...], sector: str | None) -> Versies:
+    return Versies(sector, paths)
+
+
+#: what may stand where a ruleset is asked for: a fixed compiled one, versions to choose from, or none (installed)
+RulesetKeuze = CompiledRuleset | Versies | None
+
+
+def choose(
+    ruleset: RulesetKeuze,
+    sector: str | None,
+    datum: dt.date | None,
+    versie: str | None = None,
+    *,
+    veld: str = "datum",
+    source: str = "casus",
+) -> CompiledRuleset:
+    """The ruleset that judges (draws, compares) as of ``datum``: the one choice of versions.
+
+    ``ruleset`` given as a :class:`CompiledRuleset` is used as it is (a pinned ``versie`` beside
+    it is refused: the caller must never believe it was applied); :class:`Versies` or ``None``
+    (the installed versions of ``sector``) choose the versions in force on ``datum`` (default:
+    today) or the pinned ``versie``.
+    """
+    if isinstance(ruleset, CompiledRuleset):
+        if versie is not None:
+            raise MeldcodeError("`versie` en een eigen `ruleset` gaan niet samen: kies de versie in de ruleset zelf")
+        return ruleset
+    if ruleset is None:  # the installed versions (the hot path: no object per case)
+        return compiled_for(sector, datum, versie, veld=veld)
+    return ruleset.op(datum, versie, veld=veld, source=source)
 
 
 def compiled_on(sector: str | None, use: dt.date) -> CompiledRuleset:

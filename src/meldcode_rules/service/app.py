@@ -17,6 +17,7 @@ import datetime as dt
 import hmac
 import json
 import platform
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -29,13 +30,13 @@ from starlette.responses import Response, StreamingResponse
 from meldcode_rules import schema
 from meldcode_rules._version import __version__
 from meldcode_rules.api import evaluate
-from meldcode_rules.diagnostics import CaseError, MeldcodeError, RulesetError
+from meldcode_rules.diagnostics import CaseError, Code, MeldcodeError, RulesetError
 from meldcode_rules.dossier import evaluate as evaluate_dossier
 from meldcode_rules.dossier import is_dossier
 from meldcode_rules.engines import ENGINES, EngineUnavailable, default_engine, durable_available
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.records.store import RecordError, RecordWriter, open_store
-from meldcode_rules.sectors.registry import UnknownSector, compiled_for, discover
+from meldcode_rules.sectors.registry import UnknownSector, compiled_for, discover, sources
 from meldcode_rules.service.config import ServiceConfig
 from meldcode_rules.service.openapi import openapi_document
 from meldcode_rules.service.problems import ProblemError, problem_response, status_of
@@ -44,8 +45,10 @@ JSON = "application/json"
 NDJSON = "application/x-ndjson"
 #: A case is at most a few levels deep; far deeper JSON is refused before it is judged.
 MAX_DEPTH = 32
-#: A request's options: sector, engine, record or not, peildatum.
-Options = tuple[str | None, str | None, bool, dt.date | None]
+#: A request's options: sector, engine, record or not, peildatum, a pinned versie.
+Options = tuple[str | None, str | None, bool, dt.date | None, str | None]
+#: what a `versie` looks like (the ruleset format's own, in short); anything else is refused unread
+_VERSIE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
 
 
 def create_app(config: ServiceConfig | None = None) -> FastAPI:
@@ -186,7 +189,7 @@ class _State:
         """Compile every sector once at start-up, so /ready means: every sector can be judged."""
         found = discover()
         self.problems = [f"{name}: niet bruikbaar" for name in found.problems]
-        seen: dict[str, dict[str, Any]] = {}
+        seen: dict[tuple[str, str], dict[str, Any]] = {}
         for name in [None, *found.sectors]:
             try:
                 compiled = compiled_for(name)
@@ -195,14 +198,20 @@ class _State:
                 continue
             if name is not None:
                 self.usable.append(name)
-            for info in compiled.rulesets:
+            today = {(info.id, info.versie) for info in compiled.rulesets}
+            # every version, not only today's: a request's `datum` (or `versie`) may choose another
+            for item in sources(name)[0]:
+                model = item.model
+                key = (model.id, model.versie)
                 row = seen.setdefault(
-                    info.id,
-                    {"id": info.id, "versie": info.versie, "geldig_vanaf": info.geldig_vanaf.isoformat()}
-                    | {"sha256": info.sha256, "sectoren": []},
+                    key,
+                    {"id": model.id, "versie": model.versie, "geldig_vanaf": model.geldig_vanaf.isoformat()}
+                    | {"geldig_tot": model.geldig_tot.isoformat() if model.geldig_tot else None}
+                    | {"sha256": item.sha256, "sectoren": [], "geldt_vandaag": key in today},
                 )
-                row["sectoren"].append(name or "basismodel")
-        self.ruleset_rows = list(seen.values())
+                if (name or "basismodel") not in row["sectoren"]:
+                    row["sectoren"].append(name or "basismodel")
+        self.ruleset_rows = sorted(seen.values(), key=lambda r: not r["geldt_vandaag"])
         self.sector_rows = [
             {"naam": s.name, "titel": s.titel, "versie": s.versie, "bron": s.bron, "bruikbaar": s.name in self.usable}
             for s in found.sectors.values()
@@ -226,7 +235,7 @@ class _State:
 
     def options(self, request: Request) -> Options:
         query = request.query_params
-        unknown = sorted(set(query) - {"sector", "engine", "vastleggen", "peildatum"})
+        unknown = sorted(set(query) - {"sector", "engine", "vastleggen", "peildatum", "versie"})
         if unknown:
             fouten = [f"`{name}`: onbekende parameter" for name in unknown]
             raise ProblemError("parameter", "onbekende parameter", fouten)
@@ -247,7 +256,10 @@ class _State:
                 peildatum = None
             if peildatum is None:
                 raise ProblemError("parameter", "ongeldige parameter", ["`peildatum`: een datum als JJJJ-MM-DD"])
-        return query.get("sector") or None, engine, record, peildatum
+        versie = query.get("versie")  # given empty is refused too, as the document says
+        if versie is not None and not _VERSIE.match(versie):
+            raise ProblemError("parameter", "ongeldige parameter", ["`versie`: een versie zoals `2026.1`"])
+        return query.get("sector") or None, engine, record, peildatum, versie
 
     async def body(self, request: Request, limit: int) -> bytes:
         if request.headers.get("upgrade", "").lower() == "h2c":
@@ -274,19 +286,35 @@ class _State:
         return b"".join(chunks)
 
     def judge(
-        self, data: Any, sector: str | None, engine: str | None, record: bool, peildatum: dt.date | None
+        self,
+        data: Any,
+        sector: str | None,
+        engine: str | None,
+        record: bool,
+        peildatum: dt.date | None,
+        versie: str | None = None,
     ) -> Any:
-        """One judgement, or a ProblemError that says what went wrong (never with values)."""
+        """One judgement, or a ProblemError that says what went wrong (never with values).
+
+        The versions are chosen per request (per line), as ``evaluate`` chooses them: those in
+        force on the case's ``datum`` (a dossier's ``peildatum``), or the pinned ``versie``.
+        """
         name = engine or default_engine()
         try:
             if peildatum is not None or is_dossier(data):
                 if record:
                     raise ProblemError("geen-registratie", "besluitregistratie is er (nog) niet voor dossiers")
-                return evaluate_dossier(data, sector=sector, engine=engine, op=peildatum)
-            return evaluate(data, sector=sector, engine=engine, records=self.records if record else None)
+                return evaluate_dossier(data, sector=sector, engine=engine, op=peildatum, versie=versie)
+            records = self.records if record else None
+            return evaluate(data, sector=sector, engine=engine, records=records, versie=versie)
         except ProblemError:
             raise
         except CaseError as error:
+            if any(d.code == Code.MV021 for d in error.diagnostics):
+                # MV021 names the versie given: a problem never quotes input
+                raise ProblemError(
+                    "parameter", "onbekende versie", ["`versie`: geen versie van deze ruleset; zie /v1/rulesets"]
+                ) from None
             raise ProblemError("casus", "de casus is ongeldig; zie `fouten`", error.problems) from None
         except UnknownSector:
             # The message of UnknownSector quotes the name given; a problem never quotes input.

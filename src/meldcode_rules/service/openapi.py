@@ -76,6 +76,16 @@ _QUERY = [
         "schema": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
     },
     {
+        "name": "versie",
+        "in": "query",
+        "required": False,
+        "description": (
+            "Beoordeel met deze versie van de ruleset van de sector (of het basismodel), niet met de "
+            "versie die op de `datum` van de casus (een dossier: de peildatum) geldt; zie /v1/rulesets."
+        ),
+        "schema": {"type": "string", "pattern": "^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$"},
+    },
+    {
         "name": "vastleggen",
         "in": "query",
         "required": False,
@@ -176,6 +186,15 @@ def openapi_document() -> dict[str, Any]:
             "geldig_vanaf": {"type": "string", "format": "date"},
             "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
             "sectoren": {"type": "array", "items": {"type": "string"}},
+            "geldig_tot": {
+                "type": ["string", "null"],
+                "format": "date",
+                "description": "De eerste dag waarop deze versie niet meer geldt (exclusief); leeg: geen einde.",
+            },
+            "geldt_vandaag": {
+                "type": "boolean",
+                "description": "Deze versie geldt vandaag; de andere kiest een casus met zijn `datum` of `versie`.",
+            },
         },
     }
 

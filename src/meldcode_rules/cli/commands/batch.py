@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import sys
 from functools import partial
@@ -13,10 +14,10 @@ from meldcode_rules import limits
 from meldcode_rules.batch import judge_stream
 from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.cli.commands.rulesets import chosen, ruleset_option
-from meldcode_rules.diagnostics import MeldcodeError
+from meldcode_rules.diagnostics import CaseError, MeldcodeError
 from meldcode_rules.engines import ENGINES, get_engine
 from meldcode_rules.records.store import writer_from_env
-from meldcode_rules.sectors.registry import compiled_for
+from meldcode_rules.sectors.registry import installed
 
 
 @click.command("batch")
@@ -36,9 +37,11 @@ def batch_command(
     """
     try:  # options that no line can fix: refused before the first line is read
         get_engine(engine)
-        chosen(rulesets, sector)  # a broken --ruleset stops before the first line, not on each
-        if sector is not None and not rulesets:
-            compiled_for(sector)
+        versies = chosen(rulesets, sector)  # a broken --ruleset stops before the first line, not on each
+        if versies is not None or sector is not None:
+            # no version in force today is no usage error: each line's own date chooses (MV020 if none)
+            with contextlib.suppress(CaseError):
+                (versies or installed(sector)).op()
         writer = writer_from_env(records) if records else None
     except MeldcodeError as error:
         report_error(error)

@@ -7,6 +7,7 @@ of cases gets less protection (or a ruleset disappeared, or a version does not c
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import sys
@@ -37,18 +38,32 @@ FORMATS = ("text", "json", "markdown", "github")
     type=click.Path(path_type=Path, exists=True, dir_okay=False),
     help="Echte (gepseudonimiseerde) casussen, JSON Lines of een YAML-lijst: wat verandert er voor hen.",
 )
+@click.option(
+    "--op",
+    "op",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Vergelijk alleen de versies die op deze datum gelden (standaard: elke combinatie van versies).",
+)
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-def diff_command(old: str, new: str, default_path: str, cases: Path | None, fmt: str) -> None:
+def diff_command(old: str, new: str, default_path: str, cases: Path | None, op: dt.datetime | None, fmt: str) -> None:
     """Wat verandert er aan de oordelen tussen twee versies van de rulesets?
 
     OLD en NEW zijn rulesetbestanden of -mappen, of git-revisies (`main`, `HEAD~1:rulesets`).
     Zonder NEW: de huidige map (`--path`). Elke klasse van casussen waarvan het oordeel
-    verandert, geteld en met de kleinste casus; minder bescherming geeft exit 1.
+    verandert, geteld en met de kleinste casus; minder bescherming geeft exit 1. Met meerdere
+    versies: elke combinatie van versies (per datum waarop die ingaat), of met `--op` alleen
+    de versies die op die datum gelden; `--cases` beoordeelt elke casus met de versies op zijn `datum`.
     """
     if new == "." and not Path(default_path).exists():
         fail(f"geen NEW gegeven en `{default_path}` bestaat hier niet")
     try:
-        report = run_diff(old, default_path if new == "." else new, default_path=default_path, cases=cases)
+        report = run_diff(
+            old,
+            default_path if new == "." else new,
+            default_path=default_path,
+            cases=cases,
+            op=op.date() if op else None,
+        )
     except DiffError as error:
         fail(str(error))
         return

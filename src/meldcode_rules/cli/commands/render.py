@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -10,12 +11,15 @@ from meldcode_rules.cli.commands.exits import report_error
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.explain import render
-from meldcode_rules.sectors.registry import compile_from, compiled_for
+from meldcode_rules.sectors.registry import choose, versies_from
 
 
-def load_ruleset(sector: str | None, paths: tuple[Path, ...]) -> CompiledRuleset:
-    """The compiled ruleset for the options ``--sector`` and ``--ruleset`` (shared by the commands)."""
-    return compile_from(list(paths), sector) if paths else compiled_for(sector)
+def load_ruleset(
+    sector: str | None, paths: tuple[Path, ...], op: dt.date | None = None, versie: str | None = None
+) -> CompiledRuleset:
+    """The compiled ruleset for the options ``--sector``, ``--ruleset``, ``--op`` and ``--versie``:
+    the versions in force on ``op`` (default: today), chosen as for a case."""
+    return choose(versies_from(paths, sector) if paths else None, sector, op, versie, veld="op", source="--op")
 
 
 @click.command("render")
@@ -28,12 +32,26 @@ def load_ruleset(sector: str | None, paths: tuple[Path, ...]) -> CompiledRuleset
     type=click.Path(path_type=Path, exists=True),
     help="Rulesetbestand of -map in plaats van de ingebouwde (mag vaker).",
 )
+@click.option(
+    "--op",
+    "op",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Teken de versies die op deze datum gelden (standaard: vandaag).",
+)
+@click.option("--versie", help="Teken deze versie van de ruleset van de sector (of het basismodel).")
 @click.option("--format", "-f", "fmt", type=click.Choice(render.FORMATS), default="markdown", show_default=True)
 @click.option("--out", "-o", type=click.Path(path_type=Path, dir_okay=False), help="Schrijf naar dit bestand.")
-def render_command(sector: str | None, paths: tuple[Path, ...], fmt: render.Format, out: Path | None) -> None:
+def render_command(
+    sector: str | None,
+    paths: tuple[Path, ...],
+    op: dt.datetime | None,
+    versie: str | None,
+    fmt: render.Format,
+    out: Path | None,
+) -> None:
     """Teken het afwegingskader, de stappen en de beslistabel van een ruleset."""
     try:
-        text = render.render(load_ruleset(sector, paths), fmt)
+        text = render.render(load_ruleset(sector, paths, op.date() if op else None, versie), fmt)
     except MeldcodeError as error:
         report_error(error)
         return

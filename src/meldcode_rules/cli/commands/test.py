@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -117,9 +118,23 @@ def test_command(
         return
     low = [c.ruleset for c in conclusions if min_coverage is not None and c.under_test and c.percent < min_coverage]
     render = {"text": _text, "json": _json, "junit": _junit, "github": _github}[fmt]
-    render(results, rules, conclusions, low, min_coverage)
+    render(Outcome(results, rules, conclusions, low, min_coverage))
     failed = any(not r.ok for r in results)
     sys.exit(1 if failed or low else 0)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one `test` run found, as every output format receives it."""
+
+    results: list[ScenarioResult]
+    #: per ruleset, the rules no scenario fires (with --coverage)
+    rules: list[RulesetCoverage]
+    #: per ruleset, the conclusions no scenario observes (with --coverage or --min-coverage)
+    conclusions: list[ConclusionCoverage]
+    #: the rulesets whose conclusion coverage is under ``minimum``
+    low: list[str]
+    minimum: float | None
 
 
 def _summary(results: list[ScenarioResult]) -> str:
@@ -132,22 +147,16 @@ def _summary(results: list[ScenarioResult]) -> str:
     )
 
 
-def _text(
-    results: list[ScenarioResult],
-    rules: list[RulesetCoverage],
-    conclusions: list[ConclusionCoverage],
-    low: list[str],
-    minimum: float | None,
-) -> None:
+def _text(outcome: Outcome) -> None:
     out = Console(highlight=False, soft_wrap=True)
-    failed = [r for r in results if not r.ok]
+    failed = [r for r in outcome.results if not r.ok]
     for result in failed:
         out.print(f"[bold red]MISLUKT[/] {result.location}: {result.naam} [dim]({result.engine})[/]")
         for failure in result.failures:
             out.print(f"    {failure}", markup=False)
-    out.print(f"[bold {'red' if failed else 'green'}]{_summary(results)}[/]")
-    by_name = {c.ruleset: c for c in conclusions}
-    for entry in rules:
+    out.print(f"[bold {'red' if failed else 'green'}]{_summary(outcome.results)}[/]")
+    by_name = {c.ruleset: c for c in outcome.conclusions}
+    for entry in outcome.rules:
         covered = len(entry.rules) - len(entry.uncovered)
         label = "" if entry.under_test else " [dim](via uitbreidingen)[/]"
         out.print(f"dekking {entry.ruleset}{label}: {covered}/{len(entry.rules)} regels ({entry.percent:.0f}%)")
@@ -157,7 +166,7 @@ def _text(
         if conc is None:
             continue
         seen = len(conc.counted) - len(conc.unobserved)
-        marker = f"  [bold red]onder {minimum:g}%[/]" if conc.ruleset in low else ""
+        marker = f"  [bold red]onder {outcome.minimum:g}%[/]" if conc.ruleset in outcome.low else ""
         extra = sum(c.redundant for c in conc.conclusions)
         note = f"; {extra} overbodig, niet meegeteld" if extra else ""
         out.print(f"    conclusies waargenomen: {seen}/{len(conc.counted)} ({conc.percent:.0f}%){note}{marker}")
@@ -170,16 +179,10 @@ def _text(
             )
 
 
-def _json(
-    results: list[ScenarioResult],
-    rules: list[RulesetCoverage],
-    conclusions: list[ConclusionCoverage],
-    low: list[str],
-    minimum: float | None,
-) -> None:
+def _json(outcome: Outcome) -> None:
     data = {
-        "ok": all(r.ok for r in results) and not low,
-        "samenvatting": _summary(results),
+        "ok": all(r.ok for r in outcome.results) and not outcome.low,
+        "samenvatting": _summary(outcome.results),
         "resultaten": [
             {
                 "naam": r.naam,
@@ -190,7 +193,7 @@ def _json(
                 "ok": r.ok,
                 "fouten": r.failures,
             }
-            for r in results
+            for r in outcome.results
         ],
         "dekking": [
             {
@@ -201,25 +204,19 @@ def _json(
                     {"id": r.id, "bestand": r.location.file, "regel": r.location.line} for r in e.uncovered
                 ],
             }
-            for e in rules
+            for e in outcome.rules
         ],
-        "conclusies": [c.to_json() for c in conclusions],
-        "onder_minimum": low,
-        "minimum": minimum,
+        "conclusies": [c.to_json() for c in outcome.conclusions],
+        "onder_minimum": outcome.low,
+        "minimum": outcome.minimum,
     }
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _junit(
-    results: list[ScenarioResult],
-    rules: list[RulesetCoverage],
-    conclusions: list[ConclusionCoverage],
-    low: list[str],
-    minimum: float | None,
-) -> None:
+def _junit(outcome: Outcome) -> None:
     cases = []
     failures = 0
-    for r in results:
+    for r in outcome.results:
         name = quoteattr(f"{r.naam} ({r.engine})")
         classname = quoteattr(f"scenario.{r.sector or 'basismodel'}")
         if r.ok:
@@ -231,11 +228,11 @@ def _junit(
             f"    <testcase classname={classname} name={name} file={quoteattr(r.location.file)}>"
             f"<failure message={quoteattr(r.failures[0] if r.failures else 'mislukt')}>{body}</failure></testcase>"
         )
-    for c in conclusions:
-        if minimum is None or not c.under_test:
+    for c in outcome.conclusions:
+        if outcome.minimum is None or not c.under_test:
             continue
-        name = quoteattr(f"conclusiedekking {c.ruleset} >= {minimum:g}%")
-        if c.ruleset in low:
+        name = quoteattr(f"conclusiedekking {c.ruleset} >= {outcome.minimum:g}%")
+        if c.ruleset in outcome.low:
             failures += 1
             body = escape("\n".join(f"{u.rule} {u.part} {u.value}" for u in c.unobserved))
             cases.append(
@@ -263,23 +260,17 @@ def _gh(text: str, *, prop: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if prop else text
 
 
-def _github(
-    results: list[ScenarioResult],
-    rules: list[RulesetCoverage],
-    conclusions: list[ConclusionCoverage],
-    low: list[str],
-    minimum: float | None,
-) -> None:
-    for r in results:
+def _github(outcome: Outcome) -> None:
+    for r in outcome.results:
         if r.ok:
             continue
         props = f"file={_gh(relative(r.location.file), prop=True)},line={r.location.line}"
         props += f",title={_gh('scenario mislukt: ' + r.naam, prop=True)}"
         click.echo(f"::error {props}::{_gh(chr(10).join(r.failures))}")
-    for c in conclusions:
-        level = "error" if c.ruleset in low else "warning"
+    for c in outcome.conclusions:
+        level = "error" if c.ruleset in outcome.low else "warning"
         for u in c.unobserved:
             props = f"file={_gh(relative(u.location.file), prop=True)},line={u.location.line}"
             props += f",title={_gh('conclusie niet waargenomen', prop=True)}"
             click.echo(f"::{level} {props}::{_gh(f'{u.rule}: {u.part} `{u.value}`: geen scenario faalt zonder')}")
-    click.echo(f"meldcode-rules test: {_summary(results)}")
+    click.echo(f"meldcode-rules test: {_summary(outcome.results)}")
