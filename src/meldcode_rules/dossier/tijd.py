@@ -109,7 +109,10 @@ def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
     for name, allowed in keuze.waar.items():
         value = values.get(name)
         if isinstance(value, list):
-            if not any(_text(v) in allowed for v in value):
+            for v in value:
+                if _text(v) in allowed:
+                    break
+            else:
                 return False
         elif (_text(value) if value is not None else "onbekend") not in allowed:
             return False
@@ -117,6 +120,8 @@ def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # most values: a choice as text
+        return value
     return str(value.value if isinstance(value, Enum) else value)
 
 
