@@ -385,6 +385,25 @@ def test_the_fast_reader_declines_what_it_does_not_mirror(bad: dict[str, Any]) -
     assert read_dossier({"gebeurtenissen": [bad]}) is None
 
 
+@pytest.mark.parametrize("referentie", ["zaak-1", "z" * 200, "", "z" * 201, 7])
+def test_a_dossier_takes_a_referentie_as_a_case_does(referentie: object) -> None:
+    from meldcode_rules.dossier.reader import read_dossier
+
+    data = {**HULP, "referentie": referentie}
+    valid = isinstance(referentie, str) and 1 <= len(referentie) <= 200
+    read = read_dossier(data)
+    if not valid:
+        assert read is None  # declined: pydantic names the field, never the value
+        with pytest.raises(CaseError) as error:
+            parse_dossier(data)
+        assert error.value.problems[0].startswith("`referentie`")
+        return
+    assert read == Dossier.model_validate(data) and read.referentie == referentie
+    oordeel = evaluate(data, engine="reference", op=D(2026, 2, 1))
+    assert oordeel.referentie == referentie  # passed through, as for a case
+    assert oordeel.model_copy(update={"referentie": None}) == evaluate(HULP, engine="reference", op=D(2026, 2, 1))
+
+
 @settings(max_examples=60, deadline=None)
 @given(dossiers(sectors=SECTORS))
 def test_judgements_built_without_revalidation_equal_validated_ones(generated: tuple[dict[str, Any], dt.date]) -> None:

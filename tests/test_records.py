@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
 import json
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from meldcode_rules import evaluate
-from meldcode_rules.api import judge_facts, read_case_file
+from meldcode_rules.api import _dates_as_text, judge_facts, read_case_file
 from meldcode_rules.cli.main import main
+from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.records.store import (
     SALT_ENV,
     JsonLinesStore,
@@ -162,3 +165,176 @@ def test_replay_of_a_case_without_date_uses_the_recorded_date(tmp_path: Path, mo
         main, ["replay", oordeel.oordeel_id or "", "--case", str(_write(tmp_path, undated)), "--db", str(db)]
     )
     assert result.exit_code == 0, result.output
+
+
+# ------------------------------------------------------------ records of dossiers and of `op`
+
+DOSSIER = REPO / "examples" / "seed003-dossier-herbeoordeling-verlopen.yaml"
+OP = "2026-03-01"
+
+
+def _leaves(data: object) -> Iterator[tuple[str | None, object]]:
+    """(key, value) of every scalar in ``data``, the keys of every mapping with value None."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield str(key), None
+            yield from ((key if k is None else k, v) for k, v in _leaves(value))
+    elif isinstance(data, list):
+        for value in data:
+            yield from _leaves(value)
+    else:
+        yield None, data
+
+
+def _no_input_value_in(row: str, data: dict[str, object], at_least: int = 20) -> None:
+    """No fact, event, date, id or field name of ``data`` appears in a stored row."""
+    checked = 0
+    for key, value in _leaves(data):
+        if value is None and key not in (None, "soort", "datum", "gebeurtenissen"):
+            assert f'"{key}"' not in row and key not in row, key
+            checked += 1
+        elif isinstance(value, str | dt.date) and str(value) not in ("ja", "nee", "onbekend") and key != "soort":
+            text = str(value)
+            # short words only as a whole JSON string (`mij` is no secret inside another word)
+            assert (f'"{text}"' if len(text) < 5 else text) not in row, text
+            checked += 1
+    assert checked >= at_least  # the check ran over the input, not over nothing
+
+
+def _row(db: Path, oordeel_id: str) -> str:
+    connection = sqlite3.connect(db)
+    try:
+        row = connection.execute("SELECT * FROM besluitregistratie WHERE oordeel_id = ?", (oordeel_id,)).fetchone()
+    finally:
+        connection.close()
+    assert row is not None
+    return " ".join(str(column) for column in row)
+
+
+def test_a_dossier_record_holds_no_fact_or_event_and_replays(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SALT_ENV, "geheime-zout")
+    runner, db = CliRunner(), tmp_path / "besluiten.sqlite"
+    done = runner.invoke(
+        main, ["evaluate", str(DOSSIER), "--op", OP, "--records", str(db), "-f", "json", "-e", "reference"]
+    )
+    assert done.exit_code == 0, done.output
+    oordeel = json.loads(done.output)
+    record = SqliteStore(db).get(oordeel["oordeel_id"])
+    assert record is not None and (record.soort, record.op, record.datum) == ("dossier", OP, OP)
+    assert record.acties == tuple(a["code"] for a in oordeel["acties"]) and "herbeoordelen" in record.acties
+    assert record.verlopen == tuple(a["verlopen"] for a in oordeel["acties"])
+    assert record.verlopen[record.acties.index("herbeoordelen")] is True  # the overdue re-assessment, recorded
+    assert record.rulesets == tuple(
+        {"id": r.id, "versie": r.versie, "sha256": r.sha256} for r in compiled_for(None, dt.date(2026, 3, 1)).rulesets
+    )
+    _no_input_value_in(_row(db, record.oordeel_id), read_yaml(DOSSIER.read_text(encoding="utf-8"), "d")[0])
+    same = runner.invoke(main, ["replay", record.oordeel_id, "--case", str(DOSSIER), "--db", str(db)])
+    assert same.exit_code == 0 and "zelfde uitkomst: melden ja, besluit melden_en_hulp" in same.output, same.output
+    assert f"dossier op peildatum {OP}" in same.output
+    # the same dossier as JSON: the same input; one event a day later: another dossier, refused
+    data = _dates_as_text(read_yaml(DOSSIER.read_text(encoding="utf-8"), "d")[0])
+    as_json = tmp_path / "dossier.json"
+    as_json.write_text(json.dumps(data), encoding="utf-8")
+    assert runner.invoke(main, ["replay", record.oordeel_id, "--case", str(as_json), "--db", str(db)]).exit_code == 0
+    data["gebeurtenissen"][6]["evaluatiedatum"] = "2026-02-02"
+    as_json.write_text(json.dumps(data), encoding="utf-8")
+    changed = runner.invoke(main, ["replay", record.oordeel_id, "--case", str(as_json), "--db", str(db)])
+    assert changed.exit_code == 2 and "niet het vastgelegde dossier" in changed.output, changed.output
+    # a plain case is not the recorded dossier
+    wrong = runner.invoke(main, ["replay", record.oordeel_id, "--case", str(_write(tmp_path, ACUUT)), "--db", str(db)])
+    assert wrong.exit_code == 2 and "over een dossier" in wrong.output
+
+
+def test_a_case_judged_with_op_is_recorded_as_of_op_and_replays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SALT_ENV, "geheime-zout")
+    runner, db = CliRunner(), tmp_path / "besluiten.sqlite"
+    case_file = _write(tmp_path, ACUUT)
+    done = runner.invoke(main, ["evaluate", str(case_file), "--op", "2026-12-01", "--records", str(db), "-f", "json"])
+    assert done.exit_code == 0, done.output
+    record = SqliteStore(db).get(json.loads(done.output)["oordeel_id"])
+    assert record is not None and (record.soort, record.op, record.referentie) == ("casus", "2026-12-01", "zaak-7")
+    assert record.verlopen is not None and len(record.verlopen) == len(record.acties)
+    _no_input_value_in(
+        _row(db, record.oordeel_id), {k: v for k, v in ACUUT.items() if k not in ("referentie", "sector")}, 7
+    )
+    same = runner.invoke(main, ["replay", record.oordeel_id, "--case", str(case_file), "--db", str(db)])
+    assert same.exit_code == 0 and "zelfde uitkomst: melden ja" in same.output, same.output
+    other = _write(tmp_path, {**ACUUT, "datum": "2026-11-24"})  # another date: other deadlines
+    changed = runner.invoke(main, ["replay", record.oordeel_id, "--case", str(other), "--db", str(db)])
+    assert changed.exit_code == 2 and "niet de vastgelegde casus" in changed.output
+
+
+def test_batch_records_dossiers_and_op_and_a_changed_verlopen_is_a_different_outcome(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(SALT_ENV, "geheime-zout")
+    runner, db = CliRunner(), tmp_path / "besluiten.sqlite"
+    data = _dates_as_text(read_yaml(DOSSIER.read_text(encoding="utf-8"), "d")[0])
+    lines = json.dumps(data) + "\n" + json.dumps({**ACUUT, "datum": "2026-02-01"}) + "\n"
+    batch = runner.invoke(main, ["batch", "--op", OP, "--records", str(db), "-e", "reference"], input=lines)
+    assert batch.exit_code == 0, batch.output
+    ids = [json.loads(line)["oordeel_id"] for line in batch.output.splitlines()]
+    store = SqliteStore(db)
+    records = [store.get(i) for i in ids]
+    assert [(r.soort, r.op) for r in records if r is not None] == [("dossier", OP), ("casus", OP)]
+    first = records[0]
+    assert first is not None
+    flipped = tuple(not v if isinstance(v, bool) else v for v in first.verlopen or ())
+    store.append(dataclasses.replace(first, oordeel_id="ander-verlopen", verlopen=flipped))
+    store.close()
+    differs = runner.invoke(main, ["replay", "ander-verlopen", "--case", str(DOSSIER), "--db", str(db)])
+    assert differs.exit_code == 1 and "`verlopen`: vastgelegd" in differs.output, differs.output
+
+
+def test_a_record_written_before_dossier_records_stays_readable_and_replayable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The database as the code before records for dossiers wrote it (tests/fixtures/records/).
+    dump = (REPO / "tests" / "fixtures" / "records" / "besluiten-b8a0de7.sql").read_text(encoding="utf-8")
+    old_id = "93bdf2f8-295d-4079-b83c-8dedbe7a7a23"
+    # Its rulesets are those of that day; a ruleset edited since would (rightly) refuse the replay,
+    # so the dump names today's installed ones for its date: the format and the hash are what is tested.
+    now = [
+        {"id": r.id, "versie": r.versie, "sha256": r.sha256}
+        for r in compiled_for("onderwijs", dt.date(2026, 11, 23)).rulesets
+    ]
+    start = dump.index('"rulesets":') + len('"rulesets":')
+    end = dump.index(',"invoer_hash"')
+    dump = dump[:start] + json.dumps(now, separators=(",", ":")) + dump[end:]
+    db = tmp_path / "oud.sqlite"
+    connection = sqlite3.connect(db)
+    connection.executescript(dump)
+    connection.close()
+    store = SqliteStore(db)  # opening it changes nothing it cannot read
+    record = store.get(old_id)
+    assert record is not None and (record.soort, record.op, record.verlopen) == ("casus", None, None)
+    assert record.melden == "ja" and record.referentie == "zaak-7"
+    monkeypatch.setenv(SALT_ENV, "zout-van-een-oude-registratie")
+    new = evaluate(
+        json.loads(json.dumps(_dates_as_text(read_yaml(DOSSIER.read_text(encoding="utf-8"), "d")[0]))),
+        op=dt.date(2026, 3, 1),
+        records=RecordWriter(store, b"zout-van-een-oude-registratie"),
+    )
+    store.close()
+    case_file = _write(tmp_path, ACUUT)
+    runner = CliRunner()
+    old = runner.invoke(main, ["replay", old_id, "--case", str(case_file), "--db", str(db)])
+    assert old.exit_code == 0 and "zelfde uitkomst: melden ja, besluit melden" in old.output, old.output
+    appended = runner.invoke(main, ["replay", new.oordeel_id or "", "--case", str(DOSSIER), "--db", str(db)])
+    assert appended.exit_code == 0, appended.output
+
+
+def test_a_record_this_version_cannot_read_in_full_is_refused_never_read_in_part() -> None:
+    from meldcode_rules.records.store import DecisionRecord, RecordError
+
+    oordeel = evaluate(ACUUT, records=RecordWriter(JsonLinesStore(stream := io.StringIO()), b"zout"))
+    data = json.loads(stream.getvalue())
+    assert DecisionRecord.from_json(stream.getvalue()).oordeel_id == oordeel.oordeel_id
+    with pytest.raises(RecordError, match="nieuwere versie"):
+        DecisionRecord.from_json(json.dumps({**data, "uitkomst_nieuw": "ja"}))
+    with pytest.raises(RecordError, match="mist `melden`"):
+        DecisionRecord.from_json(json.dumps({k: v for k, v in data.items() if k != "melden"}))
+    with pytest.raises(RecordError, match="geen leesbare JSON"):
+        DecisionRecord.from_json("{")

@@ -115,9 +115,12 @@ def test_deeply_nested_and_oversized_requests_are_refused(client: Any) -> None:
     deep = b'{"afweging": ' + b"[" * 5000 + b"]" * 5000 + b"}"
     _problem(client.post("/v1/oordeel", content=deep, headers={"content-type": "application/json"}), 400)
     medium = b'{"afweging": ' + b"[" * 40 + b"]" * 40 + b"}"
-    assert "genest" in _problem(
-        client.post("/v1/oordeel", content=medium, headers={"content-type": "application/json"}), 400
-    )["detail"]
+    assert (
+        "genest"
+        in _problem(client.post("/v1/oordeel", content=medium, headers={"content-type": "application/json"}), 400)[
+            "detail"
+        ]
+    )
     big = b'{"referentie": "' + b"x" * 70_000 + b'"}'
     _problem(client.post("/v1/oordeel", content=big, headers={"content-type": "application/json"}), 413)
 
@@ -261,8 +264,13 @@ def test_logs_go_to_stderr_so_stdout_can_carry_records() -> None:
 
 def test_access_log_never_carries_the_query() -> None:
     record = logging.LogRecord(
-        "uvicorn.access", logging.INFO, "", 0, '%s - "%s %s HTTP/%s" %d',
-        ("127.0.0.1:5000", "POST", f"/v1/oordeel?sector={SECRET}", "1.1", 200), None,
+        "uvicorn.access",
+        logging.INFO,
+        "",
+        0,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "POST", f"/v1/oordeel?sector={SECRET}", "1.1", 200),
+        None,
     )
     assert NoQueryFilter().filter(record)
     assert SECRET not in record.getMessage() and "/v1/oordeel" in record.getMessage()
@@ -285,3 +293,39 @@ def test_a_dossier_is_judged_as_of_its_peildatum(client: Any) -> None:
     assert _problem(client.post("/v1/oordeel?peildatum=morgen", json=data), 400)["fouten"] == [
         "`peildatum`: een datum als JJJJ-MM-DD"
     ]
+
+
+def test_a_dossier_and_a_peildatum_are_recorded_and_replay(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from meldcode_rules.load.loader import read_yaml
+
+    db = tmp_path / "besluiten.sqlite"
+    monkeypatch.setenv(SALT_ENV, "zout-van-de-test")
+    path = REPO / "examples" / "seed003-dossier-herbeoordeling-verlopen.yaml"
+    data = json.loads(json.dumps(read_yaml(path.read_text(encoding="utf-8"), str(path))[0], default=str))
+    data["referentie"] = "zaak-dossier-9"  # a passthrough field, as for a case
+    with TestClient(create_app(ServiceConfig(records=str(db)))) as client:
+        one = client.post("/v1/oordeel?vastleggen=true&peildatum=2026-03-01&engine=reference", json=data)
+        assert one.status_code == 200, one.text
+        many = client.post(
+            "/v1/oordelen?vastleggen=true&peildatum=2026-03-01", json=[data, {**ACUUT, "datum": "2026-02-01"}]
+        )
+        assert many.status_code == 200, many.text
+    oordeel = one.json()
+    assert oordeel["oordeel_id"] and oordeel["referentie"] == "zaak-dossier-9"
+    store = SqliteStore(db)
+    record = store.get(oordeel["oordeel_id"])
+    kinds = [(r.soort, r.op) for r in (store.get(o["oordeel_id"]) for o in many.json()) if r is not None]
+    store.close()
+    assert kinds == [("dossier", "2026-03-01"), ("casus", "2026-03-01")]
+    assert record is not None and record.referentie == "zaak-dossier-9" and record.melden == "ja"
+    text = record.to_json()
+    for value in ("VB-003", "2025-11-03", "ambulante_gezinsbegeleiding", "huisarts", "evaluatiedatum", "herkomst"):
+        assert value not in text  # never a fact nor an event
+    case_file = tmp_path / "dossier.json"
+    case_file.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["replay", oordeel["oordeel_id"], "--case", str(case_file), "--db", str(db)])
+    assert result.exit_code == 0 and "zelfde uitkomst: melden ja, besluit melden_en_hulp" in result.output
+    data["gebeurtenissen"].pop()  # the last signal left out: another dossier
+    case_file.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["replay", oordeel["oordeel_id"], "--case", str(case_file), "--db", str(db)])
+    assert result.exit_code == 2 and "niet het vastgelegde dossier" in result.output

@@ -12,6 +12,7 @@ from typing import Any, Protocol, get_args
 from pydantic import BaseModel, ValidationError
 
 from meldcode_rules import limits
+from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
@@ -240,6 +241,10 @@ class RecordSink(Protocol):
     """Where decision records go (:mod:`meldcode_rules.records`)."""
 
     def record(self, oordeel: Judgement, flat: dict[str, Any]) -> Judgement: ...
+
+    def record_dossier(self, oordeel: Judgement, dossier: Dossier, soort: str) -> Judgement:
+        """A judgement as of a peildatum: of a dossier, or of a case (``soort``) as its dossier of one moment."""
+        ...
 
 
 def judge_facts(

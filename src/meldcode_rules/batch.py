@@ -28,9 +28,8 @@ from typing import BinaryIO
 
 from meldcode_rules import limits
 from meldcode_rules.api import RecordSink, read_case_json
-from meldcode_rules.api import evaluate as evaluate_case
 from meldcode_rules.diagnostics import CaseError, MeldcodeError, RulesetError
-from meldcode_rules.dossier import evaluate, is_dossier  # cases and dossiers alike
+from meldcode_rules.dossier import evaluate  # cases and dossiers alike
 from meldcode_rules.engines import EngineUnavailable
 from meldcode_rules.sectors.registry import RulesetKeuze
 
@@ -157,13 +156,7 @@ def _judge_one(
         # a wrong type of `sector` is left to the case's own validation to report
         use = sector if own is None else own if isinstance(own, str) else None
         ruleset = ruleset_for(use) if ruleset_for is not None else None
-        if records is not None:
-            # Decision records are written for plain cases; a dossier is refused, not judged unrecorded.
-            if op is not None or is_dossier(data):
-                raise CaseError(["besluitregistratie is er (nog) niet voor dossiers of `--op`"])
-            oordeel = evaluate_case(data, sector=use, engine=engine, ruleset=ruleset, records=records)
-        else:
-            oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset, op=op)
+        oordeel = evaluate(data, sector=use, engine=engine, ruleset=ruleset, op=op, records=records)
     except CaseError as error:
         yield Line(False, _error(number, error.problems))
         return

@@ -23,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field
 
 from meldcode_rules.case.facts import TRI_VALUES
 from meldcode_rules.case.model import (
+    REFERENTIE_MAX,
     Case,
     GesprekOvergeslagenReden,
     NietBesprokenReden,
@@ -244,6 +245,15 @@ class Dossier(BaseModel):
         pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$",
         description="Een pseudoniem kenmerk van het dossier (nooit een naam).",
     )
+    referentie: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=REFERENTIE_MAX,
+        description=(
+            "De eigen verwijzing van het zaaksysteem (zie de casus); komt ongewijzigd terug in het oordeel "
+            "en in een besluitregistratie. Geen feit en geen gebeurtenis. Zet er geen naam of BSN in."
+        ),
+    )
     sector: str | None = Field(default=None, description="De sector van de professional (zie de casus).")
     organisatie: str | None = Field(
         default=None,
@@ -264,9 +274,11 @@ def dossier_of_case(case: Case, datum: dt.date | None = None) -> Dossier:
 
     Without a ``datum`` in the case the moment is ``datum`` (the peildatum), else today.
     """
-    facts = case.model_dump(mode="json", exclude_defaults=True, exclude={"sector", "datum", "sectorfeiten"})
+    exclude = {"sector", "datum", "sectorfeiten", "referentie"}  # the case's `referentie` is the dossier's
+    facts = case.model_dump(mode="json", exclude_defaults=True, exclude=exclude)
     sectorfeiten = case.sectorfeiten if "sectorfeiten" in case.model_fields_set else None
     return Dossier(
+        referentie=case.referentie,
         sector=case.sector,
         sectorfeiten=sectorfeiten,
         gebeurtenissen=[Momentopname(soort="momentopname", datum=case.datum or datum or dt.date.today(), casus=facts)],

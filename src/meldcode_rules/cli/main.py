@@ -17,8 +17,6 @@ from rich.console import Console
 
 from meldcode_rules import limits
 from meldcode_rules._version import __version__
-from meldcode_rules.api import evaluate as evaluate_case
-from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.cli.commands.batch import batch_command
 from meldcode_rules.cli.commands.check import check_command
 from meldcode_rules.cli.commands.diff import diff_command
@@ -33,7 +31,7 @@ from meldcode_rules.cli.commands.schema import schema_command
 from meldcode_rules.cli.commands.sectors import sectors_command
 from meldcode_rules.cli.commands.serve import serve_command
 from meldcode_rules.cli.commands.test import test_command
-from meldcode_rules.diagnostics import CaseError, MeldcodeError
+from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.dossier import evaluate, read_input_bytes, read_input_file
 from meldcode_rules.engines import ENGINES
 from meldcode_rules.explain.render_text import print_judgement
@@ -84,15 +82,16 @@ def evaluate_command(
         else:
             case = read_input_file(case_file, sector)
         ruleset = chosen(rulesets, sector or case.sector)
-        if records:
-            if op is not None or isinstance(case, Dossier):
-                raise CaseError(["besluitregistratie is er (nog) niet voor dossiers of `--op`"], str(case_file))
-            writer = writer_from_env(records)
-            oordeel = evaluate_case(case, sector=sector, engine=engine, ruleset=ruleset, records=writer, versie=versie)
-        else:
-            oordeel = evaluate(
-                case, sector=sector, engine=engine, ruleset=ruleset, op=op.date() if op else None, versie=versie
-            )
+        writer = writer_from_env(records) if records else None
+        oordeel = evaluate(
+            case,
+            sector=sector,
+            engine=engine,
+            ruleset=ruleset,
+            op=op.date() if op else None,
+            versie=versie,
+            records=writer,
+        )
     except MeldcodeError as error:
         report_error(error)
         return

@@ -121,18 +121,34 @@ def evaluate(
     is given, as a dossier of one moment: its deadlines count from its ``datum`` and say
     whether they are overdue on ``op``. The rulesets are the versions in force on the case's
     ``datum`` (a dossier: on ``op``), or ``versie`` pinned (docs/ruleset-format.md).
+    ``records`` writes a decision record of either (never a fact or an event); a judgement as
+    of a peildatum records the peildatum, the kind of input and per action ``verlopen``.
     """
     if op is None and not is_dossier(case):
         return evaluate_case(case, sector, engine, ruleset=ruleset, versie=versie, records=records)  # type: ignore[arg-type]
-    if records is not None:
-        # Refused rather than judged without the record that was asked for.
-        raise CaseError(["besluitregistratie is er (nog) niet voor dossiers of `op`"], "dossier")
+    oordeel, parsed = judge_input(case, sector, engine, ruleset=ruleset, op=op, versie=versie)
+    if records is None:
+        return oordeel
+    # the record of a judgement as of a peildatum: hashed over the whole dossier, never stored
+    return records.record_dossier(oordeel, parsed, "dossier" if is_dossier(case) else "casus")
+
+
+def judge_input(
+    case: Dossier | Case | Mapping[str, Any],
+    sector: str | None = None,
+    engine: str | None = None,
+    *,
+    ruleset: RulesetKeuze = None,
+    op: dt.date | None = None,
+    versie: str | None = None,
+) -> tuple[Judgement, Dossier]:
+    """:func:`evaluate` as of ``op`` (also for a plain case), and the dossier it judged."""
     parsed = parse_dossier(case, datum=op)
     first = parsed.gebeurtenissen[0]
     if not is_dossier(case) and op is not None and first.datum > op:
         # A plain case has no events to name: its own `datum` lies after the peildatum.
         raise CaseError(["`datum`: ligt na de peildatum"], "casus")
-    return evaluate_dossier(parsed, sector, engine, ruleset=ruleset, op=op, versie=versie)
+    return evaluate_dossier(parsed, sector, engine, ruleset=ruleset, op=op, versie=versie), parsed
 
 
 def read_input_file(path: Path, sector: str | None = None) -> Case | Dossier:

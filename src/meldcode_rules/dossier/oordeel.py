@@ -81,6 +81,8 @@ def judge_dossier(
             **oordeel.__dict__,
             "acties": acties,
             "dossier_id": dossier.dossier_id,
+            # passed through untouched, as for a case: the caller's own key, never a fact
+            "referentie": dossier.referentie,
             "tijdfeiten": tuple(_tijdfeit(c) for c in clocks.values()),
             "tegenstrijdigheden": tuple(
                 trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": ref(t.eerste), "geldt": ref(t.wint)})

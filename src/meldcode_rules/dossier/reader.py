@@ -18,7 +18,7 @@ from typing import Any
 
 from meldcode_rules.caches import lru
 from meldcode_rules.case.dossier import EVENT_MODELS, Dossier, event_fields, trusted
-from meldcode_rules.case.model import Tri
+from meldcode_rules.case.model import REFERENTIE_MAX, Tri
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
@@ -26,7 +26,7 @@ _DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")  # as Dossier.dossier_id
 _HULPVORM = re.compile(r"^[a-z0-9_]{1,40}$")
 _TRI = {"ja": Tri.ja, "nee": Tri.nee, "onbekend": Tri.onbekend, True: Tri.ja, False: Tri.nee}
-_TOP = frozenset(("dossier_id", "sector", "organisatie", "gebeurtenissen"))
+_TOP = frozenset(("dossier_id", "referentie", "sector", "organisatie", "gebeurtenissen"))
 _REQUIRED = {"melding": ("door",), "consultatie": ("met",)}
 
 
@@ -136,6 +136,9 @@ def read_dossier(data: Mapping[str, Any]) -> Dossier | None:
         return None
     if sector is not None and type(sector) is not str:
         return None
+    referentie = data.get("referentie")  # as Dossier.referentie: a text of 1 to REFERENTIE_MAX characters
+    if referentie is not None and (type(referentie) is not str or not 1 <= len(referentie) <= REFERENTIE_MAX):
+        return None
     organisatie = data.get("organisatie")  # as Dossier.organisatie: the same form as dossier_id
     if organisatie is not None and (type(organisatie) is not str or not _ID.match(organisatie)):
         return None
@@ -145,6 +148,7 @@ def read_dossier(data: Mapping[str, Any]) -> Dossier | None:
         return None
     values = {
         "dossier_id": dossier_id,
+        "referentie": referentie,
         "sector": sector,
         "organisatie": organisatie,
         "sectorfeiten": None,

@@ -1,10 +1,12 @@
-"""``replay``: judge a recorded case again with the rulesets it was judged with, and compare.
+"""``replay``: judge a recorded case or dossier again with the rulesets it was judged with, and compare.
 
 The rulesets installed now must be the recorded ones (same id, version and sha256);
 otherwise replay refuses, since judging with other rules proves nothing about the
-recorded decision. The case file must be the recorded case: its salted hash must equal
-the record's. The recorded date of assessment is used when the file gives none, so the
-deadlines come out the same.
+recorded decision. The file must be the recorded input: its salted hash must equal
+the record's. The recorded date of assessment is used when a case file gives none, so the
+deadlines come out the same; a judgement as of a peildatum (a dossier, or a case with
+``op``) is judged again as of the recorded ``op``, and its outcome includes per action
+whether it is ``verlopen``.
 """
 
 from __future__ import annotations
@@ -14,8 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from meldcode_rules.api import judge_facts, read_case_file
+from meldcode_rules.case.dossier import Dossier
+from meldcode_rules.compiler.compile import CompiledRuleset
+from meldcode_rules.dossier import judge_input, read_input_file
 from meldcode_rules.judge.judgement import Judgement
-from meldcode_rules.records.store import DecisionRecord, RecordError, SqliteStore, input_hash, outcome_of
+from meldcode_rules.records.store import (
+    DecisionRecord,
+    Outcome,
+    RecordError,
+    SqliteStore,
+    dossier_hash,
+    input_hash,
+    outcome_of,
+)
 from meldcode_rules.sectors.registry import choose
 
 
@@ -26,15 +39,18 @@ class ReplayResult:
 
     @property
     def same(self) -> bool:
-        return outcome_of(self.oordeel) == self.record.outcome()
+        return self._now() == self.record.outcome()
 
     def differences(self) -> list[str]:
-        names = ("melden", "besluit", "stap", "acties")
+        names = ("melden", "besluit", "stap", "acties", "verlopen")
         return [
             f"`{name}`: vastgelegd {was!r}, nu {now!r}"
-            for name, was, now in zip(names, self.record.outcome(), outcome_of(self.oordeel), strict=True)
+            for name, was, now in zip(names, self.record.outcome(), self._now(), strict=True)
             if was != now
         ]
+
+    def _now(self) -> Outcome:
+        return outcome_of(self.oordeel, self.record.op is not None)
 
 
 def replay(oordeel_id: str, case_file: Path, db: Path, salt: bytes | None) -> ReplayResult:
@@ -49,7 +65,7 @@ def replay(oordeel_id: str, case_file: Path, db: Path, salt: bytes | None) -> Re
         store.close()
     if record is None:
         raise RecordError(f"geen besluitregistratie met id `{oordeel_id}` in `{db}`")
-    # the versions in force on the judgement's own date, as when it was recorded
+    # the versions in force on the judgement's own date (a dossier's: its peildatum), as when recorded
     compiled = choose(None, record.sector, dt.date.fromisoformat(record.datum))
     now = [{"id": r.id, "versie": r.versie, "sha256": r.sha256} for r in compiled.rulesets]
     if now != list(record.rulesets):
@@ -60,6 +76,8 @@ def replay(oordeel_id: str, case_file: Path, db: Path, salt: bytes | None) -> Re
             "de rulesets zijn veranderd sinds dit besluit (" + ", ".join(f"`{i}`" for i in changed) + "); "
             "installeer de vastgelegde versies om het opnieuw te beoordelen"
         )
+    if record.op is not None:
+        return _replay_as_of(record, compiled, case_file, salt)
     case = read_case_file(case_file, record.sector)
     if case.datum is None:
         case = case.model_copy(update={"datum": dt.date.fromisoformat(record.datum)})
@@ -68,4 +86,19 @@ def replay(oordeel_id: str, case_file: Path, db: Path, salt: bytes | None) -> Re
         raise RecordError(
             "deze casus is niet de vastgelegde casus (de invoer-hash verschilt; of de salt is een andere)"
         )
+    return ReplayResult(record, oordeel)
+
+
+def _replay_as_of(record: DecisionRecord, compiled: CompiledRuleset, path: Path, salt: bytes) -> ReplayResult:
+    """A record of a judgement as of a peildatum: a dossier, or a case judged with ``op``."""
+    assert record.op is not None
+    given = read_input_file(path, record.sector)
+    soort = "dossier" if isinstance(given, Dossier) else "casus"
+    if soort != record.soort:
+        raise RecordError(f"dit besluit gaat over een {record.soort}, het bestand is een {soort}")
+    op = dt.date.fromisoformat(record.op)
+    oordeel, dossier = judge_input(given, record.sector, record.engine, ruleset=compiled, op=op)
+    if dossier_hash(salt, oordeel, dossier, soort) != record.invoer_hash:
+        wat = "dit dossier is niet het vastgelegde" if soort == "dossier" else "deze casus is niet de vastgelegde"
+        raise RecordError(f"{wat} {soort} (de invoer-hash verschilt; of de salt is een andere)")
     return ReplayResult(record, oordeel)

@@ -3,7 +3,9 @@
 A record holds a decision id, the time, the library version, the engine, every
 ruleset's id, version and sha256, a salted hash of the input, the caller's
 ``referentie``, the date of the assessment and the outcome (``melden``, ``besluit``,
-``stap``, action codes). Never the facts: the hash is an HMAC-SHA256 keyed with a salt
+``stap``, action codes). A judgement as of a peildatum (a dossier, or a case with ``op``)
+also records the kind of input (``soort``), the peildatum (``op``) and per action whether
+it is ``verlopen`` on it. Never the facts nor an event: the hash is an HMAC-SHA256 keyed with a salt
 that is configured outside the records and never stored with them, so a record
 cannot be turned back into a case by trying likely ones, but the same case with the
 same salt can be recognised (``meldcode-rules replay``).
@@ -23,11 +25,12 @@ import sqlite3
 import sys
 import threading
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 from meldcode_rules._version import __version__
+from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.diagnostics import RecordError
 from meldcode_rules.judge.judgement import Judgement
 
@@ -52,23 +55,48 @@ class DecisionRecord:
     besluit: str
     stap: int
     acties: tuple[str, ...]
+    # Added with records for dossiers; a record written before has none (a case, no peildatum).
+    soort: str = "casus"
+    op: str | None = None
+    verlopen: tuple[bool | str | None, ...] | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> DecisionRecord:
-        data = json.loads(text)
+        try:
+            data = json.loads(text)
+        except ValueError:
+            raise RecordError("deze besluitregistratie is geen leesbare JSON") from None
+        known = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or not data.keys() <= known:
+            # Never read in part: a field this version does not know could be part of the outcome.
+            raise RecordError(
+                "deze besluitregistratie heeft velden die deze versie niet kent "
+                f"(geschreven door een nieuwere versie dan {__version__}?)"
+            )
+        missing = sorted(f.name for f in fields(cls) if f.name not in data and f.default is MISSING)
+        if missing:
+            raise RecordError("deze besluitregistratie mist " + ", ".join(f"`{name}`" for name in missing))
         data["rulesets"] = tuple(data["rulesets"])
         data["acties"] = tuple(data["acties"])
+        if data.get("verlopen") is not None:
+            data["verlopen"] = tuple(data["verlopen"])
         return cls(**data)
 
-    def outcome(self) -> tuple[str, str, int, tuple[str, ...]]:
-        return (self.melden, self.besluit, self.stap, self.acties)
+    def outcome(self) -> Outcome:
+        return (self.melden, self.besluit, self.stap, self.acties, self.verlopen)
 
 
-def outcome_of(oordeel: Judgement) -> tuple[str, str, int, tuple[str, ...]]:
-    return (oordeel.melden, oordeel.besluit, oordeel.stap, tuple(a.code for a in oordeel.acties))
+#: melden, besluit, stap, action codes, and per action `verlopen` (only as of a peildatum)
+Outcome = tuple[str, str, int, tuple[str, ...], tuple[bool | str | None, ...] | None]
+
+
+def outcome_of(oordeel: Judgement, as_of: bool = False) -> Outcome:
+    """The outcome a record keeps; ``as_of``: judged as of a peildatum, with `verlopen` per action."""
+    verlopen = tuple(a.verlopen for a in oordeel.acties) if as_of else None
+    return (oordeel.melden, oordeel.besluit, oordeel.stap, tuple(a.code for a in oordeel.acties), verlopen)
 
 
 def input_hash(salt: bytes, oordeel: Judgement, flat: dict[str, Any]) -> str:
@@ -79,6 +107,27 @@ def input_hash(salt: bytes, oordeel: Judgement, flat: dict[str, Any]) -> str:
         separators=(",", ":"),
         ensure_ascii=True,
     )
+    return _hmac(salt, canonical)
+
+
+def dossier_hash(salt: bytes, oordeel: Judgement, dossier: Dossier, soort: str) -> str:
+    """HMAC-SHA256 over what a judgement as of a peildatum judged: the kind of input, the sector
+    that judged, the peildatum and the whole dossier (every event and its date: they decide what
+    is `verlopen`), canonically. A case judged with ``op`` is hashed as its dossier of one moment.
+    The dossier's own ``sector`` is left out (the sector that judged stands for it, however it was
+    given), and so is ``referentie``: the caller's key, never part of the input judged.
+    """
+    invoer = dossier.model_dump(mode="json", exclude={"sector", "referentie"})
+    canonical = json.dumps(
+        {"soort": soort, "sector": oordeel.sector, "op": oordeel.datum.isoformat(), "dossier": invoer},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=True,
+    )
+    return _hmac(salt, canonical)
+
+
+def _hmac(salt: bytes, canonical: str) -> str:
     return "hmac-sha256:" + hmac.new(salt, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -177,6 +226,14 @@ class RecordWriter:
         self._salt = salt
 
     def record(self, oordeel: Judgement, flat: dict[str, Any]) -> Judgement:
+        return self._write(oordeel, input_hash(self._salt, oordeel, flat))
+
+    def record_dossier(self, oordeel: Judgement, dossier: Dossier, soort: str) -> Judgement:
+        """A judgement as of a peildatum (``oordeel.datum``): of a dossier, or of a case (``soort``)."""
+        extra = {"soort": soort, "op": oordeel.datum.isoformat(), "verlopen": outcome_of(oordeel, True)[4]}
+        return self._write(oordeel, dossier_hash(self._salt, oordeel, dossier, soort), extra)
+
+    def _write(self, oordeel: Judgement, invoer_hash: str, extra: dict[str, Any] | None = None) -> Judgement:
         record = DecisionRecord(
             oordeel_id=str(uuid.uuid4()),
             tijd=dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"),
@@ -184,13 +241,14 @@ class RecordWriter:
             engine=oordeel.engine,
             sector=oordeel.sector,
             rulesets=tuple({"id": r.id, "versie": r.versie, "sha256": r.sha256} for r in oordeel.ruleset),
-            invoer_hash=input_hash(self._salt, oordeel, flat),
+            invoer_hash=invoer_hash,
             referentie=oordeel.referentie,
             datum=oordeel.datum.isoformat(),
             melden=oordeel.melden,
             besluit=oordeel.besluit,
             stap=oordeel.stap,
             acties=tuple(a.code for a in oordeel.acties),
+            **(extra or {}),
         )
         self.store.append(record)
         return oordeel.model_copy(update={"oordeel_id": record.oordeel_id})

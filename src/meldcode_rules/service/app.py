@@ -300,12 +300,12 @@ class _State:
         force on the case's ``datum`` (a dossier's ``peildatum``), or the pinned ``versie``.
         """
         name = engine or default_engine()
+        records = self.records if record else None
         try:
             if peildatum is not None or is_dossier(data):
-                if record:
-                    raise ProblemError("geen-registratie", "besluitregistratie is er (nog) niet voor dossiers")
-                return evaluate_dossier(data, sector=sector, engine=engine, op=peildatum, versie=versie)
-            records = self.records if record else None
+                return evaluate_dossier(
+                    data, sector=sector, engine=engine, op=peildatum, versie=versie, records=records
+                )
             return evaluate(data, sector=sector, engine=engine, records=records, versie=versie)
         except ProblemError:
             raise

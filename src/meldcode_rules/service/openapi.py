@@ -89,7 +89,10 @@ _QUERY = [
         "name": "vastleggen",
         "in": "query",
         "required": False,
-        "description": "Leg een besluitregistratie vast (alleen als de service met `--records` draait).",
+        "description": (
+            "Leg een besluitregistratie vast (alleen als de service met `--records` draait), van een casus "
+            "of een dossier, ook met `peildatum`; nooit de feiten of de gebeurtenissen."
+        ),
         "schema": {"type": "string", "enum": ["true", "false"]},
     },
 ]
