@@ -112,11 +112,7 @@ class _Plan:
         return tuple(self.actie(code, tekst, termijn, regels, datum) for code, tekst, termijn, regels in acties)
 
     def _actie(self, code: str, tekst: str, termijn: str | None, regels: tuple[str, ...], datum: dt.date) -> Actie:
-        # Built from pieces already validated (the compiled ruleset's action, a date): no need
-        # to validate them again for every new combination and date.
-        return Actie.model_construct(
-            code=code, tekst=tekst, termijn=termijn, deadline=deadline(datum, termijn), regels=regels
-        )
+        return Actie(code=code, tekst=tekst, termijn=termijn, deadline=deadline(datum, termijn), regels=regels)
 
     def _vastlegging(self, tekst: str, regels: tuple[str, ...]) -> Vastlegging:
         return Vastlegging(tekst=tekst, regels=regels)
