@@ -350,6 +350,24 @@ def test_the_fast_reader_builds_what_pydantic_builds(generated: tuple[dict[str, 
         assert list(mine.__dict__) == list(theirs.__dict__) and mine.model_fields_set == theirs.model_fields_set
 
 
+@settings(max_examples=80, deadline=None)
+@given(dossiers(sectors=SECTORS))
+def test_derived_facts_read_straight_into_flat_facts_equal_the_validated_case(
+    generated: tuple[dict[str, Any], dt.date],
+) -> None:
+    from meldcode_rules.case.flat_reader import reader_for
+    from meldcode_rules.dossier.derive import _case_data, case_of, derive, flat_of
+    from meldcode_rules.sectors.registry import compiled_for
+
+    data, op = generated
+    dossier = parse_dossier(data)
+    catalog = compiled_for(dossier.sector, datum=op, veld="op").catalog
+    afleiding = derive(dossier, op)
+    # generated dossiers are plain: the shortcut must be taken, not only fall back
+    assert reader_for(catalog).read(_case_data(afleiding, dossier, op)) is not None
+    assert flat_of(afleiding, dossier, catalog, op) == catalog.flatten(case_of(afleiding, dossier, catalog.model, op))
+
+
 @pytest.mark.parametrize(
     "bad",
     [

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
@@ -34,11 +34,13 @@ from meldcode_rules.case.dossier import (
     TerugkoppelingVeiligThuis,
     _Event,
 )
+from meldcode_rules.case.facts import FactCatalog
+from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.diagnostics import CaseError
 
 #: Fact paths that collect values (a list), instead of taking the latest answer.
-LIJSTEN = ("vormen", "kindcheck.problematiek")
+LIJSTEN = frozenset(("vormen", "kindcheck.problematiek"))
 
 
 def day(moment: dt.date) -> dt.date:
@@ -54,8 +56,9 @@ class Ingang:
         self.positie = positie
         self.event = event
         self.soort: str = event.soort  # type: ignore[attr-defined]
-        self.datum: dt.date = event.datum
-        self.dag: dt.date = day(self.datum)
+        datum: dt.date = event.datum
+        self.datum = datum
+        self.dag: dt.date = datum.date() if isinstance(datum, dt.datetime) else datum
         #: the index in date order (set when sorted)
         self.orde = -1
 
@@ -69,8 +72,9 @@ class Ingang:
         return f"Ingang({self.positie}, {self.soort})"
 
 
-@dataclass(frozen=True)
-class Wijziging:
+class Wijziging(NamedTuple):
+    """What one event changed in one fact (a tuple: a dossier of 1,000 events makes many)."""
+
     feit: str
     oud: Any
     nieuw: Any
@@ -170,7 +174,12 @@ def effects(event: _Event) -> list[tuple[str, Any]]:
     values = event.__dict__
     plan = _PLAN.get(type(event))
     if plan is not None:
-        return [(path, _plain(values[name])) for name, path in plan if values[name] is not None and values[name] != []]
+        out = []
+        for name, path in plan:
+            value = values[name]
+            if value is not None and value != []:
+                out.append((path, _plain(value)))
+        return out
     out: list[tuple[str, Any]] = []
     if isinstance(event, Consultatie):
         path = _CONSULTATIE.get(event.met)
@@ -204,9 +213,12 @@ def effects(event: _Event) -> list[tuple[str, Any]]:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_text(v) for v in value]
-    return _text(value)
+    kind = type(value)
+    if kind is str:  # the common case: no enum, no list
+        return value
+    if kind is list:
+        return [v.value if isinstance(v, Enum) else v for v in value]
+    return value.value if isinstance(value, Enum) else value
 
 
 def _leaves(data: Any, prefix: str) -> Iterator[tuple[str, Any]]:
@@ -227,21 +239,23 @@ def derive(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> Afl
     herkomst: dict[str, Ingang] = {}
     afleiding = Afleiding(ingangen=ingangen, data={}, herkomst=herkomst)
     wijzigingen = afleiding.wijzigingen
+    tegenstrijdigheden = afleiding.tegenstrijdigheden
     for ingang in ingangen:
         changes: list[Wijziging] = []
         for path, value in effects(ingang.event):
             old = values.get(path)
             if path in LIJSTEN and isinstance(value, list):
-                merged = list(dict.fromkeys([*(old or []), *value]))
-                if merged != (old or []):
-                    changes.append(Wijziging(path, old or [], merged))
+                before_list = old or []
+                merged = list(dict.fromkeys([*before_list, *value]))
+                if merged != before_list:
+                    changes.append(Wijziging(path, before_list, merged))
                     values[path] = merged
                     herkomst[path] = ingang
                 continue
             if old != value:
                 before = herkomst.get(path)
                 if before is not None and before.dag == ingang.dag and before.positie != ingang.positie:
-                    afleiding.tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
+                    tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
                 changes.append(Wijziging(path, old, value))
                 values[path] = value
             herkomst[path] = ingang
@@ -261,14 +275,7 @@ def case_of(
     afleiding: Afleiding, dossier: Dossier, model: type[Case], peildatum: dt.date, source: str = "dossier"
 ) -> Case:
     """The case the derived facts make, validated by the case model of the sector."""
-    data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum).isoformat()}
-    if dossier.sector is not None:
-        data["sector"] = dossier.sector
-    if dossier.sectorfeiten is not None:
-        data["sectorfeiten"] = {
-            **dossier.sectorfeiten.model_dump(mode="json", exclude_defaults=True),
-            **data.get("sectorfeiten", {}),
-        }
+    data = _case_data(afleiding, dossier, peildatum)
     try:
         return model.model_validate(data)
     except ValidationError as error:
@@ -280,6 +287,32 @@ def case_of(
             prefix = f"`gebeurtenissen.{where.positie}.casus`: " if where is not None else ""
             problems.append(prefix + _case_problem(e, model))
         raise CaseError(problems, source) from None
+
+
+def flat_of(
+    afleiding: Afleiding, dossier: Dossier, catalog: FactCatalog, peildatum: dt.date, source: str = "dossier"
+) -> dict[str, Any]:
+    """The flat facts of :func:`case_of`'s case, read straight from the derived data where it is plain.
+
+    The same shortcut as for a case file (:mod:`meldcode_rules.case.flat_reader`): what it
+    declines is validated by the case model, which stays the one authority on errors.
+    """
+    read = reader_for(catalog).read(_case_data(afleiding, dossier, peildatum))
+    if read is not None:
+        return read[0]
+    return catalog.flatten(case_of(afleiding, dossier, catalog.model, peildatum, source))
+
+
+def _case_data(afleiding: Afleiding, dossier: Dossier, peildatum: dt.date) -> dict[str, Any]:
+    data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum).isoformat()}
+    if dossier.sector is not None:
+        data["sector"] = dossier.sector
+    if dossier.sectorfeiten is not None:
+        data["sectorfeiten"] = {
+            **dossier.sectorfeiten.model_dump(mode="json", exclude_defaults=True),
+            **data.get("sectorfeiten", {}),
+        }
+    return data
 
 
 def as_plain(value: Any) -> Any:

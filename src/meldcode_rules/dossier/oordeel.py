@@ -16,15 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from meldcode_rules.caches import LRU
 from meldcode_rules.case.dossier import Dossier, trusted
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
-from meldcode_rules.dossier.derive import Afleiding, Ingang, case_of, day, derive
+from meldcode_rules.dossier.derive import Afleiding, Ingang, day, derive, flat_of
 from meldcode_rules.dossier.tijd import Klok, klokken, matches, passed
 from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
 from meldcode_rules.engines import get_engine
-from meldcode_rules.judge.combine import judge
+from meldcode_rules.judge.combine import RULESETS, judge
 from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Tegenstrijdigheid, TijdFeit
-from meldcode_rules.load.ruleset import GebeurtenisKeuze
+from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
 from meldcode_rules.sectors.registry import RulesetKeuze, choose
 
 #: Events that show an action was done where no case fact says so (docs/vocabulary.md).
@@ -67,16 +68,16 @@ def judge_dossier(
     # the versions in force on the peildatum; a peildatum before every version names `op`
     compiled = choose(ruleset, sector or dossier.sector, day(peildatum), versie, veld="op")
     afleiding = derive(dossier, peildatum, source)
-    case = case_of(afleiding, dossier, compiled.catalog.model, peildatum, source)
-    flat = compiled.catalog.flatten(case)
+    flat = flat_of(afleiding, dossier, compiled.catalog, peildatum, source)
     clocks = klokken(compiled.tijdregels, afleiding.ingangen, peildatum)
-    keys = _fact_keys(compiled)
+    plan = _plan(compiled)
+    keys = plan.keys
     for feit, clock in clocks.items():
         flat[keys[feit]] = clock.waarde
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
     oordeel = judge(compiled, flat, fired, datum=day(peildatum), engine=runner.name)
-    acties = tuple(_dated(compiled, actie, afleiding, clocks, peildatum) for actie in oordeel.acties)
+    acties = tuple(_dated(plan, actie, afleiding, clocks, peildatum) for actie in oordeel.acties)
     oordeel = trusted(
         Judgement,
         {
@@ -109,10 +110,6 @@ def evaluate_dossier(
     return judge_dossier(dossier, sector, engine, ruleset=ruleset, op=op, source=source, versie=versie).oordeel
 
 
-def _fact_keys(compiled: CompiledRuleset) -> dict[str, str]:
-    return {r.feit: compiled.catalog[r.feit].key() for r in compiled.tijdregels}
-
-
 def _tijdfeit(clock: Klok) -> TijdFeit:
     return trusted(
         TijdFeit,
@@ -126,16 +123,36 @@ def _tijdfeit(clock: Klok) -> TijdFeit:
     )
 
 
-_rule_facts_cache: dict[int, tuple[CompiledRuleset, dict[str, tuple[str, ...]]]] = {}
+@dataclass(frozen=True)
+class _Plan:
+    """What judging a dossier needs of a compiled ruleset, apart from the dossier: made once."""
+
+    #: time fact path -> its key in the flat facts
+    keys: dict[str, str]
+    #: action code -> the time rules that date it (``actie:``), in the ruleset's order
+    klokken: dict[str, tuple[Tijdregel, ...]]
+    #: rule id -> the facts its condition tests
+    feiten: dict[str, tuple[str, ...]]
 
 
-def _rule_facts(compiled: CompiledRuleset) -> dict[str, tuple[str, ...]]:
-    """Per rule id: the facts its condition tests (once per compiled ruleset)."""
-    cached = _rule_facts_cache.get(id(compiled))
-    if cached is None or cached[0] is not compiled:
-        facts = {r.id: _facts_of(r) for r in compiled.rules}
-        cached = _rule_facts_cache[id(compiled)] = (compiled, facts)
-    return cached[1]
+#: per compiled ruleset (by id, holding it: its id cannot be reused while the entry lives)
+_plans: LRU[int, tuple[CompiledRuleset, _Plan]] = LRU(RULESETS)
+
+
+def _plan(compiled: CompiledRuleset) -> _Plan:
+    kept = _plans.get(id(compiled))
+    if kept is None or kept[0] is not compiled:
+        klokken_per_actie: dict[str, list[Tijdregel]] = {}
+        for regel in compiled.tijdregels:
+            if regel.actie is not None:
+                klokken_per_actie.setdefault(regel.actie, []).append(regel)
+        plan = _Plan(
+            keys={r.feit: compiled.catalog[r.feit].key() for r in compiled.tijdregels},
+            klokken={code: tuple(regels) for code, regels in klokken_per_actie.items()},
+            feiten={r.id: _facts_of(r) for r in compiled.rules},
+        )
+        kept = _plans.put(id(compiled), (compiled, plan))
+    return kept[1]
 
 
 def _facts_of(rule: CompiledRule) -> tuple[str, ...]:
@@ -143,13 +160,13 @@ def _facts_of(rule: CompiledRule) -> tuple[str, ...]:
 
 
 def _dated(
-    compiled: CompiledRuleset,
+    plan: _Plan,
     actie: Actie,
     afleiding: Afleiding,
     clocks: Mapping[str, Klok],
     peildatum: dt.date,
 ) -> Actie:
-    linked = [clocks[r.feit] for r in compiled.tijdregels if r.actie == actie.code]
+    linked = [clocks[r.feit] for r in plan.klokken.get(actie.code, ())]
     running = [c for c in linked if c.start is not None and c.gestopt is None]
     update: dict[str, Any]
     if running:
@@ -165,7 +182,7 @@ def _dated(
         # A clock this action depends on has no start event: its date is not known.
         update = {"deadline": None, "verlopen": "onbekend"}
     else:
-        origin = _origin(compiled, actie, afleiding)
+        origin = _origin(plan, actie, afleiding)
         if origin is None:
             # No event set what the rules test: the day this counts from is not known, so
             # neither is the deadline (never the peildatum plus the termijn).
@@ -194,10 +211,10 @@ def _overdue(limit: dt.date, peildatum: dt.date) -> dict[str, Any]:
     return {"verlopen": late, "dagen_verlopen": (day(peildatum) - limit).days if late else None}
 
 
-def _origin(compiled: CompiledRuleset, actie: Actie, afleiding: Afleiding) -> Ingang | None:
+def _origin(plan: _Plan, actie: Actie, afleiding: Afleiding) -> Ingang | None:
     """The latest event that set a fact the action's rules test (its termijn counts from there)."""
     found: list[Ingang] = []
-    tested = _rule_facts(compiled)
+    tested = plan.feiten
     for rule_id in actie.regels:
         for fact in tested[rule_id]:
             ingang = afleiding.herkomst.get(fact)

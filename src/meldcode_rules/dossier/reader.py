@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from meldcode_rules.caches import lru
 from meldcode_rules.case.dossier import EVENT_MODELS, Dossier, event_fields, trusted
 from meldcode_rules.case.model import REFERENTIE_MAX, Tri
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN
@@ -36,11 +37,20 @@ class _Unsupported(Exception):
 def _moment(value: Any) -> dt.date:
     if type(value) is not str:
         raise _Unsupported
-    if _DATE.match(value):
-        return dt.date.fromisoformat(value)
-    found = _DATETIME.match(value)
-    if found is None:
+    moment = _moment_of(value)
+    if moment is None:
         raise _Unsupported
+    return moment
+
+
+@lru(4096)
+def _moment_of(text: str) -> dt.date | None:
+    """The date or date-time ``text`` gives, or ``None`` (kept: dossiers repeat their days)."""
+    if _DATE.match(text):
+        return dt.date.fromisoformat(text)
+    found = _DATETIME.match(text)
+    if found is None:
+        return None
     day = dt.date.fromisoformat(found[1])
     hour, minute, second = int(found[2]), int(found[3]), int(found[4] or 0)
     if (hour, minute, second) == (0, 0, 0):
@@ -49,13 +59,19 @@ def _moment(value: Any) -> dt.date:
 
 
 @cache
-def _plan(soort: str) -> tuple[type[Any], dict[str, tuple[str, frozenset[str], bool]], dict[str, Any], tuple[str, ...]]:
-    """Per event kind: its model, field -> (kind, allowed values, tri?), the defaults, required fields."""
+def _plan(soort: str) -> tuple[type[Any], dict[str, tuple[str, frozenset[str]]], dict[str, Any], tuple[str, ...]]:
+    """Per event kind: its model, field -> (kind, allowed values), the defaults, required fields.
+
+    The kind is that of :func:`event_fields`, with ``tri`` for a tri-state choice. The
+    defaults start with ``datum`` and ``soort``: a dict keeps the order of its first keys,
+    and the model's fields come in that order (as pydantic builds them).
+    """
     model = EVENT_MODELS[soort]
-    fields: dict[str, tuple[str, frozenset[str], bool]] = {}
-    defaults: dict[str, Any] = {}
+    fields: dict[str, tuple[str, frozenset[str]]] = {}
+    defaults: dict[str, Any] = {"datum": None, "soort": soort}
     for name, (kind, values) in event_fields(soort).items():
-        fields[name] = (kind, frozenset(values), kind == "keuze" and set(values) == {"ja", "nee", "onbekend"})
+        tri = kind == "keuze" and set(values) == {"ja", "nee", "onbekend"}
+        fields[name] = ("tri" if tri else kind, frozenset(values))
         if name != "datum":
             defaults[name] = [] if kind == "lijst" else None
     return model, fields, defaults, ("datum", *_REQUIRED.get(soort, ()))
@@ -68,20 +84,22 @@ def _event(data: Any) -> Any:
     if type(soort) is not str or soort not in EVENT_MODELS or soort == "momentopname":
         raise _Unsupported
     model, fields, defaults, required = _plan(soort)
-    values: dict[str, Any] = {**defaults}
+    for name in required:
+        if name not in data:
+            raise _Unsupported
+    values: dict[str, Any] = defaults.copy()
     for name, value in data.items():
-        if name == "soort":
-            values[name] = soort
-            continue
         spec = fields.get(name)
         if spec is None:
+            if name == "soort":
+                continue
             raise _Unsupported  # an unknown field: pydantic names it, with the nearest spelling
-        kind, allowed, is_tri = spec
+        kind, allowed = spec
         if value is None and kind != "lijst" and name not in required:
             continue
         if kind == "moment":
             values[name] = _moment(value)
-        elif is_tri:
+        elif kind == "tri":
             tri = _TRI.get(value) if type(value) in (str, bool) else None
             if tri is None:
                 raise _Unsupported
@@ -102,11 +120,7 @@ def _event(data: Any) -> Any:
             if type(value) is not str or not _HULPVORM.match(value):
                 raise _Unsupported
             values[name] = value
-    for name in required:
-        if name not in data:
-            raise _Unsupported
-    # the field order of the model, as pydantic builds it
-    return trusted(model, {"datum": values.pop("datum"), "soort": values.pop("soort"), **values}, set(data))
+    return trusted(model, values, set(data))
 
 
 def read_dossier(data: Mapping[str, Any]) -> Dossier | None:

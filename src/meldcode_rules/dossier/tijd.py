@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
 
+from meldcode_rules.caches import lru
 from meldcode_rules.dossier.derive import Ingang, day
 from meldcode_rules.judge.combine import deadline as date_plus
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN, GebeurtenisKeuze, Tijdregel
@@ -58,10 +59,13 @@ class Klok:
     deadline: dt.date | None = None
 
 
+@lru(4096)
 def plus(moment: dt.date, termijn: str) -> dt.date:
     """``moment`` plus a termijn; a date-time stays a date-time for hours and days.
 
-    Past the last representable day the deadline is that day: it has not passed.
+    Past the last representable day the deadline is that day: it has not passed. Kept
+    per (moment, termijn): a pattern's window is added to every signal's date, and a
+    dossier's days repeat.
     """
     try:
         return _plus(moment, termijn)
@@ -105,7 +109,10 @@ def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
     for name, allowed in keuze.waar.items():
         value = values.get(name)
         if isinstance(value, list):
-            if not any(_text(v) in allowed for v in value):
+            for v in value:
+                if _text(v) in allowed:
+                    break
+            else:
                 return False
         elif (_text(value) if value is not None else "onbekend") not in allowed:
             return False
@@ -113,6 +120,8 @@ def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
 
 
 def _text(value: Any) -> str:
+    if type(value) is str:  # most values: a choice as text
+        return value
     return str(value.value if isinstance(value, Enum) else value)
 
 
@@ -132,20 +141,22 @@ class Index:
             for ingang in reversed(self.per_soort.get(keuze.soort, ())):
                 if ingang.orde <= after or (best is not None and ingang.orde <= best):
                     break
-                if matches(keuze, ingang):
+                # per_soort holds only this soort: without `waar`, the latest one matches
+                if not keuze.waar or matches(keuze, ingang):
                     best = ingang.orde
                     break
         return best
 
     def since(self, keuzes: Sequence[GebeurtenisKeuze], after: int) -> list[Ingang]:
         """Every event matching any of ``keuzes`` after index ``after``, in date order."""
-        found = [
-            ingang
+        # by date-order index: an event matching two keuzes counts once
+        found = {
+            ingang.orde: ingang
             for keuze in keuzes
             for ingang in self.per_soort.get(keuze.soort, ())
-            if ingang.orde > after and matches(keuze, ingang)
-        ]
-        return sorted(set(found), key=lambda i: i.orde)
+            if ingang.orde > after and (not keuze.waar or matches(keuze, ingang))
+        }
+        return [found[orde] for orde in sorted(found)]
 
 
 def klok(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:

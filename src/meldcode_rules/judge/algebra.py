@@ -340,8 +340,15 @@ class Combination:
         zeker, mogelijk = fired.zeker, fired.mogelijk
         now = stand
         wanted: dict[str, list[tuple[str, Cases]]] = {}
-        for rule_id, facts in self._vraagregels.items():
-            possible = mogelijk.get(rule_id, 0)
+        # Only rules that may fire can make a question: walk those (for one case a few, not
+        # every rule of the ruleset), in ruleset order.
+        vraagregels = self._vraagregels
+        candidates = [r for r, c in mogelijk.items() if c and r in vraagregels]
+        if len(candidates) > 1:
+            candidates.sort(key=self.plaats.__getitem__)
+        for rule_id in candidates:
+            facts = vraagregels[rule_id]
+            possible = mogelijk[rule_id]
             if possible and facts:
                 possible &= ~zeker.get(rule_id, 0)
             if possible and facts:

@@ -49,12 +49,15 @@ def beoordeel_deel(deel: Deel, opties: Opties, voortgang: Voortgang | None = Non
     """
     aggregaat = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
     told = 0
+    names: dict[str, str] = {}  # a part's records share one or a few sources: name each once
     try:
         for record in records(deel):
             if voortgang is not None and aggregaat.gelezen - told >= 100:
                 voortgang(aggregaat.gelezen - told)
                 told = aggregaat.gelezen
-            bron = Path(record.bron).name if record.bron != "standaardinvoer" else record.bron
+            bron = names.get(record.bron)
+            if bron is None:
+                bron = names[record.bron] = Path(record.bron).name if record.bron != "standaardinvoer" else record.bron
             if record.data is None:
                 aggregaat.weiger(bron, record.plek, record.fout or "onleesbaar")
                 continue
