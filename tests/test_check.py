@@ -80,6 +80,7 @@ def test_invariants_and_completeness_are_proved_on_shipped() -> None:
         "volledigheid",
         "invarianten",
         "onbekend-nooit-nee",
+        "veroudering",
         "conflicten",
         "dode-regels",
         "overschaduwde-regels",

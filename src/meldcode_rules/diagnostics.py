@@ -77,6 +77,7 @@ class Code(StrEnum):
     MR061 = "MR061", "check", "een tijdregel noemt een onbekende soort gebeurtenis"
     MR062 = "MR062", "check", "een tijdregel noemt een veld of waarde die de gebeurtenis niet heeft"
     MR063 = "MR063", "check", "een tijdregel mist wat zijn `toets` nodig heeft"
+    MR064 = "MR064", "check", "`maakt_onbekend` noemt geen ja/nee-casusfeit"
     # scenario files (scenarios/scenarios.py)
     MR050 = "MR050", "scenario", "het scenariobestand is niet te lezen of past niet in het formaat"
     MR051 = "MR051", "scenario", "`gegeven` is geen geldige casus voor de sector"
@@ -90,6 +91,7 @@ class Code(StrEnum):
     MC200 = "MC200", "check", "een verklaarde invariant faalt"
     MC201 = "MC201", "check", "nooit verzwakken: een sector meldt minder dan het basismodel"
     MC202 = "MC202", "check", "een onbekend feit maakt van een verplichte melding `nee`"
+    MC204 = "MC204", "check", "een antwoord dat veroudert (`maakt_onbekend`) verlaagt `melden`"
     MC203 = (
         "MC203",
         "check",

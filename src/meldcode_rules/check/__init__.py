@@ -5,8 +5,9 @@ stages below and returns all findings sorted by file and line:
 
 1. schema and references (loader and compiler);
 2. completeness (:mod:`.completeness`);
-3. invariants, declared and built-in (:mod:`.invariants`), and the coherence no ruleset
-   can opt out of (:mod:`.coherence`);
+3. invariants, declared and built-in (:mod:`.invariants`), ageing answers that never lower
+   ``melden`` (:mod:`.veroudering`), and the coherence no ruleset can opt out of
+   (:mod:`.coherence`);
 4. conflicts (:mod:`.conflicts`);
 5. dead and shadowed rules (:mod:`.dead`);
 6. engine agreement (:mod:`.agreement`).
@@ -35,6 +36,7 @@ from meldcode_rules.check.fold import fold
 from meldcode_rules.check.invariants import check_declared, check_never_weaken, check_unknowns_never_nee
 from meldcode_rules.check.space import tracking
 from meldcode_rules.check.targets import Targets, targets
+from meldcode_rules.check.veroudering import check_ageing
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.sectors.registry import BASISMODEL, builtin_ruleset_dir
 
@@ -101,6 +103,7 @@ def run_check(
             ("volledigheid", lambda c=compiled: check_completeness(c)),
             ("invarianten", lambda c=compiled: check_declared(c)),
             ("onbekend-nooit-nee", lambda c=compiled: check_unknowns_never_nee(c)),
+            ("veroudering", lambda c=compiled: check_ageing(c)),
             ("samenhang", lambda c=compiled: check_coherence(c)),
         ]
         if base is not None and compiled is not base:

@@ -67,6 +67,8 @@ class CompiledRuleset:
     actiedefinities: Mapping[str, ActieDefinitie] = field(default_factory=dict)
     #: the time rules of every ruleset used (their facts are in ``catalog``; see dossier/tijd.py)
     tijdregels: tuple[Tijdregel, ...] = ()
+    #: per time fact, where its time rule stands (findings about a time rule point there)
+    tijdregel_locaties: Mapping[str, Location] = field(default_factory=dict)
 
     def rule(self, rule_id: str) -> CompiledRule:
         for rule in self.rules:

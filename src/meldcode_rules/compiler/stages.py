@@ -78,6 +78,8 @@ class Context:
     invariants: list[CompiledInvariant] = field(default_factory=list)
     #: the time rules of ``order`` (their ``tijd.`` facts join ``catalog``)
     tijdregels: tuple[Tijdregel, ...] = ()
+    #: per time fact, where its time rule stands
+    tijdregel_locaties: dict[str, Location] = field(default_factory=dict)
     #: set by a stage after which nothing can run (an unknown top ruleset)
     stopped: bool = False
 
@@ -394,8 +396,8 @@ def compile_invariants(ctx: Context) -> None:
 
 def check_tijdregels(ctx: Context) -> None:
     """The time rules (``tijdregels:``) are sound, and their ``tijd.`` facts join the catalog
-    (MR031, MR060-MR063); rules are checked and compiled against that catalog."""
-    ctx.tijdregels, ctx.catalog, problems = tijdregels_of(ctx.order, ctx.catalog, ctx.acties)
+    (MR031, MR060-MR064); rules are checked and compiled against that catalog."""
+    ctx.tijdregels, ctx.catalog, problems, ctx.tijdregel_locaties = tijdregels_of(ctx.order, ctx.catalog, ctx.acties)
     ctx.diagnostics.extend(problems)
 
 
@@ -461,6 +463,7 @@ def check_and_compile(
         catalog=ctx.catalog,
         invarianten=tuple(ctx.invariants),
         tijdregels=ctx.tijdregels,
+        tijdregel_locaties=dict(ctx.tijdregel_locaties),
         begrippen=dict(ctx.begrippen),
         actiedefinities=dict(ctx.actiedefinities),
     )

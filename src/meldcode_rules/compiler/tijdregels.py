@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from meldcode_rules.case.dossier import SOORTEN, event_fields
 from meldcode_rules.case.facts import TRI_VALUES, FactCatalog, FactSpec
-from meldcode_rules.diagnostics import Code, Diagnostic, nearest
+from meldcode_rules.diagnostics import Code, Diagnostic, Location, nearest
 from meldcode_rules.load.loader import LoadedRuleset, YamlPath
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
 
@@ -31,9 +31,11 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 
 def check_tijdregels(
     order: Sequence[LoadedRuleset], catalog: FactCatalog, acties: dict[str, str]
-) -> tuple[tuple[Tijdregel, ...], FactCatalog, list[Diagnostic]]:
-    """The time rules of ``order`` (basismodel first), the catalog with their facts, and problems."""
+) -> tuple[tuple[Tijdregel, ...], FactCatalog, list[Diagnostic], dict[str, Location]]:
+    """The time rules of ``order`` (basismodel first), the catalog with their facts, problems,
+    and where each time rule stands (by its fact)."""
     problems: list[Diagnostic] = []
+    locaties: dict[str, Location] = {}
     regels: list[Tijdregel] = []
     seen: set[str] = set()
     for item in order:
@@ -48,6 +50,7 @@ def check_tijdregels(
             if regel.feit in seen or regel.feit in catalog:
                 add(Code.MR060, f"het feit `{regel.feit}` bestaat al", (*path, "feit"))
             seen.add(regel.feit)
+            locaties.setdefault(regel.feit, item.source.locate(path))
             for need in _NEEDS[regel.toets]:
                 if not any(getattr(regel, option) for option in need.split("|")):
                     wanted = " of ".join(f"`{o}`" for o in need.split("|"))
@@ -74,11 +77,23 @@ def check_tijdregels(
                         )
             if regel.actie is not None and regel.actie not in acties:
                 add(Code.MR031, f"onbekende actiecode `{regel.actie}`", (*path, "actie"), nearest(regel.actie, acties))
+            for name in regel.maakt_onbekend:
+                # Only a ja/nee fact of the case: its answer can become `onbekend`. A time fact
+                # is derived as of the date already, and a list or choice has no ja/nee to age.
+                if name not in catalog or catalog[name].kind != "tri":
+                    options = [s.path for s in catalog if s.kind == "tri"]
+                    add(
+                        Code.MR064,
+                        f"`{name}` is geen ja/nee-casusfeit",
+                        (*path, "maakt_onbekend", name),
+                        nearest(name, options),
+                    )
             regels.append(regel)
     specs = tuple(
         FactSpec(r.feit, "tri", TRI_VALUES, r.vraag, r.titel, False, 0) for r in regels if r.feit not in catalog
     )
-    return tuple(regels), catalog.with_derived(tuple(dict((s.path, s) for s in specs).values())), problems
+    derived = catalog.with_derived(tuple(dict((s.path, s) for s in specs).values()))
+    return tuple(regels), derived, problems, locaties
 
 
 _Report = Callable[[Code, str, YamlPath, str | None], None]

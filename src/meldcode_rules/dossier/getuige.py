@@ -19,7 +19,7 @@ from meldcode_rules.case.dossier import Dossier, event_fields
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.dossier.derive import case_of, derive
-from meldcode_rules.dossier.tijd import klokken
+from meldcode_rules.dossier.tijd import klokken, verouderd
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
 
 BEGIN = dt.date(2026, 1, 5)
@@ -100,13 +100,16 @@ def dossier_for(compiled: CompiledRuleset, assignment: dict[str, Any]) -> tuple[
     """A dossier and peildatum whose derived facts are ``assignment`` (on its keys), or None."""
     keys = {compiled.catalog[r.feit].key(): r for r in compiled.tijdregels}
     facts = _case_data(compiled, {k: v for k, v in assignment.items() if k not in keys})
-    first: list[dict[str, Any]] = [{"soort": "momentopname", "datum": BEGIN.isoformat(), "casus": facts}]
+    first: list[dict[str, Any]] = []
     last: list[dict[str, Any]] = []
     for key, regel in keys.items():
         before, after = _witness(regel, str(assignment.get(key, "onbekend")))
         first += before
         last += after
-    data = {"gebeurtenissen": [*first, *last]}
+    # The case facts come last, on the peildatum: younger than every clock's start, so no
+    # answer among them has aged (`maakt_onbekend`) and the dossier gives them as they are.
+    snapshot = {"soort": "momentopname", "datum": PEILDATUM.isoformat(), "casus": facts}
+    data = {"gebeurtenissen": [*first, *last, snapshot]}
     if compiled.sector:
         data["sector"] = compiled.sector
     try:
@@ -115,8 +118,14 @@ def dossier_for(compiled: CompiledRuleset, assignment: dict[str, Any]) -> tuple[
         flat = compiled.catalog.flatten(case_of(afleiding, dossier, compiled.catalog.model, PEILDATUM))
     except (MeldcodeError, ValidationError):
         return None
-    for feit, klok in klokken(compiled.tijdregels, afleiding.ingangen, PEILDATUM).items():
+    clocks = klokken(compiled.tijdregels, afleiding.ingangen, PEILDATUM)
+    for feit, klok in clocks.items():
         flat[compiled.catalog[feit].key()] = klok.waarde
+    # judged as a dossier is judged: an answer a clock makes out of date counts as onbekend
+    for klok in clocks.values():
+        for fact, antwoord in verouderd(klok, afleiding.herkomst):
+            if flat.get(compiled.catalog[fact].key()) == antwoord:
+                flat[compiled.catalog[fact].key()] = "onbekend"
     if any(flat.get(key) != value for key, value in assignment.items()):
         return None  # no dossier gives this combination (the finite space is larger than time)
     return data, PEILDATUM

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from meldcode_rules.caches import LRU
 from meldcode_rules.case.dossier import Dossier, trusted
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
 from meldcode_rules.dossier.derive import Afleiding, Ingang, day, derive, flat_of
-from meldcode_rules.dossier.tijd import Klok, klokken, matches, passed
+from meldcode_rules.dossier.tijd import Klok, klokken, matches, passed, verouderd
 from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import RULESETS, judge
@@ -74,6 +74,7 @@ def judge_dossier(
     keys = plan.keys
     for feit, clock in clocks.items():
         flat[keys[feit]] = clock.waarde
+    stale = _age_answers(plan, clocks, afleiding, flat)
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
     oordeel = judge(compiled, flat, fired, datum=day(peildatum), engine=runner.name)
@@ -86,7 +87,7 @@ def judge_dossier(
             "dossier_id": dossier.dossier_id,
             # passed through untouched, as for a case: the caller's own key, never a fact
             "referentie": dossier.referentie,
-            "tijdfeiten": tuple(_tijdfeit(c) for c in clocks.values()),
+            "tijdfeiten": tuple(_tijdfeit(c, stale.get(c.regel.feit, ())) for c in clocks.values()),
             "tegenstrijdigheden": tuple(
                 trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": ref(t.eerste), "geldt": ref(t.wint)})
                 for t in afleiding.tegenstrijdigheden
@@ -110,7 +111,7 @@ def evaluate_dossier(
     return judge_dossier(dossier, sector, engine, ruleset=ruleset, op=op, source=source, versie=versie).oordeel
 
 
-def _tijdfeit(clock: Klok) -> TijdFeit:
+def _tijdfeit(clock: Klok, maakt_onbekend: tuple[str, ...] = ()) -> TijdFeit:
     return trusted(
         TijdFeit,
         {
@@ -119,8 +120,29 @@ def _tijdfeit(clock: Klok) -> TijdFeit:
             "telt_vanaf": ref(clock.start, clock.veld) if clock.start is not None else None,
             "gestopt_door": ref(clock.gestopt) if clock.gestopt is not None else None,
             "deadline": day(clock.deadline) if clock.deadline is not None else None,
+            "maakt_onbekend": maakt_onbekend,
         },
     )
+
+
+def _age_answers(
+    plan: _Plan, clocks: Mapping[str, Klok], afleiding: Afleiding, flat: dict[str, Any]
+) -> dict[str, tuple[str, ...]]:
+    """Make each answer a clock says is out of date ``onbekend``; per time fact, which facts.
+
+    Before the engines fire, so both judge the same facts (docs/ruleset-format.md,
+    ``maakt_onbekend``); ``meldcode-rules check`` proves no such answer lowers ``melden``.
+    """
+    aged: dict[str, tuple[str, ...]] = {}
+    for feit in plan.verouderend:
+        facts = tuple(
+            f for f, antwoord in verouderd(clocks[feit], afleiding.herkomst) if flat.get(plan.fact_keys[f]) == antwoord
+        )
+        if facts:
+            for fact in facts:
+                flat[plan.fact_keys[fact]] = "onbekend"
+            aged[feit] = facts
+    return aged
 
 
 @dataclass(frozen=True)
@@ -133,6 +155,10 @@ class _Plan:
     klokken: dict[str, tuple[Tijdregel, ...]]
     #: rule id -> the facts its condition tests
     feiten: dict[str, tuple[str, ...]]
+    #: the time facts with ``maakt_onbekend``, in the ruleset's order
+    verouderend: tuple[str, ...] = ()
+    #: case fact path -> its key in the flat facts, for those they name
+    fact_keys: dict[str, str] = field(default_factory=dict)
 
 
 #: per compiled ruleset (by id, holding it: its id cannot be reused while the entry lives)
@@ -150,6 +176,8 @@ def _plan(compiled: CompiledRuleset) -> _Plan:
             keys={r.feit: compiled.catalog[r.feit].key() for r in compiled.tijdregels},
             klokken={code: tuple(regels) for code, regels in klokken_per_actie.items()},
             feiten={r.id: _facts_of(r) for r in compiled.rules},
+            verouderend=tuple(r.feit for r in compiled.tijdregels if r.maakt_onbekend),
+            fact_keys={f: compiled.catalog[f].key() for r in compiled.tijdregels for f in r.maakt_onbekend},
         )
         kept = _plans.put(id(compiled), (compiled, plan))
     return kept[1]

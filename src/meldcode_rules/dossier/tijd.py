@@ -26,12 +26,17 @@ The toetsen (``toets:``):
     ``ja`` when, since the latest stop event, at least ``min_aantal`` ``gebeurtenis``
     events, or events from ``min_herkomsten`` different ``herkomst``, lie within
     ``termijn`` before the peildatum.
+
+``maakt_onbekend`` names case facts and the answer of each that is out of date while the
+time fact is ``ja`` (:func:`verouderd`): it then counts as ``onbekend``, so the rules ask
+the question again instead of building on an old answer. Only answers whose loss never
+lowers ``melden`` may age; ``meldcode-rules check`` proves that (check/veroudering.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
@@ -223,6 +228,25 @@ def _patroon(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
         return Klok(regel, "nee", None, "datum", gestopt)
     # The pattern is there from the event that completed it: that is what the action counts from.
     return Klok(regel, "ja", hits[-1], "datum", None, day(hits[-1].datum))
+
+
+def verouderd(clock: Klok, herkomst: Mapping[str, Ingang]) -> tuple[tuple[str, str], ...]:
+    """The ``(fact, answer)`` pairs of ``maakt_onbekend`` that ``clock`` makes out of date.
+
+    Only while the clock is ``ja``, and only an answer an event gave at or before the event
+    the clock counts from (in date order): it is older than what the clock says happened
+    since (a safe evaluation before an overdue re-assessment or before new help, an afweging
+    before a new signal). An answer given later is current. The caller ages the fact only
+    where its answer is the one named.
+    """
+    if clock.waarde != "ja" or clock.start is None or not clock.regel.maakt_onbekend:
+        return ()
+    start = clock.start.orde
+    return tuple(
+        (feit, antwoord)
+        for feit, antwoord in clock.regel.maakt_onbekend.items()
+        if (bron := herkomst.get(feit)) is not None and bron.orde <= start
+    )
 
 
 def klokken(regels: Sequence[Tijdregel], ingangen: Sequence[Ingang], peildatum: dt.date) -> dict[str, Klok]:

@@ -54,6 +54,8 @@ def tijdlijn_tekst(beoordeeld: DossierOordeel) -> str:
         vanaf = f", telt vanaf #{f.telt_vanaf.positie} {f.telt_vanaf.soort}" if f.telt_vanaf else ""
         tot = f", deadline {f.deadline.isoformat()}" if f.deadline else ""
         out.append(f"   - {f.feit}: {f.waarde}{vanaf}{tot}")
+        for feit in f.maakt_onbekend:
+            out.append(f"       {feit}: het eerdere antwoord is verouderd en telt als onbekend")
     verlopen = [x for x in o.acties if x.verlopen is True]
     out += ["", "  Verlopen vandaag:" if verlopen else "  Niets is verlopen op de peildatum."]
     for x in verlopen:

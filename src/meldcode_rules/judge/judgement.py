@@ -74,6 +74,13 @@ class TijdFeit(_Out):
     telt_vanaf: GebeurtenisRef | None = Field(default=None, description="De gebeurtenis waarvan de klok telt.")
     gestopt_door: GebeurtenisRef | None = Field(default=None, description="De gebeurtenis die de klok stopte.")
     deadline: dt.date | None = None
+    maakt_onbekend: tuple[str, ...] = Field(
+        default=(),
+        description=(
+            "Casusfeiten waarvan het antwoord door deze klok verouderd is: in dit oordeel tellen"
+            " ze als `onbekend` (`maakt_onbekend` in de ruleset)."
+        ),
+    )
 
 
 class OpenVraag(_Out):

@@ -367,6 +367,14 @@ class Tijdregel(_Node):
         default=None, ge=2, description="`patroon`: of gebeurtenissen van zoveel verschillende herkomsten."
     )
     actie: str | None = Field(default=None, description="De actie waarvan deze klok de deadline geeft.")
+    maakt_onbekend: dict[str, Literal["ja", "nee"]] = Field(
+        default_factory=dict,
+        description=(
+            "Ja/nee-casusfeiten met het antwoord dat verouderd is zolang dit feit `ja` is: gegeven bij of"
+            " vóór de gebeurtenis waarvan de klok telt, telt dat antwoord als `onbekend`. Alleen een"
+            " antwoord dat `melden` nooit verlaagt als het onbekend wordt (`meldcode-rules check` bewijst het)."
+        ),
+    )
 
 
 class Vervalt(_Node):
