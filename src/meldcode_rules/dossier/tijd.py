@@ -105,7 +105,7 @@ def passed(limit: dt.date, peildatum: dt.date) -> bool:
 def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
     if ingang.soort != keuze.soort:
         return False
-    values = ingang.event.__dict__
+    values = ingang.waarden
     for name, allowed in keuze.waar.items():
         value = values.get(name)
         if isinstance(value, list):
@@ -170,7 +170,7 @@ def klok(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
     start = ingangen[begin]
     stop = index.latest(regel.stop, begin) if regel.stop else None
     veld = regel.vanaf or "datum"
-    base = start.event.__dict__.get(veld)
+    base = start.waarden.get(veld)
     limit = _deadline(regel, start, base)
     if regel.toets == "na_start":
         # An event after the start that no stop event has followed yet.
@@ -195,10 +195,10 @@ def klok(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
 
 def _deadline(regel: Tijdregel, start: Ingang, base: dt.date | None) -> dt.date | None:
     if regel.deadline_veld is not None:
-        fixed = start.event.__dict__.get(regel.deadline_veld)
+        fixed = start.waarden.get(regel.deadline_veld)
         if fixed is not None:
             return fixed
-    termijn = start.event.__dict__.get(regel.termijn_veld) if regel.termijn_veld else None
+    termijn = start.waarden.get(regel.termijn_veld) if regel.termijn_veld else None
     termijn = termijn or regel.termijn
     if base is None or termijn is None:
         return None
@@ -214,7 +214,7 @@ def _patroon(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
         for ingang in index.since(regel.gebeurtenis, -1 if stop is None else stop)
         if not passed(plus(ingang.datum, termijn), peildatum)
     ]
-    herkomsten = {_text(h.event.__dict__["herkomst"]) for h in hits if h.event.__dict__.get("herkomst") is not None}
+    herkomsten = {_text(h.waarden["herkomst"]) for h in hits if h.waarden.get("herkomst") is not None}
     enough = (regel.min_aantal is not None and len(hits) >= regel.min_aantal) or (
         regel.min_herkomsten is not None and len(herkomsten) >= regel.min_herkomsten
     )
@@ -225,7 +225,10 @@ def _patroon(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
     return Klok(regel, "ja", hits[-1], "datum", None, day(hits[-1].datum))
 
 
-def klokken(regels: Sequence[Tijdregel], ingangen: Sequence[Ingang], peildatum: dt.date) -> dict[str, Klok]:
+def klokken(
+    regels: Sequence[Tijdregel], ingangen: Sequence[Ingang], peildatum: dt.date, index: Index | None = None
+) -> dict[str, Klok]:
     """Every time rule's value, by fact path (``ingangen`` in date order, as derive() gives them)."""
-    index = Index(ingangen)
+    if index is None:
+        index = Index(ingangen)
     return {regel.feit: klok(regel, index, peildatum) for regel in regels}
