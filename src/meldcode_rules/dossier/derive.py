@@ -279,11 +279,22 @@ def _fold(
     tegenstrijdigheden: list[Tegenstrijdig] = []
     wijzigingen: dict[int, list[Wijziging]] = {}
     changes: list[Wijziging] = []
+    plans = _PLAN
     for ingang in ingangen:
         if record:
             changes = []
             wijzigingen[ingang.positie] = changes
-        for path, value in stated(ingang.waarden):
+        waarden = ingang.waarden
+        plan = plans.get(ingang.soort)
+        if plan is None:
+            pairs = stated(waarden)
+        else:  # stated(), inline for the kinds most events are (a call per event costs)
+            pairs = []
+            for name, path in plan:
+                value = waarden[name]
+                if value is not None and value != []:
+                    pairs.append((path, value if type(value) is str else _plain(value)))
+        for path, value in pairs:
             old = values.get(path)
             if path in LIJSTEN and isinstance(value, list):
                 before_list = old or []

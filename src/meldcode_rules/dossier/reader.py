@@ -188,15 +188,24 @@ def _waarden(events: list[Any]) -> list[dict[str, Any]] | None:
     except msgspec.ValidationError:
         return None
     asdict = msgspec.structs.asdict
+    moment_of = _moment_of
     out = []
     for raw, struct in zip(events, structs, strict=True):
         values = asdict(struct)
         soort = raw["soort"]
         values["soort"] = soort
-        values["datum"] = _moment(values["datum"])
+        # msgspec checked these are texts; _moment_of reads them (None: not a date)
+        datum = moment_of(values["datum"])
+        if datum is None:
+            return None
+        values["datum"] = datum
         for name in _moment_fields(soort):
-            if values[name] is not None:
-                values[name] = _moment(values[name])
+            text = values[name]
+            if text is not None:
+                moment = moment_of(text)
+                if moment is None:
+                    return None
+                values[name] = moment
         out.append(values)
     return out
 
