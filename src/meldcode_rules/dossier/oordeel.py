@@ -185,8 +185,10 @@ def _dated(
         index = Index(afleiding.ingangen)
     if refs is None:
         refs = _Refs()
-    linked = [clocks[r.feit] for r in plan.klokken.get(actie.code, ())]
-    running = [c for c in linked if c.start is not None and c.gestopt is None]
+    regels = plan.klokken.get(actie.code)
+    # most actions are dated by no time rule: skip the clocks then
+    linked = [clocks[r.feit] for r in regels] if regels else []
+    running = [c for c in linked if c.start is not None and c.gestopt is None] if linked else []
     update: dict[str, Any]
     if running:
         # The most urgent running clock dates the action; a clock without a termijn of its
@@ -197,7 +199,7 @@ def _dated(
         update = {"telt_vanaf": refs.of(clock.start, clock.veld), "deadline": limit}
         if limit is not None:
             update |= _overdue(limit, peildatum)
-    elif any(c.start is None and c.regel.toets in ("loopt", "verlopen") for c in linked):
+    elif linked and any(c.start is None and c.regel.toets in ("loopt", "verlopen") for c in linked):
         # A clock this action depends on has no start event: its date is not known.
         update = {"deadline": None, "verlopen": "onbekend"}
     else:
@@ -211,7 +213,7 @@ def _dated(
             update = {"telt_vanaf": refs.of(origin), "deadline": limit}
             if limit is not None:
                 update |= _overdue(limit, peildatum)
-    done = _voldaan(actie.code, index, update.get("telt_vanaf"))
+    done = _voldaan(actie.code, index, update.get("telt_vanaf")) if actie.code in VOLDAAN_DOOR else None
     if done is not None:
         update |= {"voldaan": refs.of(done), "verlopen": False, "dagen_verlopen": None}
     return trusted(Actie, {**actie.__dict__, **update})

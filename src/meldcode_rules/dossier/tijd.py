@@ -73,8 +73,13 @@ def plus(moment: dt.date, termijn: str) -> dt.date:
         return dt.datetime.max if isinstance(moment, dt.datetime) else dt.date.max
 
 
+@lru(4096)
 def safe_date_plus(moment: dt.date, termijn: str | None) -> dt.date | None:
-    """combine.deadline for a date, with the same rule past the last representable day."""
+    """combine.deadline for a date, with the same rule past the last representable day.
+
+    Kept per (day, termijn), as :func:`plus`: every action's deadline is one, and counting
+    werkdagen walks the days.
+    """
     try:
         return date_plus(moment, termijn)
     except OverflowError:
