@@ -412,6 +412,30 @@ def test_the_light_read_declines_what_msgspec_does_not_mirror(bad: dict[str, Any
     assert read_light({"gebeurtenissen": [bad]}) is None
 
 
+_GESLOTEN = {"soort": "zaak_afgesloten", "datum": "2026-01-01"}
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"gebeurtenissen": [{"soort": "hulp_gestart", "datum": "2026-01-01", "hulpvorm": "ggz\n"}]}, "hulpvorm"),
+        ({"gebeurtenissen": [{"soort": "hulp_gestart", "datum": "2026-01-01", "termijn": "6 weken\n"}]}, "termijn"),
+        ({"gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-01T10:00\n"}]}, "datum"),
+        ({"dossier_id": "D-1\n", "gebeurtenissen": [_GESLOTEN]}, "dossier_id"),
+        ({"organisatie": "o-1\n", "gebeurtenissen": [_GESLOTEN]}, "organisatie"),
+    ],
+)
+def test_a_final_newline_is_refused_as_pydantic_refuses_it(data: dict[str, Any], field: str) -> None:
+    from meldcode_rules.dossier.reader import read_dossier, read_light
+
+    # `$` in a Python pattern also matches before a final newline; pydantic's does not
+    assert read_dossier(data) is None and read_light(data) is None
+    with pytest.raises(CaseError) as error:
+        evaluate(data, engine="reference", op=D(2026, 2, 1))
+    given = data[field] if field in data else data["gebeurtenissen"][0][field]
+    assert field in error.value.problems[0] and given.strip() not in str(error.value)  # never the value
+
+
 def test_what_msgspec_refuses_the_hand_reader_still_reads() -> None:
     from meldcode_rules.dossier.reader import read_dossier, read_light
 

@@ -31,10 +31,11 @@ from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, event_fi
 from meldcode_rules.case.model import REFERENTIE_MAX, Tri
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN
 
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
-_DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?$", re.ASCII)
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")  # as Dossier.dossier_id
-_HULPVORM = re.compile(r"^[a-z0-9_]{1,40}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII)
+_DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?\Z", re.ASCII)
+# `\Z`, not `$` (which also matches before a final newline): as pydantic, which refuses "x\n"
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}\Z")  # as Dossier.dossier_id
+_HULPVORM = re.compile(r"^[a-z0-9_]{1,40}\Z")
 _TRI = {"ja": Tri.ja, "nee": Tri.nee, "onbekend": Tri.onbekend, True: Tri.ja, False: Tri.nee}
 _TOP = frozenset(("dossier_id", "referentie", "sector", "organisatie", "gebeurtenissen"))
 _REQUIRED = {"melding": ("door",), "consultatie": ("met",)}
@@ -123,7 +124,7 @@ def _event(data: Any) -> Any:
                 raise _Unsupported
             values[name] = list(value)
         elif kind == "termijn":
-            if type(value) is not str or not TERMIJN_PATTERN.match(value):
+            if type(value) is not str or not TERMIJN_PATTERN.fullmatch(value):
                 raise _Unsupported
             values[name] = value
         else:  # hulpvorm, the one text field
@@ -181,6 +182,8 @@ def _structs() -> Any:
 def _pattern(pattern: str) -> Any:
     # msgspec searches for a pattern where re.match anchors it at the start, as _event() does.
     anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})"
+    if anchored.endswith("$") and not anchored.endswith("\\$"):
+        anchored = anchored[:-1] + "\\Z"  # the end of the text, as pydantic reads `$`
     return Annotated[str, msgspec.Meta(pattern=anchored)]
 
 
