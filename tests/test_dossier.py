@@ -387,6 +387,89 @@ def test_the_fast_reader_declines_what_it_does_not_mirror(bad: dict[str, Any]) -
     assert read_dossier({"gebeurtenissen": [bad]}) is None
 
 
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"soort": "signaal", "datum": "2026-02-30"},
+        {"soort": "signaal", "datum": "2026-01-01T10:00+01:00"},
+        {"soort": "signaal", "datum": "2026-01-01", "vormen": ["vgv", "onzin"]},
+        {"soort": "signaal", "datum": "2026-01-01", "vormen": None},
+        {"soort": "melding", "datum": "2026-01-01"},
+        {"soort": "melding", "datum": "2026-01-01", "door": None},
+        {"soort": "afweging", "datum": "2026-01-01", "vermoeden": 1},
+        {"soort": "afweging", "datum": "2026-01-01", "vermoeden": True},  # the hand reader reads this one
+        {"soort": "hulp_gestart", "datum": "2026-01-01", "termijn": "zes weken"},
+        {"soort": "hulp_gestart", "datum": "2026-01-01", "termijn": "x 6 weken"},
+        {"soort": "hulp_gestart", "datum": "2026-01-01", "hulpvorm": "Vrij"},
+        {"soort": "signal", "datum": "2026-01-01"},
+        {"soort": "momentopname", "datum": "2026-01-01", "casus": {}},
+        {"datum": "2026-01-01"},
+    ],
+)
+def test_the_light_read_declines_what_msgspec_does_not_mirror(bad: dict[str, Any]) -> None:
+    from meldcode_rules.dossier.reader import read_light
+
+    assert read_light({"gebeurtenissen": [bad]}) is None
+
+
+_GESLOTEN = {"soort": "zaak_afgesloten", "datum": "2026-01-01"}
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"gebeurtenissen": [{"soort": "hulp_gestart", "datum": "2026-01-01", "hulpvorm": "ggz\n"}]}, "hulpvorm"),
+        ({"gebeurtenissen": [{"soort": "hulp_gestart", "datum": "2026-01-01", "termijn": "6 weken\n"}]}, "termijn"),
+        ({"gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-01T10:00\n"}]}, "datum"),
+        ({"dossier_id": "D-1\n", "gebeurtenissen": [_GESLOTEN]}, "dossier_id"),
+        ({"organisatie": "o-1\n", "gebeurtenissen": [_GESLOTEN]}, "organisatie"),
+    ],
+)
+def test_a_final_newline_is_refused_as_pydantic_refuses_it(data: dict[str, Any], field: str) -> None:
+    from meldcode_rules.dossier.reader import read_dossier, read_light
+
+    # `$` in a Python pattern also matches before a final newline; pydantic's does not
+    assert read_dossier(data) is None and read_light(data) is None
+    with pytest.raises(CaseError) as error:
+        evaluate(data, engine="reference", op=D(2026, 2, 1))
+    given = data[field] if field in data else data["gebeurtenissen"][0][field]
+    assert field in error.value.problems[0] and given.strip() not in str(error.value)  # never the value
+
+
+def test_what_msgspec_refuses_the_hand_reader_still_reads() -> None:
+    from meldcode_rules.dossier.reader import read_dossier, read_light
+
+    data = {"gebeurtenissen": [{"soort": "afweging", "datum": "2026-01-01", "vermoeden": True, "hulp_mogelijk": False}]}
+    assert read_light(data) is None
+    read = read_dossier(data)
+    assert read is not None and read == Dossier.model_validate(data)
+    assert evaluate(data, engine="reference", op=D(2026, 2, 1)) == evaluate(read, engine="reference", op=D(2026, 2, 1))
+
+
+@settings(max_examples=150, deadline=None)
+@given(dossiers(sectors=SECTORS))
+def test_the_light_read_gives_the_fields_the_models_hold(generated: tuple[dict[str, Any], dt.date]) -> None:
+    from meldcode_rules.dossier.reader import read_light
+
+    data, op = generated
+    light = read_light(data)
+    assert light is not None  # generated dossiers are plain: the light read must take them
+    validated = Dossier.model_validate(data)
+    assert light.dossier() == validated
+    for fields, model in zip(light.gebeurtenissen, validated.gebeurtenissen, strict=True):
+        assert fields == model.__dict__
+        assert {k: type(v) for k, v in fields.items()} == {k: type(v) for k, v in model.__dict__.items()}
+    for engine in ENGINES:
+        try:
+            from_model = evaluate(validated, engine=engine, op=op).model_dump_json()
+        except CaseError as error:
+            with pytest.raises(CaseError) as again:
+                evaluate(data, engine=engine, op=op)
+            assert again.value.problems == error.problems
+            continue
+        assert evaluate(data, engine=engine, op=op).model_dump_json() == from_model
+
+
 @pytest.mark.parametrize("referentie", ["zaak-1", "z" * 200, "", "z" * 201, 7])
 def test_a_dossier_takes_a_referentie_as_a_case_does(referentie: object) -> None:
     from meldcode_rules.dossier.reader import read_dossier

@@ -154,7 +154,7 @@ def test_ageing_never_lowers_melden_and_never_closes_on_an_aged_answer(
     data, op = generated
     aged = evaluate(data, op=op)
     with pytest.MonkeyPatch.context() as patch:  # the same dossier judged as if nothing aged
-        patch.setattr(oordeel_module, "_age_answers", lambda *args: {})
+        patch.setattr(oordeel_module, "age_answers", lambda *args: {})
         unaged = evaluate(data, op=op)
     assert RANK[aged.melden] >= RANK[unaged.melden]
     if any("afweging.hulp_effectief" in t.maakt_onbekend for t in aged.tijdfeiten):

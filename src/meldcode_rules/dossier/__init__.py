@@ -24,7 +24,7 @@ from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, dossier_
 from meldcode_rules.case.model import Case
 from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.dossier.oordeel import evaluate_dossier
-from meldcode_rules.dossier.reader import read_dossier
+from meldcode_rules.dossier.reader import read_dossier, read_light
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.guard import InputProblem, check_data, decode, loads_json
 from meldcode_rules.load.loader import read_yaml
@@ -126,6 +126,12 @@ def evaluate(
     """
     if op is None and not is_dossier(case):
         return evaluate_case(case, sector, engine, ruleset=ruleset, versie=versie, records=records)  # type: ignore[arg-type]
+    if records is None and type(case) is dict and "gebeurtenissen" in case:
+        # Judged from the events' fields, without a model per event: the same judgement.
+        # What the light read declines (any invalid dossier among it) takes the path below.
+        gelezen = read_light(case)
+        if gelezen is not None:
+            return evaluate_dossier(gelezen, sector, engine, ruleset=ruleset, op=op, versie=versie)
     oordeel, parsed = judge_input(case, sector, engine, ruleset=ruleset, op=op, versie=versie)
     if records is None:
         return oordeel

@@ -15,29 +15,23 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ValidationError
 
 from meldcode_rules.api import _case_problem
 from meldcode_rules.case.dossier import (
+    EVENT_MODELS,
     AfwegingGebeurtenis,
-    Consultatie,
     Dossier,
-    Gesprek,
-    HulpGeevalueerd,
-    Kindcheck,
-    MeldingGebeurtenis,
-    Momentopname,
-    OntvangstBevestigd,
-    Signaal,
-    TerugkoppelingVeiligThuis,
     _Event,
 )
 from meldcode_rules.case.facts import FactCatalog
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
 from meldcode_rules.diagnostics import CaseError
+from meldcode_rules.dossier.reader import Gelezen
 
 #: Fact paths that collect values (a list), instead of taking the latest answer.
 LIJSTEN = frozenset(("vormen", "kindcheck.problematiek"))
@@ -48,17 +42,24 @@ def day(moment: dt.date) -> dt.date:
 
 
 class Ingang:
-    """One event as judged: its 1-based position in the file, the event, and its place in date order."""
+    """One event as judged: its 1-based position in the file, the event, and its place in date order.
 
-    __slots__ = ("dag", "datum", "event", "orde", "positie", "soort")
+    The event is its model, or (read for judging only, :class:`~meldcode_rules.dossier.reader.Gelezen`)
+    the dict of its fields; everything here reads only ``waarden``, which is the same for both.
+    """
 
-    def __init__(self, positie: int, event: _Event) -> None:
+    __slots__ = ("dag", "datum", "event", "orde", "positie", "soort", "waarden")
+
+    def __init__(self, positie: int, event: _Event | dict[str, Any]) -> None:
         self.positie = positie
         self.event = event
-        self.soort: str = event.soort  # type: ignore[attr-defined]
-        datum: dt.date = event.datum
+        #: the event's fields by name (a model's ``__dict__``: read by every clock and action)
+        waarden: dict[str, Any] = event if type(event) is dict else event.__dict__
+        self.waarden = waarden
+        self.soort: str = waarden["soort"]
+        datum: dt.date = waarden["datum"]
         self.datum = datum
-        self.dag: dt.date = datum.date() if isinstance(datum, dt.datetime) else datum
+        self.dag: dt.date = datum.date() if type(datum) is dt.datetime else datum
         #: the index in date order (set when sorted)
         self.orde = -1
 
@@ -99,37 +100,44 @@ class Afleiding:
     #: fact path -> the event that last set it
     herkomst: dict[str, Ingang] = field(default_factory=dict)
     tegenstrijdigheden: list[Tegenstrijdig] = field(default_factory=list)
-    #: per event (by position): what it changed
-    wijzigingen: dict[int, list[Wijziging]] = field(default_factory=dict)
+    _wijzigingen: dict[int, list[Wijziging]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def wijzigingen(self) -> dict[int, list[Wijziging]]:
+        """Per event (by position): what it changed. Only the timeline of ``explain`` asks, so
+        the fold is replayed then, recording, rather than on every judgement."""
+        if self._wijzigingen is None:
+            self._wijzigingen = _fold(self.ingangen, record=True)[3]
+        return self._wijzigingen
 
 
-def ordered(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> list[Ingang]:
+def ordered(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossier") -> list[Ingang]:
     """The events in date order (stable), after checking that none lies after the peildatum."""
     ingangen = [Ingang(i, e) for i, e in enumerate(dossier.gebeurtenissen, start=1)]  # type: ignore[arg-type]
     peil_dag = day(peildatum)
-    late = [i for i in ingangen if i.dag >= peil_dag or i.event.__dict__.get("incidentdatum") is not None]
+    late = [i for i in ingangen if i.dag >= peil_dag or i.waarden.get("incidentdatum") is not None]
     problems = [
         # The position and the field, never the date itself: case data is sensitive.
         f"`gebeurtenissen.{ingang.positie}.{name}`: ligt na de peildatum"
         for ingang in late
-        for name, value in _moments(ingang.event)
+        for name, value in _moments(ingang.waarden)
         if _after(value, peildatum)
     ]
     if problems:
         raise CaseError(problems, source)
-    ingangen.sort(key=_dag)
+    ingangen.sort(key=_DAG)
     for index, ingang in enumerate(ingangen):
         ingang.orde = index
     return ingangen
 
 
-def _dag(ingang: Ingang) -> dt.date:
-    return ingang.dag
+#: the sort key (attrgetter: in C, where a function is a Python call per event)
+_DAG = attrgetter("dag")
 
 
-def _moments(event: _Event) -> Iterator[tuple[str, dt.date]]:
-    yield "datum", event.datum
-    incident = event.__dict__.get("incidentdatum")
+def _moments(waarden: dict[str, Any]) -> Iterator[tuple[str, dt.date]]:
+    yield "datum", waarden["datum"]
+    incident = waarden.get("incidentdatum")
     if incident is not None:
         yield "incidentdatum", incident
 
@@ -144,35 +152,46 @@ def _text(value: Any) -> Any:
     return value.value if isinstance(value, Enum) else value
 
 
-#: Per event kind: (field of the event, the fact it sets); special cases follow in effects().
-_PLAN: dict[type[_Event], tuple[tuple[str, str], ...]] = {
-    Signaal: (
+#: Per event kind: (field of the event, the fact it sets); special cases follow in stated().
+_PLAN: dict[str, tuple[tuple[str, str], ...]] = {
+    "signaal": (
         ("vormen", "vormen"),
         ("problematiek", "kindcheck.problematiek"),
         ("vastgelegd", "stappen.signalen_vastgelegd"),
         ("medewerker_verdacht", "medewerker_verdacht"),
     ),
-    Kindcheck: (
+    "kindcheck": (
         ("zorgt_voor_minderjarigen", "kindcheck.zorgt_voor_minderjarigen"),
         ("zwanger", "kindcheck.zwanger"),
         ("problematiek", "kindcheck.problematiek"),
     ),
-    AfwegingGebeurtenis: tuple(
+    "afweging": tuple(
         (name, f"afweging.{name}") for name in AfwegingGebeurtenis.model_fields if name not in ("soort", "datum")
     ),
-    HulpGeevalueerd: (("veilig", "afweging.hulp_effectief"),),
+    "hulp_geevalueerd": (("veilig", "afweging.hulp_effectief"),),
 }
 _CONSULTATIE = {
     "collega": "stappen.collega_geraadpleegd",
     "aandachtsfunctionaris": "stappen.collega_geraadpleegd",
     "veilig_thuis": "stappen.veilig_thuis_geraadpleegd",
 }
+#: Kinds that state no fact (the clocks read them).
+_STATE_NOTHING = frozenset(
+    set(EVENT_MODELS)
+    - set(_PLAN)
+    - {"consultatie", "gesprek", "melding", "ontvangst_bevestigd", "terugkoppeling_veilig_thuis", "momentopname"}
+)
 
 
 def effects(event: _Event) -> list[tuple[str, Any]]:
     """The facts an event states, as ``(fact path, value)``; list facts give a list to add."""
-    values = event.__dict__
-    plan = _PLAN.get(type(event))
+    return stated(event.__dict__)
+
+
+def stated(values: dict[str, Any]) -> list[tuple[str, Any]]:
+    """:func:`effects` of an event's fields (a model's ``__dict__``, or as read for judging)."""
+    soort = values["soort"]
+    plan = _PLAN.get(soort)
     if plan is not None:
         out = []
         for name, path in plan:
@@ -180,30 +199,33 @@ def effects(event: _Event) -> list[tuple[str, Any]]:
             if value is not None and value != []:
                 out.append((path, _plain(value)))
         return out
+    if soort in _STATE_NOTHING:
+        return []
     out: list[tuple[str, Any]] = []
-    if isinstance(event, Consultatie):
-        path = _CONSULTATIE.get(event.met)
+    if soort == "consultatie":
+        path = _CONSULTATIE.get(values["met"])
         if path is not None:
             out.append((path, "ja"))
-    elif isinstance(event, Gesprek):
-        gevoerd = event.gevoerd
+    elif soort == "gesprek":
+        gevoerd = values["gevoerd"]
+        reden = values["overgeslagen_reden"]
         if gevoerd is None:
-            gevoerd = "nee" if event.overgeslagen_reden else "ja"
+            gevoerd = "nee" if reden else "ja"
         out.append(("stappen.gesprek_gevoerd", _plain(gevoerd)))
-        if event.overgeslagen_reden is not None:
-            out.append(("stappen.gesprek_overgeslagen_reden", event.overgeslagen_reden))
-    elif isinstance(event, MeldingGebeurtenis):
-        if event.door == "ander":
+        if reden is not None:
+            out.append(("stappen.gesprek_overgeslagen_reden", reden))
+    elif soort == "melding":
+        if values["door"] == "ander":
             out.append(("eerder_gemeld_door_ander", "ja"))
         else:
             for name in ("besproken_met_client", "niet_besproken_reden"):
                 if values[name] is not None:
                     out.append((f"melding.{name}", _plain(values[name])))
-    elif isinstance(event, OntvangstBevestigd | TerugkoppelingVeiligThuis):
+    elif soort in ("ontvangst_bevestigd", "terugkoppeling_veilig_thuis"):
         # Feedback from Veilig Thuis shows that the report arrived.
         out.append(("melding.ontvangst_bevestigd", "ja"))
-    elif isinstance(event, Momentopname):
-        for path, value in _leaves(event.casus, ""):
+    elif soort == "momentopname":
+        for path, value in _leaves(values["casus"], ""):
             # JSON booleans as in a case file, so that `true` and `ja` are one answer.
             if isinstance(value, bool):
                 value = "ja" if value else "nee"
@@ -232,34 +254,10 @@ def _leaves(data: Any, prefix: str) -> Iterator[tuple[str, Any]]:
         yield prefix.rstrip("."), data
 
 
-def derive(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> Afleiding:
+def derive(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossier") -> Afleiding:
     """Fold the events (in date order) into case data, with provenance and contradictions."""
     ingangen = ordered(dossier, peildatum, source)
-    values: dict[str, Any] = {}
-    herkomst: dict[str, Ingang] = {}
-    afleiding = Afleiding(ingangen=ingangen, data={}, herkomst=herkomst)
-    wijzigingen = afleiding.wijzigingen
-    tegenstrijdigheden = afleiding.tegenstrijdigheden
-    for ingang in ingangen:
-        changes: list[Wijziging] = []
-        for path, value in effects(ingang.event):
-            old = values.get(path)
-            if path in LIJSTEN and isinstance(value, list):
-                before_list = old or []
-                merged = list(dict.fromkeys([*before_list, *value]))
-                if merged != before_list:
-                    changes.append(Wijziging(path, before_list, merged))
-                    values[path] = merged
-                    herkomst[path] = ingang
-                continue
-            if old != value:
-                before = herkomst.get(path)
-                if before is not None and before.dag == ingang.dag and before.positie != ingang.positie:
-                    tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
-                changes.append(Wijziging(path, old, value))
-                values[path] = value
-            herkomst[path] = ingang
-        wijzigingen[ingang.positie] = changes
+    values, herkomst, tegenstrijdigheden, _ = _fold(ingangen, record=False)
     data: dict[str, Any] = {}
     for path, value in values.items():
         node = data
@@ -267,12 +265,60 @@ def derive(dossier: Dossier, peildatum: dt.date, source: str = "dossier") -> Afl
         for part in parents:
             node = node.setdefault(part, {})
         node[leaf] = value
-    afleiding.data = data
-    return afleiding
+    return Afleiding(ingangen=ingangen, data=data, herkomst=herkomst, tegenstrijdigheden=tegenstrijdigheden)
+
+
+def _fold(
+    ingangen: list[Ingang], record: bool
+) -> tuple[dict[str, Any], dict[str, Ingang], list[Tegenstrijdig], dict[int, list[Wijziging]]]:
+    """The latest answer per fact, who gave it, the contradictions, and (``record``) what each event changed.
+
+    One fold for both: a judgement does not record, the timeline replays it recording.
+    """
+    values: dict[str, Any] = {}
+    herkomst: dict[str, Ingang] = {}
+    tegenstrijdigheden: list[Tegenstrijdig] = []
+    wijzigingen: dict[int, list[Wijziging]] = {}
+    changes: list[Wijziging] = []
+    plans = _PLAN
+    for ingang in ingangen:
+        if record:
+            changes = []
+            wijzigingen[ingang.positie] = changes
+        waarden = ingang.waarden
+        plan = plans.get(ingang.soort)
+        if plan is None:
+            pairs = stated(waarden)
+        else:  # stated(), inline for the kinds most events are (a call per event costs)
+            pairs = []
+            for name, path in plan:
+                value = waarden[name]
+                if value is not None and value != []:
+                    pairs.append((path, value if type(value) is str else _plain(value)))
+        for path, value in pairs:
+            old = values.get(path)
+            if path in LIJSTEN and isinstance(value, list):
+                before_list = old or []
+                merged = list(dict.fromkeys([*before_list, *value]))
+                if merged != before_list:
+                    if record:
+                        changes.append(Wijziging(path, before_list, merged))
+                    values[path] = merged
+                    herkomst[path] = ingang
+                continue
+            if old != value:
+                before = herkomst.get(path)
+                if before is not None and before.dag == ingang.dag and before.positie != ingang.positie:
+                    tegenstrijdigheden.append(Tegenstrijdig(path, before, ingang))
+                if record:
+                    changes.append(Wijziging(path, old, value))
+                values[path] = value
+            herkomst[path] = ingang
+    return values, herkomst, tegenstrijdigheden, wijzigingen
 
 
 def case_of(
-    afleiding: Afleiding, dossier: Dossier, model: type[Case], peildatum: dt.date, source: str = "dossier"
+    afleiding: Afleiding, dossier: Dossier | Gelezen, model: type[Case], peildatum: dt.date, source: str = "dossier"
 ) -> Case:
     """The case the derived facts make, validated by the case model of the sector."""
     data = _case_data(afleiding, dossier, peildatum)
@@ -290,7 +336,7 @@ def case_of(
 
 
 def flat_of(
-    afleiding: Afleiding, dossier: Dossier, catalog: FactCatalog, peildatum: dt.date, source: str = "dossier"
+    afleiding: Afleiding, dossier: Dossier | Gelezen, catalog: FactCatalog, peildatum: dt.date, source: str = "dossier"
 ) -> dict[str, Any]:
     """The flat facts of :func:`case_of`'s case, read straight from the derived data where it is plain.
 
@@ -303,7 +349,7 @@ def flat_of(
     return catalog.flatten(case_of(afleiding, dossier, catalog.model, peildatum, source))
 
 
-def _case_data(afleiding: Afleiding, dossier: Dossier, peildatum: dt.date) -> dict[str, Any]:
+def _case_data(afleiding: Afleiding, dossier: Dossier | Gelezen, peildatum: dt.date) -> dict[str, Any]:
     data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum).isoformat()}
     if dossier.sector is not None:
         data["sector"] = dossier.sector

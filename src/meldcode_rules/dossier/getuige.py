@@ -19,7 +19,7 @@ from meldcode_rules.case.dossier import Dossier, event_fields
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.dossier.derive import case_of, derive
-from meldcode_rules.dossier.tijd import klokken, verouderd
+from meldcode_rules.dossier.tijd import age_answers, klokken
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
 
 BEGIN = dt.date(2026, 1, 5)
@@ -122,10 +122,8 @@ def dossier_for(compiled: CompiledRuleset, assignment: dict[str, Any]) -> tuple[
     for feit, klok in clocks.items():
         flat[compiled.catalog[feit].key()] = klok.waarde
     # judged as a dossier is judged: an answer a clock makes out of date counts as onbekend
-    for klok in clocks.values():
-        for fact, antwoord in verouderd(klok, afleiding.herkomst):
-            if flat.get(compiled.catalog[fact].key()) == antwoord:
-                flat[compiled.catalog[fact].key()] = "onbekend"
+    ageing = {f: compiled.catalog[f].key() for r in compiled.tijdregels for f in r.maakt_onbekend}
+    age_answers(clocks, afleiding.herkomst, flat, ageing)
     if any(flat.get(key) != value for key, value in assignment.items()):
         return None  # no dossier gives this combination (the finite space is larger than time)
     return data, PEILDATUM

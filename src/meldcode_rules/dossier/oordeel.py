@@ -20,7 +20,8 @@ from meldcode_rules.caches import LRU
 from meldcode_rules.case.dossier import Dossier, trusted
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
 from meldcode_rules.dossier.derive import Afleiding, Ingang, day, derive, flat_of
-from meldcode_rules.dossier.tijd import Klok, klokken, matches, passed, verouderd
+from meldcode_rules.dossier.reader import Gelezen
+from meldcode_rules.dossier.tijd import Index, Klok, age_answers, klokken, passed
 from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
 from meldcode_rules.engines import get_engine
 from meldcode_rules.judge.combine import RULESETS, judge
@@ -49,13 +50,23 @@ class DossierOordeel:
 
 
 def ref(ingang: Ingang, veld: str = "datum") -> GebeurtenisRef:
-    moment = ingang.event.__dict__.get(veld) or ingang.datum
+    moment = ingang.waarden.get(veld) or ingang.datum
     # Every part comes from the validated dossier.
     return trusted(GebeurtenisRef, {"positie": ingang.positie, "soort": ingang.soort, "datum": moment, "veld": veld})
 
 
+class _Refs(dict[tuple[int, str], GebeurtenisRef]):
+    """The references of one judgement, each made once: a clock's start dates several actions."""
+
+    def of(self, ingang: Ingang, veld: str = "datum") -> GebeurtenisRef:
+        made = self.get((ingang.positie, veld))
+        if made is None:
+            made = self[ingang.positie, veld] = ref(ingang, veld)
+        return made
+
+
 def judge_dossier(
-    dossier: Dossier,
+    dossier: Dossier | Gelezen,
     sector: str | None = None,
     engine: str | None = None,
     *,
@@ -69,16 +80,19 @@ def judge_dossier(
     compiled = choose(ruleset, sector or dossier.sector, day(peildatum), versie, veld="op")
     afleiding = derive(dossier, peildatum, source)
     flat = flat_of(afleiding, dossier, compiled.catalog, peildatum, source)
-    clocks = klokken(compiled.tijdregels, afleiding.ingangen, peildatum)
+    index = Index(afleiding.ingangen)
+    clocks = klokken(compiled.tijdregels, afleiding.ingangen, peildatum, index)
     plan = _plan(compiled)
     keys = plan.keys
     for feit, clock in clocks.items():
         flat[keys[feit]] = clock.waarde
-    stale = _age_answers(plan, clocks, afleiding, flat)
+    # before the engines fire, so both judge the same facts
+    stale = age_answers(clocks, afleiding.herkomst, flat, plan.fact_keys)
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
     oordeel = judge(compiled, flat, fired, datum=day(peildatum), engine=runner.name)
-    acties = tuple(_dated(plan, actie, afleiding, clocks, peildatum) for actie in oordeel.acties)
+    refs = _Refs()
+    acties = tuple(_dated(plan, actie, afleiding, clocks, peildatum, index, refs) for actie in oordeel.acties)
     oordeel = trusted(
         Judgement,
         {
@@ -87,9 +101,9 @@ def judge_dossier(
             "dossier_id": dossier.dossier_id,
             # passed through untouched, as for a case: the caller's own key, never a fact
             "referentie": dossier.referentie,
-            "tijdfeiten": tuple(_tijdfeit(c, stale.get(c.regel.feit, ())) for c in clocks.values()),
+            "tijdfeiten": tuple(_tijdfeit(c, refs, stale.get(c.regel.feit, ())) for c in clocks.values()),
             "tegenstrijdigheden": tuple(
-                trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": ref(t.eerste), "geldt": ref(t.wint)})
+                trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": refs.of(t.eerste), "geldt": refs.of(t.wint)})
                 for t in afleiding.tegenstrijdigheden
             ),
         },
@@ -98,7 +112,7 @@ def judge_dossier(
 
 
 def evaluate_dossier(
-    dossier: Dossier,
+    dossier: Dossier | Gelezen,
     sector: str | None = None,
     engine: str | None = None,
     *,
@@ -111,38 +125,18 @@ def evaluate_dossier(
     return judge_dossier(dossier, sector, engine, ruleset=ruleset, op=op, source=source, versie=versie).oordeel
 
 
-def _tijdfeit(clock: Klok, maakt_onbekend: tuple[str, ...] = ()) -> TijdFeit:
+def _tijdfeit(clock: Klok, refs: _Refs, maakt_onbekend: tuple[str, ...] = ()) -> TijdFeit:
     return trusted(
         TijdFeit,
         {
             "feit": clock.regel.feit,
             "waarde": clock.waarde,
-            "telt_vanaf": ref(clock.start, clock.veld) if clock.start is not None else None,
-            "gestopt_door": ref(clock.gestopt) if clock.gestopt is not None else None,
+            "telt_vanaf": refs.of(clock.start, clock.veld) if clock.start is not None else None,
+            "gestopt_door": refs.of(clock.gestopt) if clock.gestopt is not None else None,
             "deadline": day(clock.deadline) if clock.deadline is not None else None,
             "maakt_onbekend": maakt_onbekend,
         },
     )
-
-
-def _age_answers(
-    plan: _Plan, clocks: Mapping[str, Klok], afleiding: Afleiding, flat: dict[str, Any]
-) -> dict[str, tuple[str, ...]]:
-    """Make each answer a clock says is out of date ``onbekend``; per time fact, which facts.
-
-    Before the engines fire, so both judge the same facts (docs/ruleset-format.md,
-    ``maakt_onbekend``); ``meldcode-rules check`` proves no such answer lowers ``melden``.
-    """
-    aged: dict[str, tuple[str, ...]] = {}
-    for feit in plan.verouderend:
-        facts = tuple(
-            f for f, antwoord in verouderd(clocks[feit], afleiding.herkomst) if flat.get(plan.fact_keys[f]) == antwoord
-        )
-        if facts:
-            for fact in facts:
-                flat[plan.fact_keys[fact]] = "onbekend"
-            aged[feit] = facts
-    return aged
 
 
 @dataclass(frozen=True)
@@ -155,8 +149,6 @@ class _Plan:
     klokken: dict[str, tuple[Tijdregel, ...]]
     #: rule id -> the facts its condition tests
     feiten: dict[str, tuple[str, ...]]
-    #: the time facts with ``maakt_onbekend``, in the ruleset's order
-    verouderend: tuple[str, ...] = ()
     #: case fact path -> its key in the flat facts, for those they name
     fact_keys: dict[str, str] = field(default_factory=dict)
 
@@ -176,7 +168,6 @@ def _plan(compiled: CompiledRuleset) -> _Plan:
             keys={r.feit: compiled.catalog[r.feit].key() for r in compiled.tijdregels},
             klokken={code: tuple(regels) for code, regels in klokken_per_actie.items()},
             feiten={r.id: _facts_of(r) for r in compiled.rules},
-            verouderend=tuple(r.feit for r in compiled.tijdregels if r.maakt_onbekend),
             fact_keys={f: compiled.catalog[f].key() for r in compiled.tijdregels for f in r.maakt_onbekend},
         )
         kept = _plans.put(id(compiled), (compiled, plan))
@@ -193,9 +184,17 @@ def _dated(
     afleiding: Afleiding,
     clocks: Mapping[str, Klok],
     peildatum: dt.date,
+    index: Index | None = None,
+    refs: _Refs | None = None,
 ) -> Actie:
-    linked = [clocks[r.feit] for r in plan.klokken.get(actie.code, ())]
-    running = [c for c in linked if c.start is not None and c.gestopt is None]
+    if index is None:
+        index = Index(afleiding.ingangen)
+    if refs is None:
+        refs = _Refs()
+    regels = plan.klokken.get(actie.code)
+    # most actions are dated by no time rule: skip the clocks then
+    linked = [clocks[r.feit] for r in regels] if regels else []
+    running = [c for c in linked if c.start is not None and c.gestopt is None] if linked else []
     update: dict[str, Any]
     if running:
         # The most urgent running clock dates the action; a clock without a termijn of its
@@ -203,10 +202,10 @@ def _dated(
         dated = [(c, _clock_deadline(c, actie)) for c in running]
         clock, limit = min(dated, key=lambda item: item[1] or dt.date.max)
         assert clock.start is not None
-        update = {"telt_vanaf": ref(clock.start, clock.veld), "deadline": limit}
+        update = {"telt_vanaf": refs.of(clock.start, clock.veld), "deadline": limit}
         if limit is not None:
             update |= _overdue(limit, peildatum)
-    elif any(c.start is None and c.regel.toets in ("loopt", "verlopen") for c in linked):
+    elif linked and any(c.start is None and c.regel.toets in ("loopt", "verlopen") for c in linked):
         # A clock this action depends on has no start event: its date is not known.
         update = {"deadline": None, "verlopen": "onbekend"}
     else:
@@ -217,12 +216,12 @@ def _dated(
             update = {"deadline": None, "verlopen": "onbekend"} if actie.termijn else {}
         else:
             limit = date_plus(day(origin.datum), actie.termijn)
-            update = {"telt_vanaf": ref(origin), "deadline": limit}
+            update = {"telt_vanaf": refs.of(origin), "deadline": limit}
             if limit is not None:
                 update |= _overdue(limit, peildatum)
-    done = _voldaan(actie.code, afleiding, update.get("telt_vanaf"))
+    done = _voldaan(actie.code, index, update.get("telt_vanaf")) if actie.code in VOLDAAN_DOOR else None
     if done is not None:
-        update |= {"voldaan": ref(done), "verlopen": False, "dagen_verlopen": None}
+        update |= {"voldaan": refs.of(done), "verlopen": False, "dagen_verlopen": None}
     return trusted(Actie, {**actie.__dict__, **update})
 
 
@@ -230,7 +229,7 @@ def _clock_deadline(clock: Klok, actie: Actie) -> dt.date | None:
     if clock.deadline is not None:
         return day(clock.deadline)
     assert clock.start is not None
-    start = getattr(clock.start.event, clock.veld, None) or clock.start.datum
+    start = clock.start.waarden.get(clock.veld) or clock.start.datum
     return date_plus(day(start), actie.termijn)
 
 
@@ -257,13 +256,15 @@ def _orde(ingang: Ingang) -> int:
     return ingang.orde
 
 
-def _voldaan(code: str, afleiding: Afleiding, vanaf: GebeurtenisRef | None) -> Ingang | None:
+def _voldaan(code: str, index: Index, vanaf: GebeurtenisRef | None) -> Ingang | None:
     """The latest event that shows ``code`` was done, on or after the day its termijn counts from."""
     keuzes = VOLDAAN_DOOR.get(code)
     if not keuzes:
         return None
+    # The events lie in date order: the latest match is on or after the day, or none is.
+    latest = index.latest(keuzes)
+    if latest is None:
+        return None
     since = day(vanaf.datum) if vanaf is not None else dt.date.min
-    for ingang in reversed(afleiding.ingangen):
-        if day(ingang.datum) >= since and any(matches(k, ingang) for k in keuzes):
-            return ingang
-    return None
+    found = index.ingangen[latest]
+    return found if found.dag >= since else None

@@ -6,6 +6,14 @@ nulls and lists of strings, dates as ``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM[:SS]``
 zone) and declines (returns ``None``) everything else, including every invalid dossier, so
 every error still comes from pydantic. What it accepts it builds into the same models, with
 the same values: ``tests/test_dossier.py`` checks that over generated dossiers.
+
+The events are read in two steps. First msgspec converts them (in C) into Structs
+generated from the event models (:func:`_structs`, from ``event_fields``: one definition
+of the fields); it accepts a strict subset again. Whatever it refuses, the per-event
+Python reader (:func:`_event`) reads or declines. :func:`read_light` stops after the first
+step: the envelope and each event's fields as a model's ``__dict__`` holds them, for
+judging (:mod:`meldcode_rules.dossier.derive` reads only those), without building a model
+per event, which costs more than the rest of reading.
 """
 
 from __future__ import annotations
@@ -14,17 +22,20 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from functools import cache
-from typing import Any
+from typing import Annotated, Any, Literal, Union
+
+import msgspec
 
 from meldcode_rules.caches import lru
-from meldcode_rules.case.dossier import EVENT_MODELS, Dossier, event_fields, trusted
+from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, event_fields, trusted
 from meldcode_rules.case.model import REFERENTIE_MAX, Tri
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN
 
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", re.ASCII)
-_DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?$", re.ASCII)
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$")  # as Dossier.dossier_id
-_HULPVORM = re.compile(r"^[a-z0-9_]{1,40}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII)
+_DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?\Z", re.ASCII)
+# `\Z`, not `$` (which also matches before a final newline): as pydantic, which refuses "x\n"
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}\Z")  # as Dossier.dossier_id
+_HULPVORM = re.compile(r"^[a-z0-9_]{1,40}\Z")
 _TRI = {"ja": Tri.ja, "nee": Tri.nee, "onbekend": Tri.onbekend, True: Tri.ja, False: Tri.nee}
 _TOP = frozenset(("dossier_id", "referentie", "sector", "organisatie", "gebeurtenissen"))
 _REQUIRED = {"melding": ("door",), "consultatie": ("met",)}
@@ -113,7 +124,7 @@ def _event(data: Any) -> Any:
                 raise _Unsupported
             values[name] = list(value)
         elif kind == "termijn":
-            if type(value) is not str or not TERMIJN_PATTERN.match(value):
+            if type(value) is not str or not TERMIJN_PATTERN.fullmatch(value):
                 raise _Unsupported
             values[name] = value
         else:  # hulpvorm, the one text field
@@ -123,8 +134,123 @@ def _event(data: Any) -> Any:
     return trusted(model, values, set(data))
 
 
-def read_dossier(data: Mapping[str, Any]) -> Dossier | None:
-    """The dossier, when ``data`` is of the plain shape this reader mirrors; else ``None``."""
+# ---------------------------------------------------------------- the events, in C
+
+# The events are first converted by msgspec (C) into Structs generated from the event models:
+# one pass that checks every type, choice and pattern. It accepts a strict subset of what
+# _event() accepts (no JSON booleans for ja/nee, no date objects): whatever it refuses,
+# _event() reads, or declines to pydantic. Dates come through as text and are read by the
+# same cached _moment_of, since msgspec has no `date | datetime`.
+
+
+@cache
+def _structs() -> Any:
+    """A list of the tagged union of one Struct per event kind (but the momentopname), from event_fields()."""
+    members = []
+    for soort in SOORTEN:
+        if soort == "momentopname":
+            continue
+        required = ("datum", *_REQUIRED.get(soort, ()))
+        fields: list[tuple[Any, ...]] = []
+        for name, (kind, allowed) in event_fields(soort).items():
+            typ: Any
+            if kind == "moment":
+                typ = str
+            elif kind == "keuze" and set(allowed) == {"ja", "nee", "onbekend"}:
+                typ = Tri
+            elif kind == "keuze":
+                typ = Literal[allowed]  # type: ignore[valid-type]
+            elif kind == "lijst":
+                fields.append((name, list[Literal[allowed]], msgspec.field(default_factory=list)))  # type: ignore[valid-type]
+                continue
+            elif kind == "termijn":
+                typ = _pattern(TERMIJN_PATTERN.pattern)
+            else:  # hulpvorm, the one text field
+                typ = _pattern(_HULPVORM.pattern)
+            fields.append((name, typ) if name in required else (name, typ | None, None))
+        members.append(
+            msgspec.defstruct(
+                f"_{soort}", fields, tag_field="soort", tag=soort, forbid_unknown_fields=True, kw_only=True
+            )
+        )
+    # Wrapped in a Struct: msgspec keeps a Struct's type information, where it would read a
+    # bare `list[...]` type anew on every call (a fixed cost larger than converting ten events).
+    events = list[Union[tuple(members)]]  # type: ignore[misc]  # noqa: UP007
+    return msgspec.defstruct("_Gebeurtenissen", [("gebeurtenissen", events)])
+
+
+def _pattern(pattern: str) -> Any:
+    # msgspec searches for a pattern where re.match anchors it at the start, as _event() does.
+    anchored = pattern if pattern.startswith("^") else f"^(?:{pattern})"
+    if anchored.endswith("$") and not anchored.endswith("\\$"):
+        anchored = anchored[:-1] + "\\Z"  # the end of the text, as pydantic reads `$`
+    return Annotated[str, msgspec.Meta(pattern=anchored)]
+
+
+@cache
+def _moment_fields(soort: str) -> tuple[str, ...]:
+    return tuple(name for name, (kind, _) in event_fields(soort).items() if kind == "moment" and name != "datum")
+
+
+def _waarden(events: list[Any]) -> list[dict[str, Any]] | None:
+    """Each event's fields (as a model's ``__dict__`` holds them), via msgspec; ``None`` when it refuses one."""
+    for event in events:
+        if type(event) is not dict:
+            return None
+    try:
+        structs = msgspec.convert({"gebeurtenissen": events}, _structs()).gebeurtenissen
+    except msgspec.ValidationError:
+        return None
+    asdict = msgspec.structs.asdict
+    moment_of = _moment_of
+    out = []
+    for raw, struct in zip(events, structs, strict=True):
+        values = asdict(struct)
+        soort = raw["soort"]
+        values["soort"] = soort
+        # msgspec checked these are texts; _moment_of reads them (None: not a date)
+        datum = moment_of(values["datum"])
+        if datum is None:
+            return None
+        values["datum"] = datum
+        for name in _moment_fields(soort):
+            text = values[name]
+            if text is not None:
+                moment = moment_of(text)
+                if moment is None:
+                    return None
+                values[name] = moment
+        out.append(values)
+    return out
+
+
+class Gelezen:
+    """A dossier read for judging only: its envelope and each event's fields, without the models.
+
+    What :func:`read_light` gives when the dossier is one :func:`read_dossier` would build:
+    the same values, and judged alike (derive and the clocks read an event's fields, never its
+    model). :meth:`dossier` builds the models when something asks for them.
+    """
+
+    __slots__ = ("data", "dossier_id", "gebeurtenissen", "organisatie", "referentie", "sector", "sectorfeiten")
+
+    def __init__(self, data: dict[str, Any], gebeurtenissen: list[dict[str, Any]]) -> None:
+        self.data = data
+        self.dossier_id: str | None = data.get("dossier_id")
+        self.referentie: str | None = data.get("referentie")
+        self.sector: str | None = data.get("sector")
+        self.organisatie: str | None = data.get("organisatie")
+        self.sectorfeiten = None
+        self.gebeurtenissen = gebeurtenissen
+
+    def dossier(self) -> Dossier:
+        read = read_dossier(self.data)
+        assert read is not None  # read_light accepted it: so does read_dossier
+        return read
+
+
+def _plain_top(data: Mapping[str, Any]) -> list[Any] | None:
+    """The events, when the envelope is of the plain shape this reader mirrors; else ``None``."""
     if type(data) is not dict or not data.keys() <= _TOP:
         return None
     events = data.get("gebeurtenissen")
@@ -142,16 +268,52 @@ def read_dossier(data: Mapping[str, Any]) -> Dossier | None:
     organisatie = data.get("organisatie")  # as Dossier.organisatie: the same form as dossier_id
     if organisatie is not None and (type(organisatie) is not str or not _ID.match(organisatie)):
         return None
+    return events
+
+
+def read_light(data: Mapping[str, Any]) -> Gelezen | None:
+    """The dossier's envelope and event fields, when msgspec reads every event; else ``None``.
+
+    Judging from these skips building an event model per event (most of reading a dossier).
+    """
+    events = _plain_top(data)
+    if events is None:
+        return None
     try:
-        built = [_event(e) for e in events]
+        waarden = _waarden(events)
+    except (_Unsupported, ValueError):  # ValueError: a date that does not exist (2026-02-30)
+        return None
+    if waarden is None:
+        return None
+    return Gelezen(data, waarden)  # type: ignore[arg-type]  # _plain_top checked it is a dict
+
+
+def read_dossier(data: Mapping[str, Any]) -> Dossier | None:
+    """The dossier, when ``data`` is of the plain shape this reader mirrors; else ``None``."""
+    events = _plain_top(data)
+    if events is None:
+        return None
+    try:
+        waarden = _waarden(events)
+        if waarden is not None:
+            built = [trusted(_plan(v["soort"])[0], _ordered(v), set(e)) for v, e in zip(waarden, events, strict=True)]
+        else:
+            built = [_event(e) for e in events]
     except (_Unsupported, ValueError):  # ValueError: a date that does not exist (2026-02-30)
         return None
     values = {
-        "dossier_id": dossier_id,
-        "referentie": referentie,
-        "sector": sector,
-        "organisatie": organisatie,
+        "dossier_id": data.get("dossier_id"),
+        "referentie": data.get("referentie"),
+        "sector": data.get("sector"),
+        "organisatie": data.get("organisatie"),
         "sectorfeiten": None,
         "gebeurtenissen": built,
     }
     return trusted(Dossier, values, set(data))
+
+
+def _ordered(values: dict[str, Any]) -> dict[str, Any]:
+    # the order of the model's fields (datum, soort, then the rest), as pydantic builds them
+    ordered = _plan(values["soort"])[2].copy()
+    ordered.update(values)
+    return ordered

@@ -78,8 +78,13 @@ def plus(moment: dt.date, termijn: str) -> dt.date:
         return dt.datetime.max if isinstance(moment, dt.datetime) else dt.date.max
 
 
+@lru(4096)
 def safe_date_plus(moment: dt.date, termijn: str | None) -> dt.date | None:
-    """combine.deadline for a date, with the same rule past the last representable day."""
+    """combine.deadline for a date, with the same rule past the last representable day.
+
+    Kept per (day, termijn), as :func:`plus`: every action's deadline is one, and counting
+    werkdagen walks the days.
+    """
     try:
         return date_plus(moment, termijn)
     except OverflowError:
@@ -110,7 +115,7 @@ def passed(limit: dt.date, peildatum: dt.date) -> bool:
 def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
     if ingang.soort != keuze.soort:
         return False
-    values = ingang.event.__dict__
+    values = ingang.waarden
     for name, allowed in keuze.waar.items():
         value = values.get(name)
         if isinstance(value, list):
@@ -175,7 +180,7 @@ def klok(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
     start = ingangen[begin]
     stop = index.latest(regel.stop, begin) if regel.stop else None
     veld = regel.vanaf or "datum"
-    base = start.event.__dict__.get(veld)
+    base = start.waarden.get(veld)
     limit = _deadline(regel, start, base)
     if regel.toets == "na_start":
         # An event after the start that no stop event has followed yet.
@@ -200,10 +205,10 @@ def klok(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
 
 def _deadline(regel: Tijdregel, start: Ingang, base: dt.date | None) -> dt.date | None:
     if regel.deadline_veld is not None:
-        fixed = start.event.__dict__.get(regel.deadline_veld)
+        fixed = start.waarden.get(regel.deadline_veld)
         if fixed is not None:
             return fixed
-    termijn = start.event.__dict__.get(regel.termijn_veld) if regel.termijn_veld else None
+    termijn = start.waarden.get(regel.termijn_veld) if regel.termijn_veld else None
     termijn = termijn or regel.termijn
     if base is None or termijn is None:
         return None
@@ -219,7 +224,7 @@ def _patroon(regel: Tijdregel, index: Index, peildatum: dt.date) -> Klok:
         for ingang in index.since(regel.gebeurtenis, -1 if stop is None else stop)
         if not passed(plus(ingang.datum, termijn), peildatum)
     ]
-    herkomsten = {_text(h.event.__dict__["herkomst"]) for h in hits if h.event.__dict__.get("herkomst") is not None}
+    herkomsten = {_text(h.waarden["herkomst"]) for h in hits if h.waarden.get("herkomst") is not None}
     enough = (regel.min_aantal is not None and len(hits) >= regel.min_aantal) or (
         regel.min_herkomsten is not None and len(herkomsten) >= regel.min_herkomsten
     )
@@ -249,7 +254,31 @@ def verouderd(clock: Klok, herkomst: Mapping[str, Ingang]) -> tuple[tuple[str, s
     )
 
 
-def klokken(regels: Sequence[Tijdregel], ingangen: Sequence[Ingang], peildatum: dt.date) -> dict[str, Klok]:
+def age_answers(
+    clocks: Mapping[str, Klok], herkomst: Mapping[str, Ingang], flat: dict[str, Any], keys: Mapping[str, str]
+) -> dict[str, tuple[str, ...]]:
+    """Make each answer a clock says is out of date ``onbekend`` in ``flat``; per time fact, which facts.
+
+    ``keys``: fact path -> its key in ``flat``, for every fact a ``maakt_onbekend`` names.
+    Judging a dossier and building a counterexample dossier (getuige.py) both age answers
+    here; ``meldcode-rules check`` proves that no ageing answer lowers ``melden``.
+    """
+    aged: dict[str, tuple[str, ...]] = {}
+    for feit, clock in clocks.items():
+        if not clock.regel.maakt_onbekend:
+            continue
+        facts = tuple(f for f, antwoord in verouderd(clock, herkomst) if flat.get(keys[f]) == antwoord)
+        for fact in facts:
+            flat[keys[fact]] = "onbekend"
+        if facts:
+            aged[feit] = facts
+    return aged
+
+
+def klokken(
+    regels: Sequence[Tijdregel], ingangen: Sequence[Ingang], peildatum: dt.date, index: Index | None = None
+) -> dict[str, Klok]:
     """Every time rule's value, by fact path (``ingangen`` in date order, as derive() gives them)."""
-    index = Index(ingangen)
+    if index is None:
+        index = Index(ingangen)
     return {regel.feit: klok(regel, index, peildatum) for regel in regels}

@@ -23,6 +23,8 @@ from pydantic import ValidationError
 
 from meldcode_rules.diagnostics import CaseError, Geweigerd, MeldcodeError
 from meldcode_rules.dossier import evaluate, parse_dossier
+from meldcode_rules.dossier.oordeel import evaluate_dossier
+from meldcode_rules.dossier.reader import Gelezen, read_light
 from meldcode_rules.judge.judgement import Actie, Judgement
 
 #: Fields the monitor reads beside a plain case file (a case file has no id of its own).
@@ -218,8 +220,11 @@ def _beoordeel_casus(data: Mapping[str, Any], op: dt.date, engine: str | None, p
 
 
 def _judge(subject: Any, engine: str | None, *, op: dt.date) -> Judgement:
-    # The public API, as `meldcode-rules evaluate --op` calls it: the same judgement, nothing else.
+    # The public API, as `meldcode-rules evaluate --op` calls it: the same judgement, nothing else
+    # (a dossier read for judging only is what evaluate() judges a plain dict as).
     try:
+        if isinstance(subject, Gelezen):
+            return evaluate_dossier(subject, engine=engine, op=op)
         return evaluate(subject, engine=engine, op=op)
     except (CaseError, ValidationError):
         raise Geweigerd("ongeldig dossier of ongeldige casus") from None
@@ -236,27 +241,37 @@ def _category(error: MeldcodeError) -> str:
 
 
 def _beoordeel_dossier(data: Mapping[str, Any], op: dt.date, engine: str | None, plek: str) -> Uitkomst:
-    try:
-        dossier = parse_dossier(dict(data))
-    except (CaseError, ValidationError):
-        raise Geweigerd("ongeldig dossier") from None
-    oordeel = _judge(dossier, engine, op=op)
-    events = sorted(dossier.gebeurtenissen, key=lambda e: _date(e.datum) or dt.date.min)
-    instroom = _date(events[0].datum) if events else None
+    # Most dossiers are plain JSON: read for judging only (the events' fields, no model per
+    # event), as evaluate() reads a dict; any other is validated by the models.
+    gelezen = read_light(data)
+    if gelezen is not None:
+        oordeel = _judge(gelezen, engine, op=op)
+        fields = gelezen.gebeurtenissen
+        dossier_id, organisatie = gelezen.dossier_id, gelezen.organisatie
+    else:
+        try:
+            dossier = parse_dossier(dict(data))
+        except (CaseError, ValidationError):
+            raise Geweigerd("ongeldig dossier") from None
+        oordeel = _judge(dossier, engine, op=op)
+        fields = [e.__dict__ for e in dossier.gebeurtenissen]
+        dossier_id, organisatie = dossier.dossier_id, dossier.organisatie
+    events = sorted(fields, key=lambda e: _date(e["datum"]) or dt.date.min)
+    instroom = _date(events[0]["datum"]) if events else None
     gemeld = tuple(
         sorted(
             d
             for e in events
-            if e.soort == "melding" and getattr(e, "door", None) == "mij" and (d := _date(e.datum)) is not None
+            if e["soort"] == "melding" and e.get("door") == "mij" and (d := _date(e["datum"])) is not None
         )
     )
     closed = heropend = False
     for event in events:
-        if event.soort == "zaak_afgesloten":
+        if event["soort"] == "zaak_afgesloten":
             closed = True
-        elif event.soort == "zaak_heropend":
+        elif event["soort"] == "zaak_heropend":
             closed, heropend = False, True
-    return _uitkomst(oordeel, dossier.dossier_id or plek, dossier.organisatie, instroom, gemeld, heropend, not closed)
+    return _uitkomst(oordeel, dossier_id or plek, organisatie, instroom, gemeld, heropend, not closed)
 
 
 def _uitkomst(

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from meldcode_rules.diagnostics import InvoerFout, MeldcodeError
 from meldcode_rules.load.loader import read_yaml
 
@@ -218,7 +220,23 @@ def records(deel: Deel) -> Iterator[Record]:
         yield from _parquet_records(deel)
 
 
+#: JSON in C: about twice as fast as json.loads on a dossier line.
+_DECODER = msgspec.json.Decoder()
+
+
 def _json_record(line: bytes | str, bron: str, plek: int) -> Record:
+    try:
+        # What msgspec decodes, it decodes as json.loads does; what it refuses (a number out of
+        # range, a lone surrogate, a byte-order mark, broken JSON) json.loads reads or names.
+        data = _DECODER.decode(line)
+    except (msgspec.MsgspecError, RecursionError):
+        return _loads_record(line, bron, plek)
+    if not isinstance(data, dict):
+        return Record(bron, plek, fout="geen JSON-object")
+    return Record(bron, plek, data)
+
+
+def _loads_record(line: bytes | str, bron: str, plek: int) -> Record:
     try:
         data = json.loads(line)
     except UnicodeDecodeError:
