@@ -218,3 +218,10 @@ def test_check_fails_an_ageing_answer_that_lowers_melden(tmp_path: Path, old: st
     # located at the time rule, whose counterexample shows the lower `melden`
     assert text[line.location.line - 1].strip().startswith("- feit: tijd.")
     assert "melden" in line.message and line.tegenvoorbeeld
+
+
+def test_render_shows_which_answers_age() -> None:
+    result = CliRunner().invoke(main, ["render", "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if line.startswith("| `tijd.nieuwe_hulp_na_evaluatie`"))
+    assert "zolang ja telt een eerder antwoord als onbekend: afweging.hulp_effectief: ja" in row

@@ -51,7 +51,12 @@ def termijn_tekst(regel: Tijdregel) -> str:
 
 
 def toets_tekst(regel: Tijdregel) -> str:
-    return _TOETS[regel.toets].format(gebeurtenis=_lijst(regel.gebeurtenis))
+    text = _TOETS[regel.toets].format(gebeurtenis=_lijst(regel.gebeurtenis))
+    if regel.maakt_onbekend:
+        # the answers that age while the fact is ja (docs/ruleset-format.md, maakt_onbekend)
+        aged = ", ".join(f"{feit}: {antwoord}" for feit, antwoord in regel.maakt_onbekend.items())
+        text += f"; zolang ja telt een eerder antwoord als onbekend: {aged}"
+    return text
 
 
 def tijd_mermaid(ruleset: CompiledRuleset) -> str:
