@@ -6,7 +6,16 @@ the aggregate is a monoid and a part's records are numbered by the part itself, 
 single-process run, the process pool and Dask give exactly the same result.
 
 Memory stays flat in the number of dossiers: the process pool keeps at most two parts per
-worker in flight, and each part keeps only its counts, not its dossiers.
+worker in flight, and each part keeps only its counts, not its dossiers. What does grow is
+bounded by design: the judge's caches (:mod:`meldcode_rules.caches`, each capped) fill with
+the distinct combinations met and then stay; the cells grow with the distinct sectors,
+organisations and months, not with the dossiers; the part descriptors are a few per
+thousand dossiers.
+
+Worker processes are *forked* where that is safe (Linux, this process has one thread and
+no durable-rules host): they then inherit the rulesets compiled here, once, instead of each
+importing and compiling them again (seconds per worker, see benchmarks/README.md).
+Elsewhere they are spawned and compile what they meet.
 """
 
 from __future__ import annotations
@@ -14,17 +23,20 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import operator
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
-from meldcode_rules.diagnostics import DaskFout, Geweigerd
+from meldcode_rules.diagnostics import DaskFout, Geweigerd, MeldcodeError
 from meldcode_rules.engines import get_engine
 from meldcode_rules.monitor.aggregate import MAX_WEIGERINGEN, MAX_WERKLIJST, Aggregaat
 from meldcode_rules.monitor.judge import beoordeel
 from meldcode_rules.monitor.read import STDIN, Deel, plan, records
-from meldcode_rules.sectors.registry import compiled_for
+from meldcode_rules.sectors.registry import compiled_for, known_sectors
 
 #: Dossiers per part: large enough that sending a part costs little beside judging it.
 PER_DEEL = 1000
@@ -105,11 +117,16 @@ def monitor(
     called with the total (or ``None``) and returns a function told how many were done.
     """
     parts, total = _parts(paths, per_deel)
-    step = voortgang(total) if voortgang else (lambda _n: None)
+
+    def begin() -> Voortgang:
+        return voortgang(total) if voortgang else (lambda _n: None)
+
+    if processen > 1:
+        # The pool starts the progress display itself: after forking, so no child inherits its thread.
+        return _met_processen(parts, opties, processen, begin)
+    step = begin()
     if dask:
         return _met_dask(list(parts), opties, dask, step)
-    if processen > 1:
-        return _met_processen(parts, opties, processen, step)
     result = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
     for deel in parts:
         result = result + beoordeel_deel(deel, opties, step)
@@ -122,21 +139,75 @@ def _warm(engine: str | None) -> None:
     get_engine(engine)
 
 
-def _met_processen(parts: Iterable[Deel], opties: Opties, processen: int, step: Voortgang) -> Aggregaat:
+def start_method() -> str:
+    """``fork`` where a child can safely inherit this process, else ``spawn``.
+
+    Fork copies only the calling thread: a lock held by another thread (a progress display, a
+    durable-rules host's timers) would stay locked in the child forever. So fork only on Linux
+    (elsewhere system libraries are not fork-safe either), with this one thread, and before
+    any durable-rules host exists here.
+    """
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and "meldcode_rules.engines.durable" not in sys.modules
+    ):
+        return "fork"
+    return "spawn"
+
+
+def _compile_for_workers(first: Deel, opties: Opties) -> None:
+    """Compile, here, the rulesets the first part names, so that forked workers inherit them.
+
+    Only the speed depends on this: a sector not compiled here is compiled by the worker that
+    meets it, and a sector that cannot be compiled is refused there, dossier by dossier.
+    """
+    names: set[str | None] = {None}
+    known = set(known_sectors())
+    try:
+        for record in records(first):
+            sector = record.data.get("sector") if record.data is not None else None
+            if isinstance(sector, str) and sector in known:
+                names.add(sector)
+    except (OSError, MeldcodeError):
+        pass  # the worker reads the part again and refuses it whole, with its place
+    for name in sorted(names, key=lambda n: n or ""):
+        try:
+            compiled_for(name, opties.op, veld="op")
+        except MeldcodeError:
+            continue  # judged (and refused) in the worker, as in a single process
+
+
+def _met_processen(parts: Iterable[Deel], opties: Opties, processen: int, begin: Callable[[], Voortgang]) -> Aggregaat:
     result = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
-    # spawn, not fork: the parent may run a progress thread, and durable-rules is not fork-safe.
-    context = multiprocessing.get_context("spawn")
-    pending: set[Future[Aggregaat]] = set()
+    method = start_method()
     source: Iterator[Deel] = iter(parts)
-    with ProcessPoolExecutor(processen, mp_context=context, initializer=_warm, initargs=(opties.engine,)) as pool:
+    if method == "fork":
+        first = next(source, None)
+        if first is None:
+            begin()
+            return result.af()
+        _compile_for_workers(first, opties)
+        source = chain([first], source)
+    context = multiprocessing.get_context(method)
+    # A spawned worker starts empty: it compiles the basismodel before its first part.
+    initializer = _warm if method == "spawn" else None
+    pending: set[Future[Aggregaat]] = set()
+    step: Voortgang | None = None
+    with ProcessPoolExecutor(processen, mp_context=context, initializer=initializer, initargs=(opties.engine,)) as pool:
         for deel in source:
             pending.add(pool.submit(beoordeel_deel, deel, opties))
+            if step is None:  # the first submit forks every worker: only now may a thread start
+                step = begin()
             if len(pending) >= 2 * processen:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     partial = future.result()
                     result = result + partial
                     step(partial.gelezen)
+        if step is None:  # no parts: an empty report, with its (empty) progress
+            step = begin()
         for future in pending:
             partial = future.result()
             result = result + partial
