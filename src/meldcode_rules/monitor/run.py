@@ -115,7 +115,8 @@ def monitor(
 
     ``processen`` > 1 judges parts in that many worker processes; ``dask`` is ``"local"``
     (a LocalCluster started and stopped here) or a scheduler address. ``voortgang`` is
-    called with the total (or ``None``) and returns a function told how many were done.
+    called with the total (or ``None``) and returns a function told how many were done; with
+    processes it is called only once the workers exist (see :func:`start_method`).
     """
     parts, total = _parts(paths, per_deel)
 
