@@ -450,3 +450,16 @@ def test_workers_are_forked_only_where_no_thread_or_durable_host_would_be_copied
     monkeypatch.delitem(sys.modules, "meldcode_rules.engines.durable")
     monkeypatch.setattr(sys, "platform", "darwin")
     assert start_method() == "spawn"
+
+
+def test_small_inputs_are_cut_so_that_every_worker_gets_several_parts(tmp_path: Path) -> None:
+    from meldcode_rules.monitor.run import deel_grootte
+
+    assert deel_grootte(100_000, 2) == 1000  # large: the default part
+    assert deel_grootte(3_000, 2) == 375  # 8 parts, 4 per worker
+    assert deel_grootte(3_000, 3) == 250
+    assert deel_grootte(150, 2) == 100 and deel_grootte(0, 2) == 100  # never below the minimum
+    path = write_jsonl(tmp_path / "d.jsonl", [*cases(230), "kapot"])
+    assert monitor([path], OPTIES, processen=2) == monitor([path], OPTIES)
+    with pytest.raises(ValueError):
+        monitor([path], OPTIES, per_deel=0)

@@ -41,6 +41,10 @@ from meldcode_rules.sectors.registry import compiled_for, known_sectors
 
 #: Dossiers per part: large enough that sending a part costs little beside judging it.
 PER_DEEL = 1000
+#: With processes, parts shrink (not below :data:`MIN_DEEL`) until each worker gets this many:
+#: three parts on two workers would leave one idle for a third of the run.
+DELEN_PER_WERKER = 4
+MIN_DEEL = 100
 
 Voortgang = Callable[[int], None]
 
@@ -94,6 +98,13 @@ def _bron_of(deel: Deel) -> str:
     return Path(name).name
 
 
+def deel_grootte(total: int, processen: int) -> int:
+    """Dossiers per part for ``total`` dossiers on ``processen`` workers: at most :data:`PER_DEEL`,
+    and small enough that each worker gets :data:`DELEN_PER_WERKER` parts, down to :data:`MIN_DEEL`."""
+    even = -(-total // (processen * DELEN_PER_WERKER))  # ceiling division
+    return max(MIN_DEEL, min(PER_DEEL, even))
+
+
 def _parts(paths: Sequence[str | Path], per_deel: int) -> tuple[Iterable[Deel], int | None]:
     """The parts, and how many dossiers they hold (``None`` when reading standard input)."""
     if any(str(p) == STDIN for p in paths):
@@ -108,17 +119,22 @@ def monitor(
     *,
     processen: int = 1,
     dask: str | None = None,
-    per_deel: int = PER_DEEL,
+    per_deel: int | None = None,
     voortgang: Callable[[int | None], Voortgang] | None = None,
 ) -> Aggregaat:
     """Judge every dossier under ``paths`` as of ``opties.op`` and add up the figures.
 
-    ``processen`` > 1 judges parts in that many worker processes; ``dask`` is ``"local"``
+    ``processen`` > 1 judges parts in that many worker processes (parts of :func:`deel_grootte`
+    dossiers unless ``per_deel`` is given); ``dask`` is ``"local"``
     (a LocalCluster started and stopped here) or a scheduler address. ``voortgang`` is
     called with the total (or ``None``) and returns a function told how many were done; with
     processes it is called only once the workers exist (see :func:`start_method`).
     """
-    parts, total = _parts(paths, per_deel)
+    parts, total = _parts(paths, PER_DEEL if per_deel is None else per_deel)
+    if per_deel is None and processen > 1 and total is not None:
+        smaller = deel_grootte(total, processen)
+        if smaller < PER_DEEL:  # a small input: plan it again in smaller parts (it is read quickly)
+            parts, total = _parts(paths, smaller)
 
     def begin() -> Voortgang:
         return voortgang(total) if voortgang else (lambda _n: None)
