@@ -463,3 +463,21 @@ def test_small_inputs_are_cut_so_that_every_worker_gets_several_parts(tmp_path: 
     assert monitor([path], OPTIES, processen=2) == monitor([path], OPTIES)
     with pytest.raises(ValueError):
         monitor([path], OPTIES, per_deel=0)
+
+
+def test_the_parents_warm_up_for_forked_workers_never_changes_or_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from meldcode_rules.monitor import run
+
+    path = write_jsonl(tmp_path / "d.jsonl", [*dossiers(30, 5, Mix(peildatum=OP)), "kapot"])
+    whole = monitor([path], OPTIES, per_deel=10)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(run, "start_method", lambda: "fork")
+    monkeypatch.setattr(run, "compiled_for", broken)  # the warm-up only: the judge compiles for itself
+    assert monitor([path], OPTIES, per_deel=10, processen=2) == whole
+    monkeypatch.setattr(run, "known_sectors", broken)
+    assert monitor([path], OPTIES, per_deel=10, processen=2) == whole

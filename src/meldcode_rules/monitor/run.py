@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from meldcode_rules.diagnostics import DaskFout, Geweigerd, MeldcodeError
+from meldcode_rules.diagnostics import DaskFout, Geweigerd
 from meldcode_rules.engines import get_engine
 from meldcode_rules.monitor.aggregate import MAX_WEIGERINGEN, MAX_WERKLIJST, Aggregaat
 from meldcode_rules.monitor.judge import beoordeel
@@ -178,23 +178,24 @@ def start_method() -> str:
 def _compile_for_workers(first: Deel, opties: Opties) -> None:
     """Compile, here, the rulesets the first part names, so that forked workers inherit them.
 
-    Only the speed depends on this: a sector not compiled here is compiled by the worker that
-    meets it, and a sector that cannot be compiled is refused there, dossier by dossier.
+    Only the speed may depend on this, so nothing here may fail the run: a part that cannot be
+    read, or a sector that cannot be compiled, meets the worker as it would one process, which
+    refuses it (the part whole, or dossier by dossier) or stops as a single process would.
     """
     names: set[str | None] = {None}
-    known = set(known_sectors())
     try:
+        known = set(known_sectors())
         for record in records(first):
             sector = record.data.get("sector") if record.data is not None else None
             if isinstance(sector, str) and sector in known:
                 names.add(sector)
-    except (OSError, MeldcodeError):
-        pass  # the worker reads the part again and refuses it whole, with its place
+    except Exception:  # a warm-up only: the worker reads the part again and meets the same problem
+        pass
     for name in sorted(names, key=lambda n: n or ""):
         try:
             compiled_for(name, opties.op, veld="op")
-        except MeldcodeError:
-            continue  # judged (and refused) in the worker, as in a single process
+        except Exception:  # a warm-up only: the worker judges (and refuses) as a single process does
+            continue
 
 
 def _first_submit(pool: ProcessPoolExecutor, deel: Deel, opties: Opties, *, frozen: bool) -> Future[Aggregaat]:
