@@ -6,8 +6,10 @@ Each engine runs in its own new process, which judges ``--count`` generated
 cases (default 1,000,000) drawn over the basismodel and every installed
 sector, with ``--dates`` distinct assessment dates (default 400): what a case
 system or service meets in weeks of use, in minutes. The process reports its
-resident memory (RSS) at the start, after half of the judgements and at the
-end. The caches of the judgement path are bounded (``meldcode_rules.caches``),
+resident memory (RSS) at the start, after a tenth, after half of the judgements
+and at the end, and the peak RSS (VmHWM, reset after the warm-up where Linux
+allows) at each of those: every figure after the same warm-up, in the same
+process. The caches of the judgement path are bounded (``meldcode_rules.caches``),
 so the second half must not grow: targets **under 250 MB at the end and under
 5 % growth over the second half**.
 
@@ -31,17 +33,26 @@ TARGET_MB = 250.0
 TARGET_GROWTH = 0.05
 
 
-def rss_mb() -> float:
-    """Resident memory of this process, in MB (Linux /proc; else the peak from getrusage)."""
+def rss_mb(field: str = "VmRSS") -> float:
+    """Resident memory of this process (``VmHWM``: its peak), in MB (Linux /proc; else the peak from getrusage)."""
     status = Path("/proc/self/status")
     if status.exists():
         for line in status.read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) / 1024
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+
+
+def reset_peak() -> bool:
+    """Start the peak (VmHWM) afresh, so it measures from here (Linux 4.0+; else it keeps the process peak)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
 
 
 def varied_cases(count: int, dates: int, seed: int = 9) -> Iterator[dict[str, Any]]:
@@ -69,21 +80,29 @@ def run_engine(engine: str, count: int, dates: int) -> dict[str, float]:
     # Load and compile every sector first: the start is a process ready to judge.
     for sector in [None, *known_sectors()]:
         evaluate({"sector": sector} if sector else {}, engine=engine)
+    reset = reset_peak()
     start = rss_mb()
-    half = count // 2
-    at_half = 0.0
+    tenth, half = max(1, count // 10), count // 2
+    at_tenth = at_half = peak_tenth = peak_half = 0.0
     began = time.perf_counter()
     step = max(1, count // 10)
     for n, case in enumerate(varied_cases(count, dates), start=1):
         evaluate(case, engine=engine)
+        if n == tenth:
+            at_tenth, peak_tenth = rss_mb(), rss_mb("VmHWM")
         if n == half:
-            at_half = rss_mb()
+            at_half, peak_half = rss_mb(), rss_mb("VmHWM")
         if n % step == 0:  # progress, for a run that is watched (stderr; the result is stdout)
             print(f"{engine}: {n:,} judgements, RSS {rss_mb():.1f} MB", file=sys.stderr, flush=True)
     return {
         "start_mb": start,
+        "tenth_mb": at_tenth,
         "half_mb": at_half,
         "end_mb": rss_mb(),
+        "peak_tenth_mb": peak_tenth,
+        "peak_half_mb": peak_half,
+        "peak_end_mb": rss_mb("VmHWM"),
+        "peak_reset": reset,
         "seconds": time.perf_counter() - began,
         "count": count,
     }
@@ -122,9 +141,14 @@ def main(argv: list[str] | None = None) -> int:
         ok = result["end_mb"] < TARGET_MB and growth < TARGET_GROWTH
         missed |= not ok
         print(
-            f"  {engine:<10} RSS start {result['start_mb']:6.1f} MB   half {result['half_mb']:6.1f} MB   "
-            f"end {result['end_mb']:6.1f} MB   second half {growth:+6.1%}   "
+            f"  {engine:<10} RSS start {result['start_mb']:6.1f} MB   N/10 {result['tenth_mb']:6.1f} MB   "
+            f"half {result['half_mb']:6.1f} MB   end {result['end_mb']:6.1f} MB   second half {growth:+6.1%}   "
             f"({result['seconds']:.0f} s)   {'PASS' if ok else 'MISS'}"
+        )
+        since = "since the warm-up" if result["peak_reset"] else "of the process (no reset here)"
+        print(
+            f"  {'':<10} peak {since}: N/10 {result['peak_tenth_mb']:6.1f} MB   half {result['peak_half_mb']:6.1f} MB"
+            f"   end {result['peak_end_mb']:6.1f} MB   N vs N/10 {result['peak_end_mb'] / result['peak_tenth_mb']:.2f}x"
         )
     print(f"targets: under {TARGET_MB:.0f} MB at the end, under {TARGET_GROWTH:.0%} growth over the second half")
     return 1 if missed else 0

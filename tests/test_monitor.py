@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import logging
+import multiprocessing
 import random
 from collections import Counter
 from functools import cache
@@ -400,3 +401,83 @@ def test_any_grouping_and_order_of_parts_gives_the_same_result(rng: random.Rando
         i = rng.randrange(len(shuffled) - 1)
         shuffled[i : i + 2] = [shuffled[i] + shuffled[i + 1]]
     assert shuffled[0].af() == expected
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_forked_and_spawned_workers_give_exactly_the_single_process_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    from meldcode_rules.monitor import run
+
+    # The first part (which the parent reads to compile for forked workers) holds bad lines too.
+    bad: list[object] = ["kapot", {"sector": "geen-sector", "gebeurtenissen": []}, [1]]
+    items = [*bad, *dossiers(40, 3, Mix(peildatum=OP))]
+    path = write_jsonl(tmp_path / "d.jsonl", [*items, *cases(20)])
+    whole = monitor([path], OPTIES, per_deel=11)
+    monkeypatch.setattr(run, "start_method", lambda: method)
+    workers: list[int] = []
+    told: list[int] = []
+
+    def start(total: int | None):  # type: ignore[no-untyped-def]
+        # The display (a thread, in the CLI) starts only once the pool's workers exist.
+        workers.append(len(multiprocessing.active_children()))
+        return told.append
+
+    assert monitor([path], OPTIES, per_deel=11, processen=2, voortgang=start) == whole
+    assert whole.geweigerd == 3 and sum(told) == whole.gelezen == 63
+    assert len(workers) == 1 and workers[0] >= 1
+    empty = write_jsonl(tmp_path / "leeg.jsonl", [])
+    assert monitor([empty], OPTIES, processen=2, voortgang=start) == monitor([empty], OPTIES)
+
+
+def test_workers_are_forked_only_where_no_thread_or_durable_host_would_be_copied(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+    import threading
+
+    from meldcode_rules.monitor.run import start_method
+
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.delitem(sys.modules, "meldcode_rules.engines.durable", raising=False)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert start_method() == "fork"
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # e.g. a progress display's thread
+    assert start_method() == "spawn"
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setitem(sys.modules, "meldcode_rules.engines.durable", sys.modules[__name__])  # a host may exist
+    assert start_method() == "spawn"
+    monkeypatch.delitem(sys.modules, "meldcode_rules.engines.durable")
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert start_method() == "spawn"
+
+
+def test_small_inputs_are_cut_so_that_every_worker_gets_several_parts(tmp_path: Path) -> None:
+    from meldcode_rules.monitor.run import deel_grootte
+
+    assert deel_grootte(100_000, 2) == 1000  # large: the default part
+    assert deel_grootte(3_000, 2) == 375  # 8 parts, 4 per worker
+    assert deel_grootte(3_000, 3) == 250
+    assert deel_grootte(150, 2) == 100 and deel_grootte(0, 2) == 100  # never below the minimum
+    path = write_jsonl(tmp_path / "d.jsonl", [*cases(230), "kapot"])
+    assert monitor([path], OPTIES, processen=2) == monitor([path], OPTIES)
+    with pytest.raises(ValueError):
+        monitor([path], OPTIES, per_deel=0)
+
+
+def test_the_parents_warm_up_for_forked_workers_never_changes_or_fails_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from meldcode_rules.monitor import run
+
+    path = write_jsonl(tmp_path / "d.jsonl", [*dossiers(30, 5, Mix(peildatum=OP)), "kapot"])
+    whole = monitor([path], OPTIES, per_deel=10)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr(run, "start_method", lambda: "fork")
+    monkeypatch.setattr(run, "compiled_for", broken)  # the warm-up only: the judge compiles for itself
+    assert monitor([path], OPTIES, per_deel=10, processen=2) == whole
+    monkeypatch.setattr(run, "known_sectors", broken)
+    assert monitor([path], OPTIES, per_deel=10, processen=2) == whole

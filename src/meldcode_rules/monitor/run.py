@@ -6,17 +6,30 @@ the aggregate is a monoid and a part's records are numbered by the part itself, 
 single-process run, the process pool and Dask give exactly the same result.
 
 Memory stays flat in the number of dossiers: the process pool keeps at most two parts per
-worker in flight, and each part keeps only its counts, not its dossiers.
+worker in flight, and each part keeps only its counts, not its dossiers. What does grow is
+bounded by design: the judge's caches (:mod:`meldcode_rules.caches`, each capped) fill with
+the distinct combinations met and then stay; the cells grow with the distinct sectors,
+organisations and months, not with the dossiers; the part descriptors are a few per
+thousand dossiers.
+
+Worker processes are *forked* where that is safe (Linux, this process has one thread and
+no durable-rules host): they then inherit the rulesets compiled here, once, instead of each
+importing and compiling them again (seconds per worker, see benchmarks/README.md).
+Elsewhere they are spawned and compile what they meet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import multiprocessing
 import operator
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from meldcode_rules.diagnostics import DaskFout, Geweigerd
@@ -24,10 +37,14 @@ from meldcode_rules.engines import get_engine
 from meldcode_rules.monitor.aggregate import MAX_WEIGERINGEN, MAX_WERKLIJST, Aggregaat
 from meldcode_rules.monitor.judge import beoordeel
 from meldcode_rules.monitor.read import STDIN, Deel, plan, records
-from meldcode_rules.sectors.registry import compiled_for
+from meldcode_rules.sectors.registry import compiled_for, known_sectors
 
 #: Dossiers per part: large enough that sending a part costs little beside judging it.
 PER_DEEL = 1000
+#: With processes, parts shrink (not below :data:`MIN_DEEL`) until each worker gets this many:
+#: three parts on two workers would leave one idle for a third of the run.
+DELEN_PER_WERKER = 4
+MIN_DEEL = 100
 
 Voortgang = Callable[[int], None]
 
@@ -81,6 +98,13 @@ def _bron_of(deel: Deel) -> str:
     return Path(name).name
 
 
+def deel_grootte(total: int, processen: int) -> int:
+    """Dossiers per part for ``total`` dossiers on ``processen`` workers: at most :data:`PER_DEEL`,
+    and small enough that each worker gets :data:`DELEN_PER_WERKER` parts, down to :data:`MIN_DEEL`."""
+    even = -(-total // (processen * DELEN_PER_WERKER))  # ceiling division
+    return max(MIN_DEEL, min(PER_DEEL, even))
+
+
 def _parts(paths: Sequence[str | Path], per_deel: int) -> tuple[Iterable[Deel], int | None]:
     """The parts, and how many dossiers they hold (``None`` when reading standard input)."""
     if any(str(p) == STDIN for p in paths):
@@ -95,21 +119,32 @@ def monitor(
     *,
     processen: int = 1,
     dask: str | None = None,
-    per_deel: int = PER_DEEL,
+    per_deel: int | None = None,
     voortgang: Callable[[int | None], Voortgang] | None = None,
 ) -> Aggregaat:
     """Judge every dossier under ``paths`` as of ``opties.op`` and add up the figures.
 
-    ``processen`` > 1 judges parts in that many worker processes; ``dask`` is ``"local"``
+    ``processen`` > 1 judges parts in that many worker processes (parts of :func:`deel_grootte`
+    dossiers unless ``per_deel`` is given); ``dask`` is ``"local"``
     (a LocalCluster started and stopped here) or a scheduler address. ``voortgang`` is
-    called with the total (or ``None``) and returns a function told how many were done.
+    called with the total (or ``None``) and returns a function told how many were done; with
+    processes it is called only once the workers exist (see :func:`start_method`).
     """
-    parts, total = _parts(paths, per_deel)
-    step = voortgang(total) if voortgang else (lambda _n: None)
+    parts, total = _parts(paths, PER_DEEL if per_deel is None else per_deel)
+    if per_deel is None and processen > 1 and total is not None:
+        smaller = deel_grootte(total, processen)
+        if smaller < PER_DEEL:  # a small input: plan it again in smaller parts (it is read quickly)
+            parts, total = _parts(paths, smaller)
+
+    def begin() -> Voortgang:
+        return voortgang(total) if voortgang else (lambda _n: None)
+
+    if processen > 1:
+        # The pool starts the progress display itself: after forking, so no child inherits its thread.
+        return _met_processen(parts, opties, processen, begin)
+    step = begin()
     if dask:
         return _met_dask(list(parts), opties, dask, step)
-    if processen > 1:
-        return _met_processen(parts, opties, processen, step)
     result = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
     for deel in parts:
         result = result + beoordeel_deel(deel, opties, step)
@@ -122,21 +157,95 @@ def _warm(engine: str | None) -> None:
     get_engine(engine)
 
 
-def _met_processen(parts: Iterable[Deel], opties: Opties, processen: int, step: Voortgang) -> Aggregaat:
+def start_method() -> str:
+    """``fork`` where a child can safely inherit this process, else ``spawn``.
+
+    Fork copies only the calling thread: a lock held by another thread (a progress display, a
+    durable-rules host's timers) would stay locked in the child forever. So fork only on Linux
+    (elsewhere system libraries are not fork-safe either), with this one thread, and before
+    any durable-rules host exists here.
+    """
+    if (
+        sys.platform.startswith("linux")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+        and "meldcode_rules.engines.durable" not in sys.modules
+    ):
+        return "fork"
+    return "spawn"
+
+
+def _compile_for_workers(first: Deel, opties: Opties) -> None:
+    """Compile, here, the rulesets the first part names, so that forked workers inherit them.
+
+    Only the speed may depend on this, so nothing here may fail the run: a part that cannot be
+    read, or a sector that cannot be compiled, meets the worker as it would one process, which
+    refuses it (the part whole, or dossier by dossier) or stops as a single process would.
+    """
+    names: set[str | None] = {None}
+    try:
+        known = set(known_sectors())
+        for record in records(first):
+            sector = record.data.get("sector") if record.data is not None else None
+            if isinstance(sector, str) and sector in known:
+                names.add(sector)
+    except Exception:  # a warm-up only: the worker reads the part again and meets the same problem
+        pass
+    for name in sorted(names, key=lambda n: n or ""):
+        try:
+            compiled_for(name, opties.op, veld="op")
+        except Exception:  # a warm-up only: the worker judges (and refuses) as a single process does
+            continue
+
+
+def _first_submit(pool: ProcessPoolExecutor, deel: Deel, opties: Opties, *, frozen: bool) -> Future[Aggregaat]:
+    """Submit the first part; with fork, that forks every worker, with this process's objects frozen.
+
+    A frozen object is never visited by the children's garbage collector, so more of the
+    compiled rulesets they inherit stay shared pages instead of being copied into each worker
+    (a quarter fewer page faults, about 9 MiB per worker, benchmarks/README.md). This
+    process unfreezes at once.
+    """
+    if not frozen:
+        return pool.submit(beoordeel_deel, deel, opties)
+    gc.freeze()
+    try:
+        return pool.submit(beoordeel_deel, deel, opties)
+    finally:
+        gc.unfreeze()
+
+
+def _met_processen(parts: Iterable[Deel], opties: Opties, processen: int, begin: Callable[[], Voortgang]) -> Aggregaat:
     result = Aggregaat(max_werklijst=opties.max_werklijst, max_weigeringen=opties.max_weigeringen)
-    # spawn, not fork: the parent may run a progress thread, and durable-rules is not fork-safe.
-    context = multiprocessing.get_context("spawn")
-    pending: set[Future[Aggregaat]] = set()
+    method = start_method()
     source: Iterator[Deel] = iter(parts)
-    with ProcessPoolExecutor(processen, mp_context=context, initializer=_warm, initargs=(opties.engine,)) as pool:
+    if method == "fork":
+        first = next(source, None)
+        if first is None:
+            begin()
+            return result.af()
+        _compile_for_workers(first, opties)
+        source = chain([first], source)
+    context = multiprocessing.get_context(method)
+    # A spawned worker starts empty: it compiles the basismodel before its first part.
+    initializer = _warm if method == "spawn" else None
+    pending: set[Future[Aggregaat]] = set()
+    step: Voortgang | None = None
+    with ProcessPoolExecutor(processen, mp_context=context, initializer=initializer, initargs=(opties.engine,)) as pool:
         for deel in source:
-            pending.add(pool.submit(beoordeel_deel, deel, opties))
+            if step is None:
+                pending.add(_first_submit(pool, deel, opties, frozen=method == "fork"))
+                step = begin()  # the first submit forked every worker: only now may a thread start
+            else:
+                pending.add(pool.submit(beoordeel_deel, deel, opties))
             if len(pending) >= 2 * processen:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     partial = future.result()
                     result = result + partial
                     step(partial.gelezen)
+        if step is None:  # no parts: an empty report, with its (empty) progress
+            step = begin()
         for future in pending:
             partial = future.result()
             result = result + partial
