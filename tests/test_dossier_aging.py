@@ -11,7 +11,6 @@ ageing answer lowers `melden` (MC204).
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +145,7 @@ def test_a_plain_case_never_ages() -> None:
 RANK = {"nee": 0, "onbekend": 1, "ja": 2}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(dossiers(sectors=SECTORS, max_events=14))
 def test_ageing_never_lowers_melden_and_never_closes_on_an_aged_answer(
     generated: tuple[dict[str, Any], dt.date],
@@ -181,19 +180,13 @@ def test_maakt_onbekend_names_only_tri_state_case_facts(tmp_path: Path) -> None:
 
 
 def _aged_wrongly(tmp_path: Path, old: str, new: str) -> Path:
+    # the basismodel alone: the ageing proof is per ruleset, and one ruleset checks quickly
     folder = tmp_path / "rulesets"
-    shutil.copytree(REPO / "rulesets", folder)
-    path = folder / "basismodel.yaml"
-    text = path.read_text(encoding="utf-8")
+    folder.mkdir()
+    text = (REPO / "rulesets" / "basismodel.yaml").read_text(encoding="utf-8")
     assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    (folder / "basismodel.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
     return folder
-
-
-def test_check_proves_that_the_shipped_ageing_never_lowers_melden() -> None:
-    report = run_check(engine_agreement=False, warnings=False)
-    assert not [f for f in report.findings if f.code == "MC204"]
-    assert all(stages["veroudering"] is True for stages in report.stages.values())
 
 
 @pytest.mark.parametrize(
@@ -209,15 +202,15 @@ def test_check_proves_that_the_shipped_ageing_never_lowers_melden() -> None:
     ],
 )
 def test_check_fails_an_ageing_answer_that_lowers_melden(tmp_path: Path, old: str, new: str) -> None:
+    # (that the shipped ageing answers are proved is asserted in tests/test_check.py, stage `veroudering`)
     folder = _aged_wrongly(tmp_path, old, new)
-    result = CliRunner().invoke(main, ["check", str(folder)])
-    assert result.exit_code == 1, result.output
-    assert "MC204" in result.output
-    line = next(f for f in run_check([folder], engine_agreement=False, warnings=False).errors if f.code == "MC204")
+    report = run_check([folder], engine_agreement=False, warnings=False)
+    assert not report.ok
+    finding = next(f for f in report.errors if f.code == "MC204")
     text = (folder / "basismodel.yaml").read_text(encoding="utf-8").splitlines()
     # located at the time rule, whose counterexample shows the lower `melden`
-    assert text[line.location.line - 1].strip().startswith("- feit: tijd.")
-    assert "melden" in line.message and line.tegenvoorbeeld
+    assert text[finding.location.line - 1].strip().startswith("- feit: tijd.")
+    assert "melden" in finding.message and finding.tegenvoorbeeld and finding.proved is not False
 
 
 def test_render_shows_which_answers_age() -> None:

@@ -7,8 +7,8 @@ case where the time fact is ``ja`` and the fact has that answer with the same ca
 the fact is ``onbekend``: ``melden`` of the second is never lower (nee < onbekend < ja).
 
 Exhaustive over the rules that conclude ``melden`` with the fact and the time fact as
-atoms (``shift_to`` pairs every case with its partner in one pass); a space too large to
-pair every case is an error, never a sample. Several ageing facts of one rule age one by
+atoms, one space per ruleset (``shift_to`` pairs every case with its partner in one pass);
+a space too large to pair every case is an error, never a sample. Several ageing facts of one rule age one by
 one, and each step never lowers, so neither does the whole.
 """
 
@@ -29,12 +29,20 @@ def check_ageing(compiled: CompiledRuleset) -> list[Finding]:
     if not regels:
         return []
     rules = melden_rules(compiled)
+    # One space for every ageing answer of the ruleset: the melden rules' facts, every ageing
+    # fact and every time fact that ages one; judged once, then each pair is a shift of it.
+    keys = dict.fromkeys(
+        key
+        for regel in regels
+        for key in (compiled.catalog[regel.feit].key(), *(compiled.catalog[f].key() for f in regel.maakt_onbekend))
+    )
+    space = space_for(compiled, rules, keys=list(keys))
+    melden = judge(space, rules, fire(space, rules)).melden if space.exhaustive else {}
     out: list[Finding] = []
     for regel in regels:
         clock = compiled.catalog[regel.feit].key()
         for feit, antwoord in regel.maakt_onbekend.items():
             key = compiled.catalog[feit].key()
-            space = space_for(compiled, rules, keys=[key, clock])
             where = f"tijdregel `{regel.feit}` in `{compiled.id}`: `maakt_onbekend` `{feit}: {antwoord}`"
             if not space.exhaustive:
                 out.append(
@@ -49,7 +57,6 @@ def check_ageing(compiled: CompiledRuleset) -> list[Finding]:
                     )
                 )
                 continue
-            melden = judge(space, rules, fire(space, rules)).melden
             # the cases (fact = antwoord) whose partner (fact onbekend) has melden nee, or onbekend
             partner_nee = space.shift_to(melden["nee"], key, "onbekend", antwoord)
             partner_onbekend = space.shift_to(melden["onbekend"], key, "onbekend", antwoord)

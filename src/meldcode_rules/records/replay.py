@@ -12,8 +12,11 @@ whether it is ``verlopen``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from meldcode_rules.api import judge_facts, read_case_file
 from meldcode_rules.case.dossier import Dossier
@@ -21,6 +24,7 @@ from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.dossier import judge_input, read_input_file
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.records.store import (
+    TIJD_PREFIX,
     DecisionRecord,
     Outcome,
     RecordError,
@@ -82,11 +86,23 @@ def replay(oordeel_id: str, case_file: Path, db: Path, salt: bytes | None) -> Re
     if case.datum is None:
         case = case.model_copy(update={"datum": dt.date.fromisoformat(record.datum)})
     oordeel, flat = judge_facts(case, record.sector, record.engine, ruleset=compiled)
-    if input_hash(salt, oordeel, flat) != record.invoer_hash:
+    if record.invoer_hash not in _case_hashes(salt, oordeel, flat):
         raise RecordError(
             "deze casus is niet de vastgelegde casus (de invoer-hash verschilt; of de salt is een andere)"
         )
     return ReplayResult(record, oordeel)
+
+
+def _case_hashes(salt: bytes, oordeel: Judgement, flat: dict[str, Any]) -> Iterator[str]:
+    """The hash of a case as written now, then as records written before facts about time were
+    left out of it: with the time facts their rulesets declared, all ``onbekend`` in a plain
+    case. Which ones is not recorded, so each subset of today's is tried (an HMAC never matches
+    another case, so trying cannot accept a wrong one; 2^8 at most today)."""
+    yield input_hash(salt, oordeel, flat)
+    tijd = sorted(k for k, v in flat.items() if k.startswith(TIJD_PREFIX) and v == "onbekend")
+    for size in range(len(tijd), 0, -1):
+        for kept in itertools.combinations(tijd, size):
+            yield input_hash(salt, oordeel, flat, kept)
 
 
 def _replay_as_of(record: DecisionRecord, compiled: CompiledRuleset, path: Path, salt: bytes) -> ReplayResult:

@@ -25,6 +25,7 @@ import sqlite3
 import sys
 import threading
 import uuid
+from collections.abc import Iterable
 from dataclasses import MISSING, asdict, dataclass, fields
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -99,10 +100,21 @@ def outcome_of(oordeel: Judgement, as_of: bool = False) -> Outcome:
     return (oordeel.melden, oordeel.besluit, oordeel.stap, tuple(a.code for a in oordeel.acties), verlopen)
 
 
-def input_hash(salt: bytes, oordeel: Judgement, flat: dict[str, Any]) -> str:
-    """HMAC-SHA256 over what the engine judged: sector, date and the flat facts, canonically."""
+#: the flat keys of facts about time (`tijd.`...): derived as of a date, never input of a case
+TIJD_PREFIX = "tijd__"
+
+
+def input_hash(salt: bytes, oordeel: Judgement, flat: dict[str, Any], tijd: Iterable[str] = ()) -> str:
+    """HMAC-SHA256 over what the engine judged: sector, date and the flat facts, canonically.
+
+    Facts about time are left out: a plain case has them all ``onbekend``, and a ruleset that
+    declares one more would otherwise change the hash of the same case. ``tijd``: time keys to
+    keep anyway, to check a record written before they were left out (records/replay.py).
+    """
+    kept = set(tijd)
+    feiten = {k: v for k, v in flat.items() if not k.startswith(TIJD_PREFIX) or k in kept}
     canonical = json.dumps(
-        {"sector": oordeel.sector, "datum": oordeel.datum.isoformat(), "feiten": flat},
+        {"sector": oordeel.sector, "datum": oordeel.datum.isoformat(), "feiten": feiten},
         sort_keys=True,
         separators=(",", ":"),
         ensure_ascii=True,
