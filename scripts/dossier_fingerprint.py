@@ -36,8 +36,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
+# scripts/ is on the path of a script it runs (and of tests/scripts.load_script)
+from judgement_fingerprint import differences
 from pydantic import ValidationError
+from ruamel.yaml import YAML
 
 from meldcode_rules.case.dossier import SOORTEN, Dossier, event_fields
 from meldcode_rules.diagnostics import MeldcodeError
@@ -50,6 +52,7 @@ from meldcode_rules.monitor.read import _json_record
 from meldcode_rules.sectors.registry import known_sectors
 
 ROOT = Path(__file__).resolve().parent.parent
+_YAML = YAML(typ="safe")
 DIGEST_FILE = ROOT / "tests" / "dossier_fingerprint.json"
 #: Dossiers per kind (synthetic, random, wrong); the examples come on top.
 DEFAULT_COUNT = 700
@@ -178,9 +181,9 @@ def examples() -> Iterator[tuple[str, dict[str, Any], dt.date]]:
             for word in line.split()
             if word.startswith("op=")
         )
-        yield path.name, _plain(yaml.safe_load(text)), op
+        yield path.name, _plain(_YAML.load(text)), op
     for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
-        for scenario in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("scenarios", []):
+        for scenario in (_YAML.load(path.read_text(encoding="utf-8")) or {}).get("scenarios", []):
             if "dossier" in scenario and "op" in scenario:
                 op = scenario["op"]
                 op = op if isinstance(op, dt.date) else dt.date.fromisoformat(op)
@@ -262,18 +265,6 @@ def _monitor(line: bytes, op: dt.date, engine: str) -> Any:
     if record.data is None:
         return record
     return beoordeel(record.data, op, engine, "invoer.jsonl:1")
-
-
-def differences(found: dict[str, dict[str, str]], recorded: dict[str, dict[str, str]]) -> list[str]:
-    """What differs, as ``engine/path`` lines (an engine not run here is not compared)."""
-    lines = []
-    for engine, per_path in found.items():
-        wanted = recorded.get(engine, {})
-        for name in sorted(set(per_path) | set(wanted)):
-            before, after = wanted.get(name, "(none)"), per_path.get(name, "(none)")
-            if before != after:
-                lines.append(f"{engine}/{name}: {before[:12]} -> {after[:12]}")
-    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -82,12 +82,15 @@ def digests(engines: list[str], count: int = DEFAULT_COUNT) -> dict[str, dict[st
 
 
 def differences(found: dict[str, dict[str, str]], recorded: dict[str, dict[str, str]]) -> list[str]:
-    """What differs, as ``engine/sector`` lines (an engine not run here is not compared)."""
+    """What differs, as ``engine/name`` lines (an engine not run here is not compared).
+
+    ``name`` is a sector here, an input path in ``dossier_fingerprint.py``, which uses this too.
+    """
     lines = []
-    for engine, per_sector in found.items():
+    for engine, per_name in found.items():
         wanted = recorded.get(engine, {})
-        for name in sorted(set(per_sector) | set(wanted)):
-            before, after = wanted.get(name, "(none)"), per_sector.get(name, "(none)")
+        for name in sorted(set(per_name) | set(wanted)):
+            before, after = wanted.get(name, "(none)"), per_name.get(name, "(none)")
             if before != after:
                 lines.append(f"{engine}/{name}: {before[:12]} -> {after[:12]}")
     return lines

@@ -9,17 +9,12 @@ judgements (a ruleset, an order) records new ones with
 
 from __future__ import annotations
 
-import importlib.util
 import json
-from pathlib import Path
 
+from scripts import load_script
 from strategies import ENGINES
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "judgement_fingerprint.py"
-_spec = importlib.util.spec_from_file_location("judgement_fingerprint", SCRIPT)
-assert _spec is not None and _spec.loader is not None
-fingerprint = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fingerprint)
+fingerprint = load_script("judgement_fingerprint")
 
 
 def test_judgements_match_the_recorded_digests() -> None:
