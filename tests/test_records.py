@@ -338,3 +338,17 @@ def test_a_record_this_version_cannot_read_in_full_is_refused_never_read_in_part
         DecisionRecord.from_json(json.dumps({k: v for k, v in data.items() if k != "melden"}))
     with pytest.raises(RecordError, match="geen leesbare JSON"):
         DecisionRecord.from_json("{")
+
+
+def test_replay_tries_a_bounded_number_of_older_hashes_however_many_time_facts() -> None:
+    from meldcode_rules.records.replay import MAX_LEGACY_HASHES, _case_hashes
+    from meldcode_rules.records.store import TIJD_PREFIX
+
+    oordeel, flat = judge_facts(ACUUT)
+    # 20 time facts would be 2^20 subsets; the search stops at the bound
+    many = {**flat, **{f"{TIJD_PREFIX}feit_{i}": "onbekend" for i in range(20)}}
+    hashes = list(_case_hashes(b"zout", oordeel, many))
+    assert len(hashes) == 1 + MAX_LEGACY_HASHES
+    # the current hash leaves every time fact out; the first older one keeps them all
+    assert hashes[0] == input_hash(b"zout", oordeel, flat)
+    assert hashes[1] == input_hash(b"zout", oordeel, many, [k for k in many if k.startswith(TIJD_PREFIX)])

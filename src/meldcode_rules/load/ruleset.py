@@ -327,6 +327,9 @@ class GebeurtenisKeuze(_Node):
 
 
 #: What a time rule's derived fact says, as of the peildatum (docs/ruleset-format.md, tijdregels).
+#: The namespace of every derived fact about time; no case fact lives in it (case/model.py).
+TIJD_NAMESPACE = "tijd"
+
 TIJDTOETSEN = ("loopt", "verlopen", "venster_open", "na_start", "patroon")
 
 
@@ -337,7 +340,9 @@ class Tijdregel(_Node):
     No start event: the fact is ``onbekend`` (a missing date is never "not overdue").
     """
 
-    feit: str = Field(pattern=r"^tijd\.[a-z][a-z0-9_]*$", description="De naam van het afgeleide feit (`tijd.`...).")
+    feit: str = Field(
+        pattern=rf"^{TIJD_NAMESPACE}\.[a-z][a-z0-9_]*$", description="De naam van het afgeleide feit (`tijd.`...)."
+    )
     titel: str = Field(min_length=1)
     bron: str = Field(min_length=1, description="De bron van de termijn; zonder bron: zeg dat het een standaard is.")
     vraag: str = Field(min_length=1, description="De vraag als het feit `onbekend` is.")

@@ -93,16 +93,22 @@ def replay(oordeel_id: str, case_file: Path, db: Path, salt: bytes | None) -> Re
     return ReplayResult(record, oordeel)
 
 
+#: At most this many older forms of a case's hash are tried (all subsets of 12 time facts):
+#: replay stays bounded however many time rules a ruleset declares (docs/limits.md).
+MAX_LEGACY_HASHES = 4096
+
+
 def _case_hashes(salt: bytes, oordeel: Judgement, flat: dict[str, Any]) -> Iterator[str]:
     """The hash of a case as written now, then as records written before facts about time were
     left out of it: with the time facts their rulesets declared, all ``onbekend`` in a plain
-    case. Which ones is not recorded, so each subset of today's is tried (an HMAC never matches
-    another case, so trying cannot accept a wrong one; 2^8 at most today)."""
+    case. Which ones is not recorded, so subsets of today's are tried, the largest first (an
+    HMAC never matches another case, so trying cannot accept a wrong one), at most
+    :data:`MAX_LEGACY_HASHES` of them: 2^8 today."""
     yield input_hash(salt, oordeel, flat)
     tijd = sorted(k for k, v in flat.items() if k.startswith(TIJD_PREFIX) and v == "onbekend")
-    for size in range(len(tijd), 0, -1):
-        for kept in itertools.combinations(tijd, size):
-            yield input_hash(salt, oordeel, flat, kept)
+    subsets = (kept for size in range(len(tijd), 0, -1) for kept in itertools.combinations(tijd, size))
+    for kept in itertools.islice(subsets, MAX_LEGACY_HASHES):
+        yield input_hash(salt, oordeel, flat, kept)
 
 
 def _replay_as_of(record: DecisionRecord, compiled: CompiledRuleset, path: Path, salt: bytes) -> ReplayResult:

@@ -34,6 +34,7 @@ from meldcode_rules._version import __version__
 from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.diagnostics import RecordError
 from meldcode_rules.judge.judgement import Judgement
+from meldcode_rules.load.ruleset import TIJD_NAMESPACE
 
 #: The default database of ``--records`` and ``replay`` (in the working directory).
 DEFAULT_DB = "besluiten.sqlite"
@@ -101,7 +102,7 @@ def outcome_of(oordeel: Judgement, as_of: bool = False) -> Outcome:
 
 
 #: the flat keys of facts about time (`tijd.`...): derived as of a date, never input of a case
-TIJD_PREFIX = "tijd__"
+TIJD_PREFIX = f"{TIJD_NAMESPACE}__"
 
 
 def input_hash(salt: bytes, oordeel: Judgement, flat: dict[str, Any], tijd: Iterable[str] = ()) -> str:
