@@ -30,5 +30,7 @@ if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get 
 fi
 .venv/bin/ruff check src tests benchmarks
 bash scripts/compat.sh
-# pytest last: its closing line is the suite's verdict.
-.venv/bin/python -m pytest "$@"
+# pytest last: its closing line is the suite's verdict. One worker process per core
+# (pytest-xdist; the tests start their own servers and clusters on free loopback ports);
+# PYTEST_WORKERS=0 runs it in this process.
+.venv/bin/python -m pytest -n "${PYTEST_WORKERS:-auto}" "$@"
