@@ -326,10 +326,10 @@ class GebeurtenisKeuze(_Node):
     )
 
 
-#: What a time rule's derived fact says, as of the peildatum (docs/ruleset-format.md, tijdregels).
 #: The namespace of every derived fact about time; no case fact lives in it (case/model.py).
 TIJD_NAMESPACE = "tijd"
 
+#: What a time rule's derived fact says, as of the peildatum (docs/ruleset-format.md, tijdregels).
 TIJDTOETSEN = ("loopt", "verlopen", "venster_open", "na_start", "patroon")
 
 
