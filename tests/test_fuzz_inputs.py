@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from fuzz_inputs import STRATEGIES, run_child
 
-#: Seconds one input may take (generous: CI shares two cores among several jobs).
+#: CPU seconds one input may take in its child (a hang is caught by the child's wall-clock timeout).
 SECONDS_PER_INPUT = 15
 MEMORY_MB = 2048
 #: path: (examples, inputs per example); about 2 minutes in all on the project machine.
