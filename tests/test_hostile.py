@@ -189,10 +189,10 @@ def test_3_a_self_referencing_alias_is_refused_not_a_recursion_error(text: str) 
 
 def test_4_a_doubling_begrip_chain_is_refused_quickly_and_named(tmp_path: Path) -> None:
     tree = write_tree(tmp_path / "rs", begrip_chain_text(26))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU: a loaded machine does not count
     with pytest.raises(RulesetError) as caught:
         compile_from([tree], "hostile")
-    assert time.perf_counter() - started < 20
+    assert time.process_time() - started < 20
     (problem,) = caught.value.diagnostics
     assert problem.code == "MR037" and "`b11`" in problem.message  # 2**11 > MAX_EXPANDED_TESTS
     assert problem.location.line > 1
@@ -381,10 +381,10 @@ def test_6_exit_codes_tell_refused_lines_from_a_failed_program(monkeypatch: pyte
     ids=["a million list items", "a million keys", "unknown keys in a sub-object"],
 )
 def test_7_one_huge_case_costs_little_and_its_error_is_short(data: dict) -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU: a loaded machine does not count
     with pytest.raises(CaseError) as caught:
         evaluate(data, engine="reference")
-    assert time.perf_counter() - started < 3
+    assert time.process_time() - started < 3
     assert len(str(caught.value)) < 2_000
     assert len(caught.value.problems) <= limits.MAX_PROBLEMS + 1
 
@@ -439,11 +439,11 @@ def test_8_an_unknown_sector_names_the_known_ones_not_the_given_text() -> None:
 
 def test_9_a_ruleset_of_8000_rules_is_refused_before_it_costs_memory(tmp_path: Path) -> None:
     tree = write_tree(tmp_path / "rs", ruleset_text(8000, depth=1))
-    started = time.perf_counter()
+    started = time.process_time()  # CPU: a loaded machine does not count
     with pytest.raises(RulesetError) as caught:
         compile_from([tree], "hostile")
     assert [d.code for d in caught.value.diagnostics] == ["MR003"]  # the file is over MAX_YAML_BYTES
-    assert time.perf_counter() - started < 10
+    assert time.process_time() - started < 10
 
 
 def test_9_more_rules_than_the_limit_in_a_small_file_are_refused(tmp_path: Path) -> None:
