@@ -80,7 +80,7 @@ def judge_dossier(
     compiled = choose(ruleset, sector or dossier.sector, day(peildatum), versie, veld="op")
     afleiding = derive(dossier, peildatum, source)
     flat = flat_of(afleiding, dossier, compiled.catalog, peildatum, source)
-    index = Index(afleiding.ingangen)
+    index = Index(afleiding.ingangen, afleiding.per_soort)
     clocks = klokken(compiled.tijdregels, afleiding.ingangen, peildatum, index)
     plan = _plan(compiled)
     keys = plan.keys
@@ -101,7 +101,7 @@ def judge_dossier(
             "dossier_id": dossier.dossier_id,
             # passed through untouched, as for a case: the caller's own key, never a fact
             "referentie": dossier.referentie,
-            "tijdfeiten": tuple(_tijdfeit(c, refs, stale.get(c.regel.feit, ())) for c in clocks.values()),
+            "tijdfeiten": tuple(_tijdfeit(c, refs, stale.get(c.regel.feit, ()), plan) for c in clocks.values()),
             "tegenstrijdigheden": tuple(
                 trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": refs.of(t.eerste), "geldt": refs.of(t.wint)})
                 for t in afleiding.tegenstrijdigheden
@@ -125,7 +125,13 @@ def evaluate_dossier(
     return judge_dossier(dossier, sector, engine, ruleset=ruleset, op=op, source=source, versie=versie).oordeel
 
 
-def _tijdfeit(clock: Klok, refs: _Refs, maakt_onbekend: tuple[str, ...] = ()) -> TijdFeit:
+def _tijdfeit(clock: Klok, refs: _Refs, maakt_onbekend: tuple[str, ...] = (), plan: _Plan | None = None) -> TijdFeit:
+    if plan is not None and clock.start is None and clock.gestopt is None and not maakt_onbekend:
+        # No event in it: the same for every dossier with this value, so made once per ruleset.
+        kept = plan.zonder_gebeurtenis.get((clock.regel.feit, clock.waarde, clock.deadline))
+        if kept is None:
+            kept = plan.zonder_gebeurtenis.put((clock.regel.feit, clock.waarde, clock.deadline), _tijdfeit(clock, refs))
+        return kept
     return trusted(
         TijdFeit,
         {
@@ -151,6 +157,22 @@ class _Plan:
     feiten: dict[str, tuple[str, ...]]
     #: case fact path -> its key in the flat facts, for those they name
     fact_keys: dict[str, str] = field(default_factory=dict)
+    #: the rules that ask for an action -> the facts they test, each once (see :func:`_origin`)
+    getest: LRU[tuple[str, ...], tuple[str, ...]] = field(default_factory=lambda: LRU(_PER_PLAN))
+    #: (time fact, value, deadline) -> its TijdFeit, for a clock that no event started or stopped
+    zonder_gebeurtenis: LRU[tuple[str, str, dt.date | None], TijdFeit] = field(default_factory=lambda: LRU(_PER_PLAN))
+
+    def facts_tested(self, regels: tuple[str, ...]) -> tuple[str, ...]:
+        """The facts the rules ``regels`` test, each once (kept per combination of rules)."""
+        kept = self.getest.get(regels)
+        if kept is None:
+            tested = self.feiten
+            kept = self.getest.put(regels, tuple(dict.fromkeys(f for rule_id in regels for f in tested[rule_id])))
+        return kept
+
+
+#: entries of each of a plan's caches (combinations of rules asking one action; time facts)
+_PER_PLAN = 4096
 
 
 #: per compiled ruleset (by id, holding it: its id cannot be reused while the entry lives)
@@ -188,7 +210,7 @@ def _dated(
     refs: _Refs | None = None,
 ) -> Actie:
     if index is None:
-        index = Index(afleiding.ingangen)
+        index = Index(afleiding.ingangen, afleiding.per_soort)
     if refs is None:
         refs = _Refs()
     regels = plan.klokken.get(actie.code)
@@ -240,20 +262,13 @@ def _overdue(limit: dt.date, peildatum: dt.date) -> dict[str, Any]:
 
 def _origin(plan: _Plan, actie: Actie, afleiding: Afleiding) -> Ingang | None:
     """The latest event that set a fact the action's rules test (its termijn counts from there)."""
-    found: list[Ingang] = []
-    tested = plan.feiten
-    for rule_id in actie.regels:
-        for fact in tested[rule_id]:
-            ingang = afleiding.herkomst.get(fact)
-            if ingang is not None:
-                found.append(ingang)
-    if not found:
-        return None
-    return max(found, key=_orde)
-
-
-def _orde(ingang: Ingang) -> int:
-    return ingang.orde
+    herkomst = afleiding.herkomst
+    latest: Ingang | None = None
+    for fact in plan.facts_tested(actie.regels):
+        ingang = herkomst.get(fact)
+        if ingang is not None and (latest is None or ingang.orde > latest.orde):
+            latest = ingang
+    return latest
 
 
 def _voldaan(code: str, index: Index, vanaf: GebeurtenisRef | None) -> Ingang | None:
