@@ -194,6 +194,10 @@ _STATE_NOTHING = frozenset(
     - {"consultatie", "gesprek", "melding", "ontvangst_bevestigd", "terugkoppeling_veilig_thuis", "momentopname"}
 )
 
+#: What the fold reads per kind: the plan, and an empty one for the kinds that state nothing
+#: (so that only consultatie, gesprek, melding, the receipts and a momentopname call stated()).
+_FOLD_PLAN: dict[str, tuple[tuple[str, str], ...]] = {**_PLAN, **dict.fromkeys(_STATE_NOTHING, ())}
+
 
 def effects(event: _Event) -> list[tuple[str, Any]]:
     """The facts an event states, as ``(fact path, value)``; list facts give a list to add."""
@@ -273,11 +277,17 @@ def derive(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossie
     fold = _fold(ingangen, record=False)
     data: dict[str, Any] = {}
     for path, value in fold.values.items():
-        node = data
-        *parents, leaf = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
+        head, _, leaf = path.partition(".")
+        if not leaf:
+            data[path] = value
+        elif "." not in leaf:  # most facts: one level down (afweging.vermoeden)
+            data.setdefault(head, {})[leaf] = value
+        else:
+            node = data
+            *parents, leaf = path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
     return Afleiding(ingangen, data, fold.herkomst, fold.tegenstrijdigheden, fold.per_soort)
 
 
@@ -302,7 +312,7 @@ def _fold(ingangen: list[Ingang], record: bool) -> _Fold:
     per_soort: dict[str, list[Ingang]] = {}
     wijzigingen: dict[int, list[Wijziging]] = {}
     changes: list[Wijziging] = []
-    plans = _PLAN
+    plans = _FOLD_PLAN
     lijsten = LIJSTEN
     for orde, ingang in enumerate(ingangen):
         ingang.orde = orde
@@ -323,11 +333,23 @@ def _fold(ingangen: list[Ingang], record: bool) -> _Fold:
             pairs = []
             for name, path in plan:
                 value = waarden[name]
-                if value is not None and value != []:
-                    pairs.append((path, value if type(value) is str else _plain(value)))
+                if value is None:
+                    continue
+                if type(value) is not str:
+                    if value == []:
+                        continue
+                    # an answer (Tri) as its text; _plain for the rest (a list)
+                    value = value._value_ if isinstance(value, Enum) else _plain(value)
+                pairs.append((path, value))
         for path, value in pairs:
             old = values.get(path)
-            if path in lijsten and type(value) is list:
+            if type(value) is list and path in lijsten:
+                if type(old) is list:
+                    for item in value:
+                        if item not in old:
+                            break
+                    else:
+                        continue  # nothing new (most signals repeat a vorm): no change
                 before_list = old or []
                 merged = list(dict.fromkeys([*before_list, *value]))
                 if merged != before_list:
