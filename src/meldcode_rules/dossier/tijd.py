@@ -167,6 +167,10 @@ class Index:
 
     def since(self, keuzes: Sequence[GebeurtenisKeuze], after: int) -> list[Ingang]:
         """Every event matching any of ``keuzes`` after index ``after``, in date order."""
+        if len(keuzes) == 1 and not keuzes[0].waar:
+            # one kind, every event of it: per_soort holds them in date order already
+            events = self.per_soort.get(keuzes[0].soort, ())
+            return [ingang for ingang in events if ingang.orde > after] if after >= 0 else list(events)
         # by date-order index: an event matching two keuzes counts once
         found = {
             ingang.orde: ingang
