@@ -387,9 +387,18 @@ def trusted(model: type[Any], values: dict[str, Any], given: set[str] | None = N
     judging a dossier. Every value must be of the field's type and every field given;
     tests/test_dossier.py checks results against full validation.
     """
-    made = object.__new__(model)
-    object.__setattr__(made, "__dict__", values)
-    object.__setattr__(made, "__pydantic_fields_set__", set(values) if given is None else given)
-    object.__setattr__(made, "__pydantic_extra__", None)
-    object.__setattr__(made, "__pydantic_private__", None)
+    made = _new(model)
+    _set(made, "__dict__", values)
+    _set_fields_set(made, set(values) if given is None else given)
+    _set_extra(made, None)
+    _set_private(made, None)
     return made
+
+
+# BaseModel's slots, set through their descriptors: a frozen model refuses setattr, and
+# object.__setattr__ looks each name up again (trusted() runs some thirty times a judgement).
+_new = object.__new__
+_set = object.__setattr__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__

@@ -18,6 +18,7 @@ from enum import Enum
 from operator import attrgetter
 from typing import Any, NamedTuple
 
+import msgspec
 from pydantic import BaseModel, ValidationError
 
 from meldcode_rules.api import _case_problem
@@ -41,27 +42,26 @@ def day(moment: dt.date) -> dt.date:
     return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
-class Ingang:
+class Ingang(msgspec.Struct, gc=False):
     """One event as judged: its 1-based position in the file, the event, and its place in date order.
 
     The event is its model, or (read for judging only, :class:`~meldcode_rules.dossier.reader.Gelezen`)
     the dict of its fields; everything here reads only ``waarden``, which is the same for both.
+    A Struct: one is made per event of every judgement, and msgspec makes it in C (a class
+    with an ``__init__`` cost three times as much). Not tracked by the garbage collector:
+    it refers only to the event and its fields, which never refer back.
     """
 
-    __slots__ = ("dag", "datum", "event", "orde", "positie", "soort", "waarden")
-
-    def __init__(self, positie: int, event: _Event | dict[str, Any]) -> None:
-        self.positie = positie
-        self.event = event
-        #: the event's fields by name (a model's ``__dict__``: read by every clock and action)
-        waarden: dict[str, Any] = event if type(event) is dict else event.__dict__
-        self.waarden = waarden
-        self.soort: str = waarden["soort"]
-        datum: dt.date = waarden["datum"]
-        self.datum = datum
-        self.dag: dt.date = datum.date() if type(datum) is dt.datetime else datum
-        #: the index in date order (set when sorted)
-        self.orde = -1
+    positie: int
+    event: Any
+    #: the event's fields by name (a model's ``__dict__``: read by every clock and action)
+    waarden: dict[str, Any]
+    soort: str
+    datum: dt.date
+    #: the day of ``datum`` (the events are sorted by it)
+    dag: dt.date
+    #: the index in date order (set by the fold, which walks them in that order)
+    orde: int = -1
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Ingang) and (self.positie, self.event) == (other.positie, other.event)
@@ -100,6 +100,8 @@ class Afleiding:
     #: fact path -> the event that last set it
     herkomst: dict[str, Ingang] = field(default_factory=dict)
     tegenstrijdigheden: list[Tegenstrijdig] = field(default_factory=list)
+    #: event kind -> its events in date order (made by the fold: the clocks look up kinds)
+    per_soort: dict[str, list[Ingang]] = field(default_factory=dict)
     _wijzigingen: dict[int, list[Wijziging]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -107,27 +109,37 @@ class Afleiding:
         """Per event (by position): what it changed. Only the timeline of ``explain`` asks, so
         the fold is replayed then, recording, rather than on every judgement."""
         if self._wijzigingen is None:
-            self._wijzigingen = _fold(self.ingangen, record=True)[3]
+            self._wijzigingen = _fold(self.ingangen, record=True).wijzigingen
         return self._wijzigingen
 
 
 def ordered(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossier") -> list[Ingang]:
-    """The events in date order (stable), after checking that none lies after the peildatum."""
-    ingangen = [Ingang(i, e) for i, e in enumerate(dossier.gebeurtenissen, start=1)]  # type: ignore[arg-type]
+    """The events in date order (stable), after checking that none lies after the peildatum.
+
+    Their ``orde`` (the index in that order) is set by the fold that walks them next.
+    """
     peil_dag = day(peildatum)
-    late = [i for i in ingangen if i.dag >= peil_dag or i.waarden.get("incidentdatum") is not None]
-    problems = [
-        # The position and the field, never the date itself: case data is sensitive.
-        f"`gebeurtenissen.{ingang.positie}.{name}`: ligt na de peildatum"
-        for ingang in late
-        for name, value in _moments(ingang.waarden)
-        if _after(value, peildatum)
-    ]
-    if problems:
-        raise CaseError(problems, source)
+    ingangen = []
+    late = False
+    for positie, event in enumerate(dossier.gebeurtenissen, start=1):
+        # ingang(), inline: this runs for every event of every judgement
+        waarden: dict[str, Any] = event if type(event) is dict else event.__dict__  # type: ignore[assignment]
+        datum = waarden["datum"]
+        dag = datum.date() if type(datum) is dt.datetime else datum
+        if dag >= peil_dag or waarden.get("incidentdatum") is not None:
+            late = True  # perhaps after the peildatum: checked below, by the hour where it has one
+        ingangen.append(Ingang(positie, event, waarden, waarden["soort"], datum, dag))
+    if late:
+        problems = [
+            # The position and the field, never the date itself: case data is sensitive.
+            f"`gebeurtenissen.{ingang.positie}.{name}`: ligt na de peildatum"
+            for ingang in ingangen
+            for name, value in _moments(ingang.waarden)
+            if _after(value, peildatum)
+        ]
+        if problems:
+            raise CaseError(problems, source)
     ingangen.sort(key=_DAG)
-    for index, ingang in enumerate(ingangen):
-        ingang.orde = index
     return ingangen
 
 
@@ -181,6 +193,10 @@ _STATE_NOTHING = frozenset(
     - set(_PLAN)
     - {"consultatie", "gesprek", "melding", "ontvangst_bevestigd", "terugkoppeling_veilig_thuis", "momentopname"}
 )
+
+#: What the fold reads per kind: the plan, and an empty one for the kinds that state nothing
+#: (so that only consultatie, gesprek, melding, the receipts and a momentopname call stated()).
+_FOLD_PLAN: dict[str, tuple[tuple[str, str], ...]] = {**_PLAN, **dict.fromkeys(_STATE_NOTHING, ())}
 
 
 def effects(event: _Event) -> list[tuple[str, Any]]:
@@ -239,8 +255,9 @@ def _plain(value: Any) -> Any:
     if kind is str:  # the common case: no enum, no list
         return value
     if kind is list:
-        return [v.value if isinstance(v, Enum) else v for v in value]
-    return value.value if isinstance(value, Enum) else value
+        return [v._value_ if isinstance(v, Enum) else v for v in value]
+    # `_value_`, the member's own attribute: `.value` is a descriptor, several times slower
+    return value._value_ if isinstance(value, Enum) else value
 
 
 def _leaves(data: Any, prefix: str) -> Iterator[tuple[str, Any]]:
@@ -257,47 +274,82 @@ def _leaves(data: Any, prefix: str) -> Iterator[tuple[str, Any]]:
 def derive(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossier") -> Afleiding:
     """Fold the events (in date order) into case data, with provenance and contradictions."""
     ingangen = ordered(dossier, peildatum, source)
-    values, herkomst, tegenstrijdigheden, _ = _fold(ingangen, record=False)
+    fold = _fold(ingangen, record=False)
     data: dict[str, Any] = {}
-    for path, value in values.items():
-        node = data
-        *parents, leaf = path.split(".")
-        for part in parents:
-            node = node.setdefault(part, {})
-        node[leaf] = value
-    return Afleiding(ingangen=ingangen, data=data, herkomst=herkomst, tegenstrijdigheden=tegenstrijdigheden)
+    for path, value in fold.values.items():
+        head, _, leaf = path.partition(".")
+        if not leaf:
+            data[path] = value
+        elif "." not in leaf:  # most facts: one level down (afweging.vermoeden)
+            data.setdefault(head, {})[leaf] = value
+        else:
+            node = data
+            *parents, leaf = path.split(".")
+            for part in parents:
+                node = node.setdefault(part, {})
+            node[leaf] = value
+    return Afleiding(ingangen, data, fold.herkomst, fold.tegenstrijdigheden, fold.per_soort)
 
 
-def _fold(
-    ingangen: list[Ingang], record: bool
-) -> tuple[dict[str, Any], dict[str, Ingang], list[Tegenstrijdig], dict[int, list[Wijziging]]]:
+class _Fold(NamedTuple):
+    values: dict[str, Any]
+    herkomst: dict[str, Ingang]
+    tegenstrijdigheden: list[Tegenstrijdig]
+    per_soort: dict[str, list[Ingang]]
+    wijzigingen: dict[int, list[Wijziging]]
+
+
+def _fold(ingangen: list[Ingang], record: bool) -> _Fold:
     """The latest answer per fact, who gave it, the contradictions, and (``record``) what each event changed.
 
+    One walk over the events in date order, for everything a judgement needs of them: it
+    numbers them (``orde``), indexes them per kind (for the clocks) and folds their facts.
     One fold for both: a judgement does not record, the timeline replays it recording.
     """
     values: dict[str, Any] = {}
     herkomst: dict[str, Ingang] = {}
     tegenstrijdigheden: list[Tegenstrijdig] = []
+    per_soort: dict[str, list[Ingang]] = {}
     wijzigingen: dict[int, list[Wijziging]] = {}
     changes: list[Wijziging] = []
-    plans = _PLAN
-    for ingang in ingangen:
+    plans = _FOLD_PLAN
+    lijsten = LIJSTEN
+    for orde, ingang in enumerate(ingangen):
+        ingang.orde = orde
+        soort = ingang.soort
+        kind = per_soort.get(soort)
+        if kind is None:
+            per_soort[soort] = [ingang]
+        else:
+            kind.append(ingang)
         if record:
             changes = []
             wijzigingen[ingang.positie] = changes
         waarden = ingang.waarden
-        plan = plans.get(ingang.soort)
+        plan = plans.get(soort)
         if plan is None:
             pairs = stated(waarden)
         else:  # stated(), inline for the kinds most events are (a call per event costs)
             pairs = []
             for name, path in plan:
                 value = waarden[name]
-                if value is not None and value != []:
-                    pairs.append((path, value if type(value) is str else _plain(value)))
+                if value is None:
+                    continue
+                if type(value) is not str:
+                    if value == []:
+                        continue
+                    # an answer (Tri) as its text; _plain for the rest (a list)
+                    value = value._value_ if isinstance(value, Enum) else _plain(value)
+                pairs.append((path, value))
         for path, value in pairs:
             old = values.get(path)
-            if path in LIJSTEN and isinstance(value, list):
+            if type(value) is list and path in lijsten:
+                if type(old) is list:
+                    for item in value:
+                        if item not in old:
+                            break
+                    else:
+                        continue  # nothing new (most signals repeat a vorm): no change
                 before_list = old or []
                 merged = list(dict.fromkeys([*before_list, *value]))
                 if merged != before_list:
@@ -314,7 +366,7 @@ def _fold(
                     changes.append(Wijziging(path, old, value))
                 values[path] = value
             herkomst[path] = ingang
-    return values, herkomst, tegenstrijdigheden, wijzigingen
+    return _Fold(values, herkomst, tegenstrijdigheden, per_soort, wijzigingen)
 
 
 def case_of(

@@ -80,7 +80,7 @@ def judge_dossier(
     compiled = choose(ruleset, sector or dossier.sector, day(peildatum), versie, veld="op")
     afleiding = derive(dossier, peildatum, source)
     flat = flat_of(afleiding, dossier, compiled.catalog, peildatum, source)
-    index = Index(afleiding.ingangen)
+    index = Index(afleiding.ingangen, afleiding.per_soort)
     clocks = klokken(compiled.tijdregels, afleiding.ingangen, peildatum, index)
     plan = _plan(compiled)
     keys = plan.keys
@@ -101,7 +101,7 @@ def judge_dossier(
             "dossier_id": dossier.dossier_id,
             # passed through untouched, as for a case: the caller's own key, never a fact
             "referentie": dossier.referentie,
-            "tijdfeiten": tuple(_tijdfeit(c, refs, stale.get(c.regel.feit, ())) for c in clocks.values()),
+            "tijdfeiten": tuple(_tijdfeit(c, refs, stale.get(c.regel.feit, ()), plan) for c in clocks.values()),
             "tegenstrijdigheden": tuple(
                 trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": refs.of(t.eerste), "geldt": refs.of(t.wint)})
                 for t in afleiding.tegenstrijdigheden
@@ -125,14 +125,19 @@ def evaluate_dossier(
     return judge_dossier(dossier, sector, engine, ruleset=ruleset, op=op, source=source, versie=versie).oordeel
 
 
-def _tijdfeit(clock: Klok, refs: _Refs, maakt_onbekend: tuple[str, ...] = ()) -> TijdFeit:
+def _tijdfeit(clock: Klok, refs: _Refs, maakt_onbekend: tuple[str, ...] = (), plan: _Plan | None = None) -> TijdFeit:
+    start = clock.start
+    gestopt = clock.gestopt
+    if plan is not None and start is None and gestopt is None and clock.deadline is None and not maakt_onbekend:
+        # No event in it: the same for every dossier with this value, made once per ruleset.
+        return plan.zonder_gebeurtenis[clock.regel.feit, clock.waarde]
     return trusted(
         TijdFeit,
         {
             "feit": clock.regel.feit,
             "waarde": clock.waarde,
-            "telt_vanaf": refs.of(clock.start, clock.veld) if clock.start is not None else None,
-            "gestopt_door": refs.of(clock.gestopt) if clock.gestopt is not None else None,
+            "telt_vanaf": refs.of(start, clock.veld) if start is not None else None,
+            "gestopt_door": refs.of(gestopt) if gestopt is not None else None,
             "deadline": day(clock.deadline) if clock.deadline is not None else None,
             "maakt_onbekend": maakt_onbekend,
         },
@@ -151,6 +156,8 @@ class _Plan:
     feiten: dict[str, tuple[str, ...]]
     #: case fact path -> its key in the flat facts, for those they name
     fact_keys: dict[str, str] = field(default_factory=dict)
+    #: (time fact, value) -> its TijdFeit when no event started or stopped its clock
+    zonder_gebeurtenis: dict[tuple[str, str], TijdFeit] = field(default_factory=dict)
 
 
 #: per compiled ruleset (by id, holding it: its id cannot be reused while the entry lives)
@@ -169,6 +176,11 @@ def _plan(compiled: CompiledRuleset) -> _Plan:
             klokken={code: tuple(regels) for code, regels in klokken_per_actie.items()},
             feiten={r.id: _facts_of(r) for r in compiled.rules},
             fact_keys={f: compiled.catalog[f].key() for r in compiled.tijdregels for f in r.maakt_onbekend},
+            zonder_gebeurtenis={
+                (r.feit, waarde): _tijdfeit(Klok(r, waarde), _Refs())
+                for r in compiled.tijdregels
+                for waarde in ("ja", "nee", "onbekend")
+            },
         )
         kept = _plans.put(id(compiled), (compiled, plan))
     return kept[1]
@@ -188,41 +200,49 @@ def _dated(
     refs: _Refs | None = None,
 ) -> Actie:
     if index is None:
-        index = Index(afleiding.ingangen)
+        index = Index(afleiding.ingangen, afleiding.per_soort)
     if refs is None:
         refs = _Refs()
     regels = plan.klokken.get(actie.code)
-    # most actions are dated by no time rule: skip the clocks then
-    linked = [clocks[r.feit] for r in regels] if regels else []
-    running = [c for c in linked if c.start is not None and c.gestopt is None] if linked else []
     update: dict[str, Any]
-    if running:
-        # The most urgent running clock dates the action; a clock without a termijn of its
-        # own counts the action's termijn from its start.
-        dated = [(c, _clock_deadline(c, actie)) for c in running]
-        clock, limit = min(dated, key=lambda item: item[1] or dt.date.max)
-        assert clock.start is not None
-        update = {"telt_vanaf": refs.of(clock.start, clock.veld), "deadline": limit}
-        if limit is not None:
-            update |= _overdue(limit, peildatum)
-    elif linked and any(c.start is None and c.regel.toets in ("loopt", "verlopen") for c in linked):
-        # A clock this action depends on has no start event: its date is not known.
-        update = {"deadline": None, "verlopen": "onbekend"}
+    if regels is None:
+        # most actions are dated by no time rule: from the facts their rules test
+        update = _from_origin(plan, actie, afleiding, peildatum, refs)
     else:
-        origin = _origin(plan, actie, afleiding)
-        if origin is None:
-            # No event set what the rules test: the day this counts from is not known, so
-            # neither is the deadline (never the peildatum plus the termijn).
-            update = {"deadline": None, "verlopen": "onbekend"} if actie.termijn else {}
-        else:
-            limit = date_plus(day(origin.datum), actie.termijn)
-            update = {"telt_vanaf": refs.of(origin), "deadline": limit}
+        linked = [clocks[r.feit] for r in regels]
+        running = [c for c in linked if c.start is not None and c.gestopt is None]
+        if running:
+            # The most urgent running clock dates the action; a clock without a termijn of its
+            # own counts the action's termijn from its start.
+            dated = [(c, _clock_deadline(c, actie)) for c in running]
+            clock, limit = min(dated, key=lambda item: item[1] or dt.date.max)
+            assert clock.start is not None
+            update = {"telt_vanaf": refs.of(clock.start, clock.veld), "deadline": limit}
             if limit is not None:
                 update |= _overdue(limit, peildatum)
+        elif any(c.start is None and c.regel.toets in ("loopt", "verlopen") for c in linked):
+            # A clock this action depends on has no start event: its date is not known.
+            update = {"deadline": None, "verlopen": "onbekend"}
+        else:
+            update = _from_origin(plan, actie, afleiding, peildatum, refs)
     done = _voldaan(actie.code, index, update.get("telt_vanaf")) if actie.code in VOLDAAN_DOOR else None
     if done is not None:
         update |= {"voldaan": refs.of(done), "verlopen": False, "dagen_verlopen": None}
     return trusted(Actie, {**actie.__dict__, **update})
+
+
+def _from_origin(plan: _Plan, actie: Actie, afleiding: Afleiding, peildatum: dt.date, refs: _Refs) -> dict[str, Any]:
+    """An action's date, counted from the latest event that set a fact its rules test."""
+    origin = _origin(plan, actie, afleiding)
+    if origin is None:
+        # No event set what the rules test: the day this counts from is not known, so
+        # neither is the deadline (never the peildatum plus the termijn).
+        return {"deadline": None, "verlopen": "onbekend"} if actie.termijn else {}
+    limit = date_plus(origin.dag, actie.termijn)
+    update = {"telt_vanaf": refs.of(origin), "deadline": limit}
+    if limit is not None:
+        update |= _overdue(limit, peildatum)
+    return update
 
 
 def _clock_deadline(clock: Klok, actie: Actie) -> dt.date | None:
@@ -240,20 +260,15 @@ def _overdue(limit: dt.date, peildatum: dt.date) -> dict[str, Any]:
 
 def _origin(plan: _Plan, actie: Actie, afleiding: Afleiding) -> Ingang | None:
     """The latest event that set a fact the action's rules test (its termijn counts from there)."""
-    found: list[Ingang] = []
+    herkomst = afleiding.herkomst
     tested = plan.feiten
+    latest: Ingang | None = None
     for rule_id in actie.regels:
         for fact in tested[rule_id]:
-            ingang = afleiding.herkomst.get(fact)
-            if ingang is not None:
-                found.append(ingang)
-    if not found:
-        return None
-    return max(found, key=_orde)
-
-
-def _orde(ingang: Ingang) -> int:
-    return ingang.orde
+            ingang = herkomst.get(fact)
+            if ingang is not None and (latest is None or ingang.orde > latest.orde):
+                latest = ingang
+    return latest
 
 
 def _voldaan(code: str, index: Index, vanaf: GebeurtenisRef | None) -> Ingang | None:

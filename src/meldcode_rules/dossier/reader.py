@@ -203,6 +203,7 @@ def _waarden(events: list[Any]) -> list[dict[str, Any]] | None:
         return None
     asdict = msgspec.structs.asdict
     moment_of = _moment_of
+    moment_fields = _moment_fields_per_soort()
     out = []
     for raw, struct in zip(events, structs, strict=True):
         values = asdict(struct)
@@ -213,7 +214,7 @@ def _waarden(events: list[Any]) -> list[dict[str, Any]] | None:
         if datum is None:
             return None
         values["datum"] = datum
-        for name in _moment_fields(soort):
+        for name in moment_fields[soort]:
             text = values[name]
             if text is not None:
                 moment = moment_of(text)
@@ -222,6 +223,12 @@ def _waarden(events: list[Any]) -> list[dict[str, Any]] | None:
                 values[name] = moment
         out.append(values)
     return out
+
+
+@cache
+def _moment_fields_per_soort() -> dict[str, tuple[str, ...]]:
+    """:func:`_moment_fields` of every kind, as one dict: looked up for every event read."""
+    return {soort: _moment_fields(soort) for soort in SOORTEN}
 
 
 class Gelezen:

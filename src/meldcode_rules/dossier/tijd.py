@@ -37,9 +37,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Literal
+
+import msgspec
 
 from meldcode_rules.caches import lru
 from meldcode_rules.dossier.derive import Ingang, day
@@ -49,9 +50,13 @@ from meldcode_rules.load.ruleset import TERMIJN_PATTERN, GebeurtenisKeuze, Tijdr
 TriText = Literal["ja", "nee", "onbekend"]
 
 
-@dataclass(frozen=True)
-class Klok:
-    """What one time rule gives for a dossier on a date."""
+class Klok(msgspec.Struct, frozen=True, gc=False):
+    """What one time rule gives for a dossier on a date.
+
+    A Struct, made in C: every judgement makes one per time rule (a frozen dataclass sets
+    each field through ``object.__setattr__``, several times the cost). Not tracked by the
+    garbage collector: it refers to its rule and events, which never refer back.
+    """
 
     regel: Tijdregel
     waarde: TriText
@@ -138,11 +143,14 @@ def _text(value: Any) -> str:
 class Index:
     """The events in date order, and per kind (so a clock looks only at the kinds it names)."""
 
-    def __init__(self, ingangen: Sequence[Ingang]) -> None:
+    def __init__(self, ingangen: Sequence[Ingang], per_soort: dict[str, list[Ingang]] | None = None) -> None:
+        """``per_soort``: the events per kind, where the fold made them already (``Afleiding.per_soort``)."""
         self.ingangen = ingangen
-        self.per_soort: dict[str, list[Ingang]] = {}
-        for ingang in ingangen:
-            self.per_soort.setdefault(ingang.soort, []).append(ingang)
+        if per_soort is None:
+            per_soort = {}
+            for ingang in ingangen:
+                per_soort.setdefault(ingang.soort, []).append(ingang)
+        self.per_soort = per_soort
 
     def latest(self, keuzes: Sequence[GebeurtenisKeuze], after: int = -1) -> int | None:
         """Date-order index of the latest event matching any of ``keuzes`` after index ``after``."""
@@ -159,6 +167,10 @@ class Index:
 
     def since(self, keuzes: Sequence[GebeurtenisKeuze], after: int) -> list[Ingang]:
         """Every event matching any of ``keuzes`` after index ``after``, in date order."""
+        if len(keuzes) == 1 and not keuzes[0].waar:
+            # one kind, every event of it: per_soort holds them in date order already
+            events = self.per_soort.get(keuzes[0].soort, ())
+            return [ingang for ingang in events if ingang.orde > after] if after >= 0 else list(events)
         # by date-order index: an event matching two keuzes counts once
         found = {
             ingang.orde: ingang
