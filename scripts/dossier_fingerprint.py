@@ -76,6 +76,7 @@ FOUTEN: tuple[tuple[str, Any], ...] = (
     ("vermoeden", True),
     ("termijn", "zes weken"),
     ("hulpvorm", "Vrije Tekst"),
+    ("actie", "herbeoordelen"),
     ("soort", "signal"),
     ("soort", None),
     ("door", None),
@@ -107,7 +108,7 @@ def _event(rng: random.Random, low: dt.date, high: dt.date, soort: str | None = 
     for name, (kind, values) in event_fields(soort).items():
         if name == "datum":
             continue
-        required = (soort, name) in (("melding", "door"), ("consultatie", "met"))
+        required = (soort, name) in (("melding", "door"), ("consultatie", "met"), ("actie_uitgevoerd", "actie"))
         if not required and rng.random() < 0.5:
             continue
         if not required and rng.random() < 0.05:
@@ -126,6 +127,8 @@ def _event(rng: random.Random, low: dt.date, high: dt.date, soort: str | None = 
             event[name] = choice
         elif kind == "lijst":
             event[name] = rng.sample(values, rng.randrange(min(3, len(values)) + 1))
+        elif name == "actie":
+            event[name] = rng.choice(("politie_inschakelen", "igj_melden", "aangifte_doen", "contact_afspreken"))
         else:
             event[name] = rng.choice(("gezinscoaching", "ambulant", "ggz"))
     return event

@@ -42,7 +42,7 @@ def events(
     for name, (kind, values) in event_fields(soort).items():
         if name == "datum":
             continue
-        required = (soort == "melding" and name == "door") or (soort == "consultatie" and name == "met")
+        required = (soort, name) in (("melding", "door"), ("consultatie", "met"), ("actie_uitgevoerd", "actie"))
         if not required and draw(st.booleans()):
             continue
         if kind == "moment":
@@ -58,6 +58,8 @@ def events(
             event[name] = draw(st.lists(st.sampled_from(values), unique=True, max_size=3))
         elif name == "hulpvorm":
             event[name] = draw(st.sampled_from(("gezinscoaching", "ambulant", "ggz")))
+        elif name == "actie":  # actions with no event of their own, and one no ruleset has
+            event[name] = draw(st.sampled_from(("politie_inschakelen", "igj_melden", "aangifte_doen", "geen_code")))
     return event
 
 

@@ -20,7 +20,7 @@ import typing
 from functools import cache
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
 
 from meldcode_rules.case.facts import TRI_VALUES
@@ -77,6 +77,28 @@ Herkomst = Literal[
 ConsultatieMet = Literal["collega", "aandachtsfunctionaris", "veilig_thuis", "deskundige", "centrum_seksueel_geweld"]
 MeldingDoor = Literal["mij", "ander"]
 TerugkoppelingUitkomst = Literal["advies", "onderzoek", "hulp_georganiseerd", "overgedragen", "geen_vervolg", "anders"]
+
+
+#: A code in an event (a kind of help, an action): lower case, digits and `_`, never free text.
+CODE_PATTERN = r"^[a-z0-9_]{1,40}$"
+
+#: Actions whose doing has an event of its own, with consequences of its own (a report starts the
+#: receipt clock, an evaluation answers afwegingsvraag 5, ...): an `actie_uitgevoerd` for one of
+#: them is refused, naming the event to use, so it can never silence what that event would show.
+EIGEN_GEBEURTENIS: dict[str, str] = {
+    "melden_veilig_thuis": "melding",
+    "ontvangst_controleren": "ontvangst_bevestigd",
+    "herbeoordelen": "hulp_geevalueerd",
+    "afwegen": "afweging",
+    "zaak_heropenen": "zaak_heropend",
+    "kindcheck_uitvoeren": "kindcheck",
+    "gesprek_voeren": "gesprek",
+    "signalen_vastleggen": "signaal",
+    "collega_raadplegen": "consultatie",
+    "veilig_thuis_raadplegen": "consultatie",
+    "deskundige_raadplegen": "consultatie",
+    "centrum_seksueel_geweld_inschakelen": "consultatie",
+}
 
 
 class _Event(BaseModel):
@@ -173,7 +195,7 @@ class HulpGestart(_Event):
 
     soort: Literal["hulp_gestart"]
     hulpvorm: str | None = Field(
-        default=None, pattern=r"^[a-z0-9_]{1,40}$", description="Een code voor de hulp (geen vrije tekst)."
+        default=None, pattern=CODE_PATTERN, description="Een code voor de hulp (geen vrije tekst)."
     )
     evaluatiedatum: Moment | None = Field(default=None, description="De afgesproken datum van de herbeoordeling.")
     termijn: Termijn | None = Field(default=None, description="Of de afgesproken termijn, bijvoorbeeld `6 weken`.")
@@ -205,6 +227,31 @@ class ZaakHeropend(_Event):
     soort: Literal["zaak_heropend"]
 
 
+class ActieUitgevoerd(_Event):
+    """Een actie uit het oordeel is gedaan waar geen andere gebeurtenis dat zegt (de politie
+    ingeschakeld, de IGJ ingelicht, aangifte gedaan): de actie is dan `voldaan`, niet verlopen."""
+
+    soort: Literal["actie_uitgevoerd"]
+    actie: str = Field(
+        pattern=CODE_PATTERN,
+        # the validator below, for validators in other languages
+        json_schema_extra={"not": {"enum": sorted(EIGEN_GEBEURTENIS)}},
+        description="De `code` van de actie (docs/vocabulary.md). Een actie met een eigen gebeurtenis "
+        "(een melding, een evaluatie, een consultatie, ...) legt u met die gebeurtenis vast.",
+    )
+
+    @field_validator("actie")
+    @classmethod
+    def _niet_met_eigen_gebeurtenis(cls, actie: str) -> str:
+        soort = EIGEN_GEBEURTENIS.get(actie)
+        if soort is not None:
+            # names the event kind to use, never the value given
+            raise PydanticCustomError(
+                "eigen_gebeurtenis", "deze actie wordt vastgelegd met een gebeurtenis `{soort}`", {"soort": soort}
+            )
+        return actie
+
+
 class Momentopname(_Event):
     """De feiten zoals een casusbestand ze geeft, op één moment (een casus is een dossier van één moment)."""
 
@@ -226,6 +273,7 @@ EVENT_MODELS: dict[str, type[_Event]] = {
     "hulp_afgesloten": HulpAfgesloten,
     "zaak_afgesloten": ZaakAfgesloten,
     "zaak_heropend": ZaakHeropend,
+    "actie_uitgevoerd": ActieUitgevoerd,
     "momentopname": Momentopname,
 }
 SOORTEN: tuple[str, ...] = tuple(EVENT_MODELS)
@@ -252,6 +300,7 @@ Gebeurtenis = Annotated[
     | Annotated[HulpAfgesloten, Tag("hulp_afgesloten")]
     | Annotated[ZaakAfgesloten, Tag("zaak_afgesloten")]
     | Annotated[ZaakHeropend, Tag("zaak_heropend")]
+    | Annotated[ActieUitgevoerd, Tag("actie_uitgevoerd")]
     | Annotated[Momentopname, Tag("momentopname")],
     Discriminator(
         _soort,

@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from meldcode_rules.caches import LRU
-from meldcode_rules.case.dossier import Dossier, trusted
+from meldcode_rules.caches import LRU, lru
+from meldcode_rules.case.dossier import EIGEN_GEBEURTENIS, Dossier, trusted
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
 from meldcode_rules.dossier.derive import Afleiding, Ingang, day, derive, flat_of
 from meldcode_rules.dossier.reader import Gelezen
@@ -29,13 +29,34 @@ from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Teg
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
 from meldcode_rules.sectors.registry import RulesetKeuze, choose
 
-#: Events that show an action was done where no case fact says so (docs/vocabulary.md).
+#: Events that show an action was done where no case fact says so (docs/vocabulary.md). Any
+#: other action is shown done by an `actie_uitgevoerd` naming its code (:func:`_keuzes`).
 VOLDAAN_DOOR: dict[str, tuple[GebeurtenisKeuze, ...]] = {
     "melden_veilig_thuis": (GebeurtenisKeuze(soort="melding", waar={"door": ["mij"]}),),
     # Reopening is done by `zaak_heropend`; the weighing it asks for (`afwegen`) only by an
     # afweging, which also stops tijd.signaal_na_afsluiting.
     "zaak_heropenen": (GebeurtenisKeuze(soort="zaak_heropend"),),
+    # A consultation sets a fact for a colleague and Veilig Thuis; for these two it is the only trace.
+    "deskundige_raadplegen": (GebeurtenisKeuze(soort="consultatie", waar={"met": ["deskundige"]}),),
+    "centrum_seksueel_geweld_inschakelen": (
+        GebeurtenisKeuze(soort="consultatie", waar={"met": ["centrum_seksueel_geweld"]}),
+    ),
+    # My own report puts the case with Veilig Thuis, which is what its advice was for: no source
+    # says so in these words; a choice of this project (docs/vocabulary.md).
+    "veilig_thuis_raadplegen": (GebeurtenisKeuze(soort="melding", waar={"door": ["mij"]}),),
 }
+
+
+def _keuzes(code: str) -> tuple[GebeurtenisKeuze, ...]:
+    """The events that show action ``code`` was done."""
+    if code in EIGEN_GEBEURTENIS:
+        return VOLDAAN_DOOR.get(code, ())  # never by `actie_uitgevoerd` (case/dossier.py refuses it)
+    return _uitgevoerd(code)
+
+
+@lru(1024)
+def _uitgevoerd(code: str) -> tuple[GebeurtenisKeuze, ...]:
+    return (*VOLDAAN_DOOR.get(code, ()), GebeurtenisKeuze(soort="actie_uitgevoerd", waar={"actie": [code]}))
 
 
 @dataclass(frozen=True)
@@ -225,7 +246,7 @@ def _dated(
             update = {"deadline": None, "verlopen": "onbekend"}
         else:
             update = _from_origin(plan, actie, afleiding, peildatum, refs)
-    done = _voldaan(actie.code, index, update.get("telt_vanaf")) if actie.code in VOLDAAN_DOOR else None
+    done = _voldaan(actie.code, index, update.get("telt_vanaf"))
     if done is not None:
         update |= {"voldaan": refs.of(done), "verlopen": False, "dagen_verlopen": None}
     return trusted(Actie, {**actie.__dict__, **update})
@@ -273,7 +294,9 @@ def _origin(plan: _Plan, actie: Actie, afleiding: Afleiding) -> Ingang | None:
 
 def _voldaan(code: str, index: Index, vanaf: GebeurtenisRef | None) -> Ingang | None:
     """The latest event that shows ``code`` was done, on or after the day its termijn counts from."""
-    keuzes = VOLDAAN_DOOR.get(code)
+    if code not in VOLDAAN_DOOR and "actie_uitgevoerd" not in index.per_soort:
+        return None  # most judgements: nothing could show it done
+    keuzes = _keuzes(code)
     if not keuzes:
         return None
     # The events lie in date order: the latest match is on or after the day, or none is.

@@ -27,7 +27,15 @@ from typing import Annotated, Any, Literal, Union
 import msgspec
 
 from meldcode_rules.caches import lru
-from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, event_fields, trusted
+from meldcode_rules.case.dossier import (
+    CODE_PATTERN,
+    EIGEN_GEBEURTENIS,
+    EVENT_MODELS,
+    SOORTEN,
+    Dossier,
+    event_fields,
+    trusted,
+)
 from meldcode_rules.case.model import REFERENTIE_MAX, Tri
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN
 
@@ -35,10 +43,10 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z", re.ASCII)
 _DATETIME = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?\Z", re.ASCII)
 # `\Z`, not `$` (which also matches before a final newline): as pydantic, which refuses "x\n"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}\Z")  # as Dossier.dossier_id
-_HULPVORM = re.compile(r"^[a-z0-9_]{1,40}\Z")
+_CODE = re.compile(CODE_PATTERN.removesuffix("$") + r"\Z")  # hulpvorm, actie
 _TRI = {"ja": Tri.ja, "nee": Tri.nee, "onbekend": Tri.onbekend, True: Tri.ja, False: Tri.nee}
 _TOP = frozenset(("dossier_id", "referentie", "sector", "organisatie", "gebeurtenissen"))
-_REQUIRED = {"melding": ("door",), "consultatie": ("met",)}
+_REQUIRED = {"melding": ("door",), "consultatie": ("met",), "actie_uitgevoerd": ("actie",)}
 
 
 class _Unsupported(Exception):
@@ -127,9 +135,9 @@ def _event(data: Any) -> Any:
             if type(value) is not str or not TERMIJN_PATTERN.fullmatch(value):
                 raise _Unsupported
             values[name] = value
-        else:  # hulpvorm, the one text field
-            if type(value) is not str or not _HULPVORM.match(value):
-                raise _Unsupported
+        else:  # a code (hulpvorm, actie), the only text
+            if type(value) is not str or not _CODE.match(value) or (name == "actie" and value in EIGEN_GEBEURTENIS):
+                raise _Unsupported  # pydantic names the event an action with its own is recorded by
             values[name] = value
     return trusted(model, values, set(data))
 
@@ -165,8 +173,8 @@ def _structs() -> Any:
                 continue
             elif kind == "termijn":
                 typ = _pattern(TERMIJN_PATTERN.pattern)
-            else:  # hulpvorm, the one text field
-                typ = _pattern(_HULPVORM.pattern)
+            else:  # a code (hulpvorm, actie), the only text
+                typ = _pattern(_CODE.pattern)
             fields.append((name, typ) if name in required else (name, typ | None, None))
         members.append(
             msgspec.defstruct(
@@ -214,6 +222,8 @@ def _waarden(events: list[Any]) -> list[dict[str, Any]] | None:
         if datum is None:
             return None
         values["datum"] = datum
+        if soort == "actie_uitgevoerd" and values["actie"] in EIGEN_GEBEURTENIS:
+            return None  # pydantic names the event an action with its own is recorded by
         for name in moment_fields[soort]:
             text = values[name]
             if text is not None:

@@ -45,6 +45,9 @@ def tijdlijn_tekst(beoordeeld: DossierOordeel) -> str:
                 out.append(f"       start: {clock.regel.titel} [{clock.regel.feit}]{wanneer}")
             if clock.gestopt is not None and clock.gestopt.positie == ingang.positie:
                 out.append(f"       stopt: {clock.regel.titel} [{clock.regel.feit}]")
+        for actie in o.acties:
+            if actie.voldaan is not None and actie.voldaan.positie == ingang.positie:
+                out.append(f"       voldaan: {actie.code}")
     if o.tegenstrijdigheden:
         out += ["", "  Tegenstrijdig op één dag (de latere in het bestand telt):"]
         for t in o.tegenstrijdigheden:
