@@ -160,6 +160,25 @@ def test_a_ruleset_testing_max_keys_runs() -> None:
     assert fired.zeker == {f"zz-breed-{MAX_KEYS}"}
 
 
+@pytest.mark.parametrize("total", [MAX_KEYS, MAX_KEYS + 1])
+def test_a_chunk_holding_max_keys_runs(total: int) -> None:
+    # Chains of `alle` leave little pending, so one chunk takes every key it may: MAX_KEYS
+    # keys in one fact are accepted (one more is error 302), and one more key is a second chunk.
+    base = compiled_for()
+    keys = [f"proef__k{i}" for i in range(total)]
+    groups = [keys[i : i + 23] for i in range(0, total, 23)]
+    rules = []
+    for n, group in enumerate(groups):
+        expr = And(tuple(Lit(k, True) for k in group)) if len(group) > 1 else Lit(group[0], True)
+        rules.append(dataclasses.replace(base.rules[0], id=f"zz-{n}", zeker=expr, mogelijk=expr))
+    compiled = dataclasses.replace(base, id=f"proef-keys-{total}", rules=tuple(rules))
+    durable = DurableEngine()
+    for flat in ({k: True for k in keys}, {k: k != keys[-1] for k in keys}):
+        assert durable.fire(compiled, flat) == get_engine("reference").fire(compiled, flat)
+    sizes = [len(c.keys) for c in durable._program(compiled).chunks]
+    assert sizes == [MAX_KEYS] if total == MAX_KEYS else (len(sizes) == 2 and sum(sizes) == total)
+
+
 def test_a_rule_testing_more_keys_than_one_durable_fact_holds_is_split_and_runs() -> None:
     # Before issue 14 this was refused; now the `or` is split over several durable rulesets.
     compiled, flat = _synthetic(MAX_KEYS + 1)

@@ -65,8 +65,11 @@ from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, L
 from meldcode_rules.diagnostics import DurableEngineError, DurableTooWide, EngineUnavailable
 from meldcode_rules.engines.protocol import Fired
 
-#: durable-rules' MAX_OBJECT_PROPERTIES, less the session id and our always-true marker.
-MAX_KEYS = limits.DURABLE_MAX_FACT_PROPERTIES - 2
+#: Keys of one fact: ``setObjectProperty`` and ``calculateId`` (``state.c``) refuse the
+#: property that makes MAX_OBJECT_PROPERTIES (error 302), and beside our keys the fact holds
+#: the session id, our always-true marker and the id durable generates: 251 (tested at the
+#: edge; 253 was never reached while a chunk held at most 60 tests).
+MAX_KEYS = limits.DURABLE_MAX_FACT_PROPERTIES - 4
 #: Pending alpha nodes for one fact in one chunk, as ``_pending`` bounds them: below the 64
 #: that give error 303, with room for anything the model of the network misses.
 CHUNK_PENDING = limits.DURABLE_CHUNK_PENDING
