@@ -198,6 +198,28 @@ def test_an_alle_too_wide_for_one_durable_rule_is_refused_clearly() -> None:
     assert get_engine("reference").fire(compiled, flat).zeker == {"zz-alle-breed"}
 
 
+def test_equal_branches_are_one_durable_rule_that_answers_for_each() -> None:
+    # A rule's `zeker` and `mogelijk`, or two rules, with the same condition: registered once,
+    # and its firing counts for every one of them.
+    base = compiled_for()
+    same = Or((Lit("proef__a", True), Lit("proef__b", True)))
+    other = Lit("proef__a", True)  # implies `same`, as a rule's zeker implies its mogelijk
+    rules = (
+        dataclasses.replace(base.rules[0], id="zz-een", zeker=same, mogelijk=same),
+        dataclasses.replace(base.rules[0], id="zz-twee", zeker=other, mogelijk=same),
+    )
+    compiled = dataclasses.replace(base, id="proef-gelijk", rules=rules)
+    durable = DurableEngine()
+    program = durable._program(compiled)
+    assert sorted(program.names.values()) == [
+        (("zz-een", True), ("zz-een", False), ("zz-twee", False)),
+        (("zz-twee", True),),
+    ]
+    for a, b in ((True, False), (False, True), (False, False), (True, True)):
+        flat = {"proef__a": a, "proef__b": b}
+        assert durable.fire(compiled, flat) == get_engine("reference").fire(compiled, flat), flat
+
+
 TWIN = """\
 id: basismodel
 titel: Proef

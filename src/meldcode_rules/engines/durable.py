@@ -33,9 +33,10 @@ in tests/test_durable_engine.py):
   in ``_Network``) keeps every limit, with an upper bound on what one fact can
   leave pending. A case is asserted into each chunk and the fired rules are
   united: the same answer, since a rule fires when one of its branches does.
-  Only the keys a chunk tests are sent. A branch that cannot be made small
-  enough is refused with ``EngineUnavailable`` when the program is built, never
-  sent to C.
+  Only the keys a chunk tests are sent. A branch equal to one before (a rule's
+  ``zeker`` and ``mogelijk`` are often equal) is registered once and answers for
+  each. A branch that cannot be made small enough is refused with
+  ``EngineUnavailable`` when the program is built, never sent to C.
 - Deleting a session in which no action was started frees an action context
   that ``createStateNode`` never initialised (SIGABRT or SIGSEGV). Every chunk
   has a rule that always fires, so every asserted case starts an action.
@@ -277,9 +278,12 @@ class _Chunk:
 
 class _Program:
     def __init__(self, host: Host, compiled: CompiledRuleset) -> None:
-        #: durable rule name -> (our rule id, certain?)
-        self.names: dict[str, tuple[str, bool]] = {}
+        #: durable rule name -> every (our rule id, certain?) it answers for
+        self.names: dict[str, tuple[tuple[str, bool], ...]] = {}
         units: list[tuple[str, Expr]] = []
+        # A branch equal to one registered before (a rule's `zeker` and `mogelijk` are often
+        # the same expression) is that rule again: durable fires it exactly when it holds.
+        registered: dict[Expr, str] = {}
         for index, rule in enumerate(compiled.rules):
             for mode, expr in (("z", rule.zeker), ("m", rule.mogelijk)):
                 if expr == FALSE:
@@ -296,9 +300,13 @@ class _Program:
                         f"meer dan {limits.DURABLE_MAX_BRANCHES} takken (docs/limits.md). Gebruik `--engine reference`."
                     ) from None
                 for number, branch in enumerate(branches):
-                    name = f"r{index}{mode}{number}"
-                    self.names[name] = (rule.id, mode == "z")
-                    units.append((name, branch))
+                    target = (rule.id, mode == "z")
+                    name = registered.get(branch)
+                    if name is None:
+                        name = registered[branch] = f"r{index}{mode}{number}"
+                        units.append((name, branch))
+                    if target not in self.names.get(name, ()):
+                        self.names[name] = (*self.names.get(name, ()), target)
         # A registered chunk records the rule ids of the ruleset that registered it: two
         # rulesets with the same conditions but other rule ids must not share one.
         ids = hashlib.sha256(json.dumps([r.id for r in compiled.rules]).encode()).hexdigest()[:8]
@@ -356,8 +364,8 @@ class DurableEngine:
         mogelijk: set[str] = set()
         names.discard(_ALWAYS_RULE)
         for name in names:  # a set: an `$or` fires once per matching branch
-            rule_id, certain = program.names[name]
-            (zeker if certain else mogelijk).add(rule_id)
+            for rule_id, certain in program.names[name]:
+                (zeker if certain else mogelijk).add(rule_id)
         return Fired(frozenset(zeker), frozenset(mogelijk))
 
 
@@ -377,15 +385,12 @@ def _run(handle: Any, fact_json: str) -> set[str]:
         started = durable_rules_engine.start_action_for_state(handle, state_handle)
         message = started[1] if started else None
         while message:
-            names.add(_action_name(message))
+            # The action message is {"<rule name>": {...}}; the name is all we need (read
+            # here, not in a function: a fact can fire dozens of actions).
+            if not message.startswith('{"'):
+                raise DurableEngineError("onverwacht actiebericht van durable-rules")
+            names.add(message[2 : message.index('"', 2)])
             message = durable_rules_engine.complete_and_start_action(handle, state_handle)
     finally:
         durable_rules_engine.delete_state(handle, _SESSION)
     return names
-
-
-def _action_name(message: str) -> str:
-    # The action message is {"<rule name>": {...}}; the name is all we need.
-    if not message.startswith('{"'):
-        raise DurableEngineError("onverwacht actiebericht van durable-rules")
-    return message[2 : message.index('"', 2)]
