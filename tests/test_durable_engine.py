@@ -7,7 +7,10 @@ skipped and the reference engine is the only engine.
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +19,23 @@ import pytest
 from strategies import CATALOG, comparable, in_threads, random_cases
 
 pytest.importorskip("durable")
+import durable_rules_engine  # after the skip: absent where durable-rules is not installed
 
 from meldcode_rules import evaluate
 from meldcode_rules.api import parse_case
-from meldcode_rules.compiler.compile import And, Lit, Or
+from meldcode_rules.compiler.compile import And, Expr, Lit, Or
 from meldcode_rules.engines import EngineUnavailable, get_engine
-from meldcode_rules.engines.durable import MAX_KEYS, DurableEngine
+from meldcode_rules.engines.durable import (
+    CHUNK_PENDING,
+    CHUNK_RULES,
+    MAX_KEYS,
+    DurableEngine,
+    _branches,
+    _condition,
+    _entries,
+    _Network,
+    _pending,
+)
 from meldcode_rules.engines.protocol import Fired
 from meldcode_rules.sectors.registry import compile_from, compiled_for
 
@@ -146,6 +160,25 @@ def test_a_ruleset_testing_max_keys_runs() -> None:
     assert fired.zeker == {f"zz-breed-{MAX_KEYS}"}
 
 
+@pytest.mark.parametrize("total", [MAX_KEYS, MAX_KEYS + 1])
+def test_a_chunk_holding_max_keys_runs(total: int) -> None:
+    # Chains of `alle` leave little pending, so one chunk takes every key it may: MAX_KEYS
+    # keys in one fact are accepted (one more is error 302), and one more key is a second chunk.
+    base = compiled_for()
+    keys = [f"proef__k{i}" for i in range(total)]
+    groups = [keys[i : i + 23] for i in range(0, total, 23)]
+    rules = []
+    for n, group in enumerate(groups):
+        expr = And(tuple(Lit(k, True) for k in group)) if len(group) > 1 else Lit(group[0], True)
+        rules.append(dataclasses.replace(base.rules[0], id=f"zz-{n}", zeker=expr, mogelijk=expr))
+    compiled = dataclasses.replace(base, id=f"proef-keys-{total}", rules=tuple(rules))
+    durable = DurableEngine()
+    for flat in ({k: True for k in keys}, {k: k != keys[-1] for k in keys}):
+        assert durable.fire(compiled, flat) == get_engine("reference").fire(compiled, flat)
+    sizes = [len(c.keys) for c in durable._program(compiled).chunks]
+    assert sizes == [MAX_KEYS] if total == MAX_KEYS else (len(sizes) == 2 and sum(sizes) == total)
+
+
 def test_a_rule_testing_more_keys_than_one_durable_fact_holds_is_split_and_runs() -> None:
     # Before issue 14 this was refused; now the `or` is split over several durable rulesets.
     compiled, flat = _synthetic(MAX_KEYS + 1)
@@ -163,6 +196,28 @@ def test_an_alle_too_wide_for_one_durable_rule_is_refused_clearly() -> None:
         DurableEngine().fire(compiled, flat)
     assert "zz-alle-breed" in str(caught.value) and "--engine reference" in str(caught.value)
     assert get_engine("reference").fire(compiled, flat).zeker == {"zz-alle-breed"}
+
+
+def test_equal_branches_are_one_durable_rule_that_answers_for_each() -> None:
+    # A rule's `zeker` and `mogelijk`, or two rules, with the same condition: registered once,
+    # and its firing counts for every one of them.
+    base = compiled_for()
+    same = Or((Lit("proef__a", True), Lit("proef__b", True)))
+    other = Lit("proef__a", True)  # implies `same`, as a rule's zeker implies its mogelijk
+    rules = (
+        dataclasses.replace(base.rules[0], id="zz-een", zeker=same, mogelijk=same),
+        dataclasses.replace(base.rules[0], id="zz-twee", zeker=other, mogelijk=same),
+    )
+    compiled = dataclasses.replace(base, id="proef-gelijk", rules=rules)
+    durable = DurableEngine()
+    program = durable._program(compiled)
+    assert sorted(program.names.values()) == [
+        (("zz-een", True), ("zz-een", False), ("zz-twee", False)),
+        (("zz-twee", True),),
+    ]
+    for a, b in ((True, False), (False, True), (False, False), (True, True)):
+        flat = {"proef__a": a, "proef__b": b}
+        assert durable.fire(compiled, flat) == get_engine("reference").fire(compiled, flat), flat
 
 
 TWIN = """\
@@ -196,3 +251,127 @@ def test_an_edited_ruleset_with_the_same_conditions_is_not_confused_with_the_fir
         oordeel = evaluate(case, engine="durable", ruleset=ruleset)
         assert [r.regel for r in oordeel.redenering] == [rule_id]
         assert oordeel.melden == melden
+
+
+# ---------------------------------------------------------------- the chunking's model of durable's C code
+#
+# The adapter packs branches into chunks by a model of the alpha network durable builds
+# (engines/durable.py, `_Network`): an upper bound on the nodes one fact leaves pending
+# (error 303 at 64) and durable's own count of expression entries (error 113 at 32). These
+# tests hold the model to the C code at the edges, on rulesets registered directly.
+
+
+def _direct(name: str, conditions: list[dict[str, Any]]) -> int:
+    """``conditions`` as one durable ruleset of its own (with the chunks' always-firing rule)."""
+    rules = {f"r{i}": {"all": [{"m": c}]} for i, c in enumerate(conditions)}
+    rules["mr_always"] = {"all": [{"m": {"mr__case": 1}}]}
+    return int(durable_rules_engine.create_ruleset(name, json.dumps(rules)))
+
+
+def _bound(conditions: list[dict[str, Any]]) -> int:
+    network = _Network()  # holds the always-firing rule already
+    for condition in conditions:
+        network.add(condition)
+    return _pending(network.root, network.memo)
+
+
+def _assert_once(handle: int, fact: dict[str, Any]) -> None:
+    # The session is left alone: deleting one in which no action was started frees the
+    # uninitialised action context of a new state node (state.c, deleteStateNode: SIGSEGV).
+    # The always-true key first: its node is pushed first and walked last (handleAlpha).
+    durable_rules_engine.assert_fact(handle, json.dumps({"mr__case": 1, **fact, "sid": "edge"}))
+
+
+@pytest.mark.parametrize("shape", ["tests", "or-joins", "nested"])
+def test_the_pending_bound_is_durables_own_count_at_the_edge(shape: str) -> None:
+    # For each shape the worst fact pushes exactly the bound: C accepts it at 64 (or 63) and
+    # refuses one more with error 303, so the model neither misses a push nor an order.
+    def conditions(n: int) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        if shape == "tests":  # n tests under the root, all matching
+            return [{f"k{i}": "ja"} for i in range(n)], {f"k{i}": "ja" for i in range(n)}
+        if shape == "or-joins":  # n `$or`s of two tests: 2n tests, each pushes its join
+            conds = [{"$or": [{f"a{i}": "ja"}, {f"b{i}": "ja"}]} for i in range(n)]
+            return conds, {**{f"a{i}": "ja" for i in range(n)}, **{f"b{i}": "ja" for i in range(n)}}
+        # 30 tests under the root, and one chain whose second node has n matching tests: walked
+        # first (its key is the fact's last property, so it is pushed last) while 31 wait.
+        conds = [{f"k{i}": "ja"} for i in range(30)]
+        conds.append({"$and": [{"z": "ja"}, {"$or": [{f"c{i}": "ja"} for i in range(n)]}]})
+        fact = {**{f"k{i}": "ja" for i in range(30)}, **{f"c{i}": "ja" for i in range(n)}, "z": "ja"}
+        return conds, fact
+
+    sizes = {"tests": 63, "or-joins": 31, "nested": 33}
+    fits, fact = conditions(sizes[shape])
+    over, over_fact = conditions(sizes[shape] + 1)
+    assert _bound(fits) in (63, 64) and _bound(over) > 64
+    _assert_once(_direct(f"edge_fits_{shape}", fits), fact)
+    with pytest.raises(durable_rules_engine.error, match="303"):
+        _assert_once(_direct(f"edge_over_{shape}", over), over_fact)
+
+
+def test_durables_expression_entries_are_its_connectives() -> None:
+    # rete.c appends two entries per `$and`/`$or` and none per test against a value: an `$and`
+    # of 14 `$or`s (30 entries, 42 tests) is one rule, of 15 (32) error 113.
+    def of(n: int) -> Expr:
+        return And(tuple(Or((Lit(f"proef__a{i}", True), Lit(f"proef__b{i}", True))) for i in range(n)))
+
+    assert _entries(of(14)) == 30 and _branches(of(14)) == [of(14)]
+    _direct("entries_14", [_condition(of(14))])
+    with pytest.raises(durable_rules_engine.error, match="113"):
+        _direct("entries_15", [_condition(of(15))])
+    assert len(_branches(of(15))) == 2  # split on its first `or`
+
+
+def test_the_shapes_the_chunking_makes_run_and_agree() -> None:
+    # Whole rules of up to 15 connectives, chunks of CHUNK_RULES rules and up to CHUNK_PENDING
+    # pending, in a child process (a crash in C is a failed test, not a dead pytest).
+    tests = str(Path(__file__).parent)
+    code = f"import sys; sys.path.insert(0, {tests!r}); import test_durable_engine as t; t.chunk_shapes()"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=600, check=False)
+    assert result.returncode == 0, (result.returncode, result.stderr.decode()[-2000:])
+    assert result.stdout.decode().split() == ["chunks", "agree"]
+
+
+def chunk_shapes() -> None:
+    """Random rules over 20 tri-state keys, packed as the adapter packs them; both engines agree.
+
+    Deep rules fill chunks up to the pending bound, small ones up to the rule limit.
+    """
+    rng = random.Random(11)
+    keys = [f"proef__k{i}" for i in range(20)]
+
+    def expr(depth: int) -> Expr:
+        if depth == 0 or rng.random() < 0.2:
+            return Lit(rng.choice(keys), rng.choice(("ja", "nee", "onbekend")), rng.random() < 0.7)
+        kind = And if depth % 2 else Or
+        return kind(tuple(expr(depth - 1) for _ in range(rng.randint(2, 4))))
+
+    base = compiled_for()
+    durable, reference = DurableEngine(), get_engine("reference")
+    for depth, count, full in ((3, 200, "pending"), (1, 300, "rules")):
+        rules = []
+        for i in range(count):  # as compiled rules are: what fires for certain fires possibly
+            zeker = expr(depth)
+            rules.append(
+                dataclasses.replace(base.rules[0], id=f"zz-{i}", zeker=zeker, mogelijk=Or((zeker, expr(depth))))
+            )
+        compiled = dataclasses.replace(base, id=f"proef-{full}", rules=tuple(rules))
+        program = durable._program(compiled)
+        sizes, pending = [], []
+        for chunk in program.chunks:
+            definitions = durable._host.get_ruleset(chunk.name)._definition
+            network = _Network()
+            for name, rule in definitions.items():
+                if name != "mr_always":
+                    network.add(rule["all"][0]["m"])
+            sizes.append(len(definitions))
+            pending.append(_pending(network.root, network.memo))
+        assert max(pending) <= CHUNK_PENDING and max(sizes) <= CHUNK_RULES, (sizes, pending)
+        # each kind of shape reaches the limit it is meant to reach
+        assert (max(pending) >= CHUNK_PENDING - 4) if full == "pending" else (max(sizes) == CHUNK_RULES), (
+            sizes,
+            pending,
+        )
+        for _ in range(300):
+            flat = {k: rng.choice(("ja", "nee", "onbekend")) for k in keys}
+            assert durable.fire(compiled, flat) == reference.fire(compiled, flat), flat
+    print("chunks agree")

@@ -70,12 +70,21 @@ DURABLE_MAX_FACT_PROPERTIES = 255
 #: ``MAX_STACK_SIZE`` in durable's ``events.c``: alpha nodes pending for one fact (error 303).
 DURABLE_ALPHA_STACK = 64
 #: ``MAX_SEQUENCE_EXPRESSIONS`` in durable's ``rete.h``: expression entries of one rule
-#: (each test is one, each ``$and``/``$or`` two; error 113 at 32).
+#: (each ``$and``/``$or`` two, a test against a value none; error 113 at 32). ``check``
+#: (MR039) counts each test as one as well: stricter than durable.
 DURABLE_MAX_RULE_EXPRESSIONS = 32
 #: ``NEXT_LIST_LENGTH`` in durable's ``rules.h``: `$or` joins under one node (error 107).
 DURABLE_NEXT_LIST_LENGTH = 128
-#: Alpha nodes (tests and connectives) of one durable ruleset ("chunk"): a compiled
-#: ruleset is split into as many chunks as it needs (docs/engines.md).
-DURABLE_CHUNK_TESTS = 60
+#: ``BETA_LIST_LENGTH`` in durable's ``rules.h``: rules ending at one alpha node (error 108).
+DURABLE_BETA_LIST_LENGTH = 256
+#: ``NEXT_BUCKET_LENGTH`` in durable's ``rules.h``: tests under one alpha node (error 106).
+DURABLE_NEXT_BUCKET_LENGTH = 512
+#: Alpha nodes one fact may leave pending in one durable ruleset ("chunk"), by the bound the
+#: adapter computes from the network durable builds: below the 64 of ``MAX_STACK_SIZE`` with
+#: room. A compiled ruleset is split into as many chunks as it needs (docs/engines.md).
+DURABLE_CHUNK_PENDING = 48
+#: Rules of one chunk (its always-firing rule included): below the 80-100 rules in one
+#: durable ruleset where the process was seen to abort or segfault.
+DURABLE_CHUNK_RULES = 64
 #: Branches one rule may be written out into for durable-rules; more: EngineUnavailable.
 DURABLE_MAX_BRANCHES = 256

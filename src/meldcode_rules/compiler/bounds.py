@@ -25,7 +25,11 @@ DURABLE_MAX_ENTRIES = limits.DURABLE_MAX_RULE_EXPRESSIONS - 2
 
 
 def _entries(expr: Expr) -> int:
-    """durable-rules' expression entries for ``expr``: one per test, two per ``$and``/``$or``."""
+    """Expression entries for ``expr`` counted strictly: one per test, two per ``$and``/``$or``.
+
+    durable itself counts none for a test against a value (engines/durable.py writes out by
+    its count); this stricter count decides what ``check`` refuses (MR039), as before.
+    """
     if not hasattr(expr, "items"):  # a Lit
         return 1
     if len(expr.items) <= 1:

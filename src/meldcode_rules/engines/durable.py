@@ -21,17 +21,25 @@ in tests/test_durable_engine.py):
 - Its C source has fixed limits that a large ruleset reaches (read in
   ``src/rules/*.c``; docs/limits.md): a fact holds at most 255 properties
   (``MAX_OBJECT_PROPERTIES``, error 302); one rule's condition fewer than 32
-  expression entries (``MAX_SEQUENCE_EXPRESSIONS``, error 113); one fact may
-  leave at most 64 alpha nodes pending (``MAX_STACK_SIZE`` in ``events.c``,
-  error 303); and past about 100 rules in one durable ruleset the process
-  aborts (double free) or segfaults. The adapter therefore splits every
+  expression entries, two per ``$and``/``$or`` (``MAX_SEQUENCE_EXPRESSIONS``,
+  error 113); one fact may leave at most 64 alpha nodes pending
+  (``MAX_STACK_SIZE`` in ``events.c``, error 303); fixed-size lists per alpha
+  node (``rules.h``); and past about 100 rules in one durable ruleset the
+  process aborts (double free) or segfaults. The adapter therefore splits every
   compiled ruleset: each rule's expression into its ``$or`` branches (written
-  out further where one is still too large), and the branches into several
-  durable rulesets ("chunks") of bounded size. A case is asserted into each
-  chunk and the fired rules are united: the same answer, since a rule fires
-  when one of its branches does. Only the keys a chunk tests are sent. A
-  branch that cannot be made small enough is refused with
+  out further where one is still too large, by durable's own count), and the
+  branches into several durable rulesets ("chunks"). A chunk takes branches in
+  rule order while the alpha network durable would build from them (modelled
+  in ``_Network``) keeps every limit, with an upper bound on what one fact can
+  leave pending. A case is asserted into each chunk and the fired rules are
+  united: the same answer, since a rule fires when one of its branches does.
+  Only the keys a chunk tests are sent. A branch equal to one before (a rule's
+  ``zeker`` and ``mogelijk`` are often equal) is registered once and answers for
+  each. A branch that cannot be made small enough is refused with
   ``EngineUnavailable`` when the program is built, never sent to C.
+- Deleting a session in which no action was started frees an action context
+  that ``createStateNode`` never initialised (SIGABRT or SIGSEGV). Every chunk
+  has a rule that always fires, so every asserted case starts an action.
 - Its Python action machinery (a ``Closure`` with the session state parsed
   from JSON, a state update and a JSON round trip per action) costs about
   35 us per fired rule. Our actions only need the rule's name, so the
@@ -54,15 +62,24 @@ from durable.engine import Host
 from meldcode_rules import limits
 from meldcode_rules.caches import LRU
 from meldcode_rules.compiler.bounds import DURABLE_MAX_ENTRIES, durable_branches
-from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
+from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, Or, expr_keys
 from meldcode_rules.diagnostics import DurableEngineError, DurableTooWide, EngineUnavailable
 from meldcode_rules.engines.protocol import Fired
 
-#: durable-rules' MAX_OBJECT_PROPERTIES, less the session id and our always-true marker.
-MAX_KEYS = limits.DURABLE_MAX_FACT_PROPERTIES - 2
-#: Alpha nodes of one chunk: fewer than the 64 that may be pending for one fact (error
-#: 303), with room, and far below the ~100 rules where the C engine crashes.
-CHUNK_TESTS = limits.DURABLE_CHUNK_TESTS
+#: Keys of one fact: ``setObjectProperty`` and ``calculateId`` (``state.c``) refuse the
+#: property that makes MAX_OBJECT_PROPERTIES (error 302), and beside our keys the fact holds
+#: the session id, our always-true marker and the id durable generates: 251 (tested at the
+#: edge; 253 was never reached while a chunk held at most 60 tests).
+MAX_KEYS = limits.DURABLE_MAX_FACT_PROPERTIES - 4
+#: Pending alpha nodes for one fact in one chunk, as ``_pending`` bounds them: below the 64
+#: that give error 303, with room for anything the model of the network misses.
+CHUNK_PENDING = limits.DURABLE_CHUNK_PENDING
+#: Rules of one chunk, its always-firing rule included: far below the ~100 where C crashed.
+CHUNK_RULES = limits.DURABLE_CHUNK_RULES
+#: Per alpha node, at most half of what its fixed-size lists in C hold (``rules.h``).
+_NODE_JOINS = limits.DURABLE_NEXT_LIST_LENGTH // 2
+_NODE_RULES = limits.DURABLE_BETA_LIST_LENGTH // 2
+_NODE_TESTS = limits.DURABLE_NEXT_BUCKET_LENGTH // 2
 _ALWAYS = "mr__case"
 _SESSION = "mr"
 _ALWAYS_RULE = "mr_always"
@@ -92,9 +109,155 @@ def _condition(expr: Expr) -> dict[str, Any]:
     return {"$and" if isinstance(expr, And) else "$or": [_condition(i) for i in expr.items]}
 
 
-def _tests(expr: Expr) -> int:
-    """Alpha nodes ``expr`` may add to a durable ruleset: one per test and per connective."""
-    return 1 if isinstance(expr, Lit) else 1 + sum(_tests(i) for i in expr.items)
+def _entries(expr: Expr) -> int:
+    """durable's expression entries for ``_condition(expr)``: two per ``$and``/``$or``, none per test.
+
+    ``rete.c`` appends OP_AND/OP_OR and OP_END per connective (``APPEND_EXPRESSION`` in
+    ``createAlpha``) and an entry per test only when it compares with another fact
+    (``GET_EXPRESSION`` in ``findAlpha``, JSON_IDENTIFIER/JSON_EXPRESSION); a test against
+    a value has none. Error 113 at 32 (``MAX_SEQUENCE_EXPRESSIONS``); tested at the edge.
+    """
+    if isinstance(expr, Lit) or not expr.items:
+        return 0
+    if len(expr.items) == 1:
+        return _entries(expr.items[0])
+    return 2 + sum(_entries(i) for i in expr.items)
+
+
+class _Alpha:
+    """One alpha node of a chunk as durable's ``rete.c`` builds it, to bound what a fact leaves pending.
+
+    ``tests``: the nodes under it in its hash set, one per (key, operator, value): ``findAlpha``
+    reuses an equal one under the same parent, so rules share prefixes. ``joins``: its
+    ``nextList``, the node that an ``$or`` ends in (``createForwardAlpha``, one new node per
+    ``$or``, never shared), linked from the end of each of the ``$or``'s items. ``rules``: the
+    rules whose condition ends here (its ``betaList``).
+    """
+
+    __slots__ = ("joins", "rules", "tests")
+
+    def __init__(self) -> None:
+        self.tests: dict[tuple[str, bool, str, Any], _Alpha] = {}
+        self.joins: list[_Alpha] = []
+        self.rules = 0
+
+
+def _place(condition: dict[str, Any], parent: _Alpha, touched: list[_Alpha]) -> _Alpha:
+    """Add ``condition`` (a ``_condition`` dict) under ``parent`` as ``createAlpha`` does; its end node."""
+    touched.append(parent)
+    ((name, value),) = condition.items()
+    if name == "$and":  # a chain: each item under the end of the one before
+        node = parent
+        for item in value:
+            node = _place(item, node, touched)
+        return node
+    if name == "$or":  # each item under the parent, each item's end linked to one new join
+        join = _Alpha()
+        for item in value:
+            _place(item, parent, touched).joins.append(join)
+        touched.append(join)
+        return join
+    equal = name != "$neq"
+    if not equal:
+        ((name, value),) = value.items()
+    key = (name, equal, type(value).__name__, value)
+    node = parent.tests.get(key)
+    if node is None:
+        node = parent.tests[key] = _Alpha()
+    touched.append(node)
+    return node
+
+
+def _pushes(node: _Alpha) -> int:
+    """The most nodes ``handleAlpha`` pushes when it pops ``node``, for any one fact.
+
+    Every join is pushed (its property never exists: OP_NEX); of the tests, those on a key the
+    fact has whose value matches. A fact has one value per key: per key, the most tests one
+    value (one named in a test, or any other) satisfies.
+    """
+    by_key: dict[str, list[tuple[bool, Any]]] = {}
+    for name, equal, _type, value in node.tests:
+        by_key.setdefault(name, []).append((equal, value))
+    most = len(node.joins)
+    other = object()
+    for tests in by_key.values():
+        # Loose `==` for an equal test and strict for a `$neq` count more matches, never fewer.
+        most += max(
+            sum(1 for equal, v in tests if (v == x if equal else not (v == x and type(v) is type(x))))
+            for x in [*(v for _equal, v in tests), other]
+        )
+    return most
+
+
+def _pending(node: _Alpha, memo: dict[int, int]) -> int:
+    """An upper bound on the stack of ``handleAlpha`` (``events.c``) while it walks below ``node``.
+
+    It pops a node and pushes what it matches; the last pushed is walked first while the
+    others wait. So the stack below ``node`` is at most its pushes ``m``, or ``m - 1`` waiting
+    plus the most any one node under it needs (whichever is walked). ``memo`` holds the
+    figure per node (by id) and is cleared for every node a new rule touched.
+    """
+    known = memo.get(id(node))
+    if known is None:
+        pushes = _pushes(node)
+        deepest = max((_pending(n, memo) for n in (*node.tests.values(), *node.joins)), default=0)
+        known = memo[id(node)] = 0 if pushes == 0 else max(pushes, pushes - 1 + deepest)
+    return known
+
+
+class _Network:
+    """The alpha network of one chunk under construction: what durable would build from its rules."""
+
+    def __init__(self) -> None:
+        self.root = _Alpha()  # NODE_M_OFFSET: the fact `m` every rule tests
+        self.memo: dict[int, int] = {}
+        self.rules = 0
+        self.add({_ALWAYS: 1})  # the always-firing rule of every chunk (see _Chunk)
+
+    def add(self, condition: dict[str, Any]) -> bool:
+        """Add one rule; whether the chunk still keeps every C limit (if not, discard the network)."""
+        touched: list[_Alpha] = []
+        _place(condition, self.root, touched).rules += 1
+        self.rules += 1
+        for node in touched:
+            self.memo.pop(id(node), None)
+        within = all(
+            len(n.joins) <= _NODE_JOINS and n.rules <= _NODE_RULES and len(n.tests) <= _NODE_TESTS for n in touched
+        )
+        return within and self.rules <= CHUNK_RULES and _pending(self.root, self.memo) <= CHUNK_PENDING
+
+
+def _alone(expr: Expr) -> bool:
+    """Whether ``expr`` is one durable rule: within error 113 and, alone in a chunk, within the stack."""
+    return _entries(expr) <= DURABLE_MAX_ENTRIES and _Network().add(_condition(expr))
+
+
+def _branches(expr: Expr) -> list[Expr]:
+    """``expr`` as an `or` of branches, each one durable rule (``_alone``): as few as the C limits allow.
+
+    The same writing out as ``compiler.bounds.durable_branches`` (which ``check`` uses to refuse a
+    rule, MR039, and which counts every test as an entry), stopping as soon as a part fits by
+    durable's own count. Every part that function keeps whole has at most 30 tests and joins, so
+    also fits here (at most 30 pending): this stops no later and gives no more branches.
+    """
+    todo = [expr]
+    done: list[Expr] = []
+    while todo:
+        item = todo.pop()
+        if _alone(item):
+            done.append(item)
+        elif isinstance(item, Or):
+            todo.extend(item.items)
+        elif isinstance(item, And) and any(isinstance(i, Or) for i in item.items):
+            index = next(n for n, i in enumerate(item.items) if isinstance(i, Or))
+            inner = item.items[index]
+            rest = item.items[:index] + item.items[index + 1 :]
+            todo.extend(And((*rest, choice)) for choice in inner.items)
+        else:
+            raise DurableTooWide
+        if len(done) + len(todo) > limits.DURABLE_MAX_BRANCHES:
+            raise DurableTooWide
+    return done[::-1]
 
 
 class _Chunk:
@@ -115,15 +278,21 @@ class _Chunk:
 
 class _Program:
     def __init__(self, host: Host, compiled: CompiledRuleset) -> None:
-        #: durable rule name -> (our rule id, certain?)
-        self.names: dict[str, tuple[str, bool]] = {}
+        #: durable rule name -> every (our rule id, certain?) it answers for
+        self.names: dict[str, tuple[tuple[str, bool], ...]] = {}
         units: list[tuple[str, Expr]] = []
+        # A branch equal to one registered before (a rule's `zeker` and `mogelijk` are often
+        # the same expression) is that rule again: durable fires it exactly when it holds.
+        registered: dict[Expr, str] = {}
         for index, rule in enumerate(compiled.rules):
             for mode, expr in (("z", rule.zeker), ("m", rule.mogelijk)):
                 if expr == FALSE:
                     continue  # can never fire: nothing to register
                 try:
-                    branches = durable_branches(expr)
+                    # durable_branches refuses what `check` refuses (MR039), the same rules as
+                    # before; _branches writes out no more than durable's own limits require.
+                    durable_branches(expr)
+                    branches = _branches(expr)
                 except DurableTooWide:
                     raise EngineUnavailable(
                         f"de regel `{rule.id}` ({rule.location}) is te groot voor durable-rules: een `alle` "
@@ -131,25 +300,33 @@ class _Program:
                         f"meer dan {limits.DURABLE_MAX_BRANCHES} takken (docs/limits.md). Gebruik `--engine reference`."
                     ) from None
                 for number, branch in enumerate(branches):
-                    name = f"r{index}{mode}{number}"
-                    self.names[name] = (rule.id, mode == "z")
-                    units.append((name, branch))
+                    target = (rule.id, mode == "z")
+                    name = registered.get(branch)
+                    if name is None:
+                        name = registered[branch] = f"r{index}{mode}{number}"
+                        units.append((name, branch))
+                    if target not in self.names.get(name, ()):
+                        self.names[name] = (*self.names.get(name, ()), target)
         # A registered chunk records the rule ids of the ruleset that registered it: two
         # rulesets with the same conditions but other rule ids must not share one.
         ids = hashlib.sha256(json.dumps([r.id for r in compiled.rules]).encode()).hexdigest()[:8]
         self.chunks: list[_Chunk] = []
         definitions: dict[str, Any] = {}
         keys: set[str] = set()
-        tests = 0
+        network = _Network()
         for name, branch in units:
-            cost, branch_keys = _tests(branch), expr_keys(branch)
-            if definitions and (tests + cost > CHUNK_TESTS or len(keys | branch_keys) > MAX_KEYS):
+            condition, branch_keys = _condition(branch), expr_keys(branch)
+            # Greedy in rule order: a branch goes into the current chunk while the network
+            # durable would build from it keeps every limit, else it starts the next chunk.
+            if definitions and (len(keys | branch_keys) > MAX_KEYS or not network.add(condition)):
                 self.chunks.append(_Chunk(host, f"mr_{compiled.id}_{ids}_{len(self.chunks)}", definitions, keys))
-                definitions, keys, tests = {}, set(), 0
+                definitions, keys, network = {}, set(), _Network()
+                network.add(condition)  # fits alone (_branches checked it)
+            elif not definitions:
+                network.add(condition)
             # The action is never called: fire() drives the action loop itself.
-            definitions[name] = {"all": [{"m": _condition(branch)}], "run": _never_called}
+            definitions[name] = {"all": [{"m": condition}], "run": _never_called}
             keys |= branch_keys
-            tests += cost
         if definitions:
             self.chunks.append(_Chunk(host, f"mr_{compiled.id}_{ids}_{len(self.chunks)}", definitions, keys))
 
@@ -187,8 +364,8 @@ class DurableEngine:
         mogelijk: set[str] = set()
         names.discard(_ALWAYS_RULE)
         for name in names:  # a set: an `$or` fires once per matching branch
-            rule_id, certain = program.names[name]
-            (zeker if certain else mogelijk).add(rule_id)
+            for rule_id, certain in program.names[name]:
+                (zeker if certain else mogelijk).add(rule_id)
         return Fired(frozenset(zeker), frozenset(mogelijk))
 
 
@@ -208,15 +385,12 @@ def _run(handle: Any, fact_json: str) -> set[str]:
         started = durable_rules_engine.start_action_for_state(handle, state_handle)
         message = started[1] if started else None
         while message:
-            names.add(_action_name(message))
+            # The action message is {"<rule name>": {...}}; the name is all we need (read
+            # here, not in a function: a fact can fire dozens of actions).
+            if not message.startswith('{"'):
+                raise DurableEngineError("onverwacht actiebericht van durable-rules")
+            names.add(message[2 : message.index('"', 2)])
             message = durable_rules_engine.complete_and_start_action(handle, state_handle)
     finally:
         durable_rules_engine.delete_state(handle, _SESSION)
     return names
-
-
-def _action_name(message: str) -> str:
-    # The action message is {"<rule name>": {...}}; the name is all we need.
-    if not message.startswith('{"'):
-        raise DurableEngineError("onverwacht actiebericht van durable-rules")
-    return message[2 : message.index('"', 2)]
