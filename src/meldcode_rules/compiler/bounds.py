@@ -11,7 +11,7 @@ check of ``meldcode-rules check`` grows with it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from meldcode_rules import limits
 from meldcode_rules.compiler.compiled import CompiledRule
@@ -37,18 +37,22 @@ def _entries(expr: Expr) -> int:
     return 2 + sum(_entries(i) for i in expr.items)
 
 
-def durable_branches(expr: Expr) -> list[Expr]:
+def durable_branches(expr: Expr, fits: Callable[[Expr], bool] | None = None) -> list[Expr]:
     """``expr`` as an `or` of branches, each small enough for one durable rule.
 
     An expression that fits stays whole; a larger `or` is split (a rule fires
     when one of its branches does); a branch still too large is written out (an `and` over an `or`
     distributes) up to limits.DURABLE_MAX_BRANCHES; an `and` of too many tests is refused.
+    ``fits``: whether a part is one durable rule; by default the count ``check`` refuses by
+    (every test an entry). The durable adapter passes durable's own, less strict count.
     """
+    if fits is None:
+        fits = _fits
     todo = [expr]
     done: list[Expr] = []
     while todo:
         item = todo.pop()
-        if _entries(item) <= DURABLE_MAX_ENTRIES:
+        if fits(item):
             done.append(item)  # fits whole: one durable rule, one action when it fires
         elif isinstance(item, Or):
             todo.extend(item.items)
@@ -62,6 +66,10 @@ def durable_branches(expr: Expr) -> list[Expr]:
         if len(done) + len(todo) > limits.DURABLE_MAX_BRANCHES:
             raise DurableTooWide
     return done[::-1]
+
+
+def _fits(expr: Expr) -> bool:
+    return _entries(expr) <= DURABLE_MAX_ENTRIES
 
 
 def durable_problems(rules: Sequence[CompiledRule]) -> list[Diagnostic]:

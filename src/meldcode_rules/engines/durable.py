@@ -62,7 +62,7 @@ from durable.engine import Host
 from meldcode_rules import limits
 from meldcode_rules.caches import LRU
 from meldcode_rules.compiler.bounds import DURABLE_MAX_ENTRIES, durable_branches
-from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, Or, expr_keys
+from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
 from meldcode_rules.diagnostics import DurableEngineError, DurableTooWide, EngineUnavailable
 from meldcode_rules.engines.protocol import Fired
 
@@ -235,29 +235,12 @@ def _alone(expr: Expr) -> bool:
 def _branches(expr: Expr) -> list[Expr]:
     """``expr`` as an `or` of branches, each one durable rule (``_alone``): as few as the C limits allow.
 
-    The same writing out as ``compiler.bounds.durable_branches`` (which ``check`` uses to refuse a
-    rule, MR039, and which counts every test as an entry), stopping as soon as a part fits by
+    The writing out of ``compiler.bounds.durable_branches`` (which ``check`` uses to refuse a
+    rule, MR039, counting every test as an entry), stopping as soon as a part fits by
     durable's own count. Every part that function keeps whole has at most 30 tests and joins, so
     also fits here (at most 30 pending): this stops no later and gives no more branches.
     """
-    todo = [expr]
-    done: list[Expr] = []
-    while todo:
-        item = todo.pop()
-        if _alone(item):
-            done.append(item)
-        elif isinstance(item, Or):
-            todo.extend(item.items)
-        elif isinstance(item, And) and any(isinstance(i, Or) for i in item.items):
-            index = next(n for n, i in enumerate(item.items) if isinstance(i, Or))
-            inner = item.items[index]
-            rest = item.items[:index] + item.items[index + 1 :]
-            todo.extend(And((*rest, choice)) for choice in inner.items)
-        else:
-            raise DurableTooWide
-        if len(done) + len(todo) > limits.DURABLE_MAX_BRANCHES:
-            raise DurableTooWide
-    return done[::-1]
+    return durable_branches(expr, fits=_alone)
 
 
 class _Chunk:
