@@ -41,7 +41,7 @@ from judgement_fingerprint import differences
 from pydantic import ValidationError
 from ruamel.yaml import YAML
 
-from meldcode_rules.case.dossier import SOORTEN, Dossier, event_fields
+from meldcode_rules.case.dossier import SOORTEN, Dossier, event_fields, required_fields
 from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.dossier import evaluate, read_input_text
 from meldcode_rules.engines import ENGINES, durable_available
@@ -108,7 +108,7 @@ def _event(rng: random.Random, low: dt.date, high: dt.date, soort: str | None = 
     for name, (kind, values) in event_fields(soort).items():
         if name == "datum":
             continue
-        required = (soort, name) in (("melding", "door"), ("consultatie", "met"), ("actie_uitgevoerd", "actie"))
+        required = name in required_fields(soort)
         if not required and rng.random() < 0.5:
             continue
         if not required and rng.random() < 0.05:

@@ -11,7 +11,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from meldcode_rules.case.dossier import SOORTEN, event_fields
+from meldcode_rules.case.dossier import SOORTEN, event_fields, required_fields
 
 START = dt.date(2024, 1, 1)
 END = dt.date(2026, 12, 31)
@@ -42,7 +42,7 @@ def events(
     for name, (kind, values) in event_fields(soort).items():
         if name == "datum":
             continue
-        required = (soort, name) in (("melding", "door"), ("consultatie", "met"), ("actie_uitgevoerd", "actie"))
+        required = name in required_fields(soort)
         if not required and draw(st.booleans()):
             continue
         if kind == "moment":

@@ -429,6 +429,16 @@ def event_fields(soort: str) -> dict[str, tuple[FieldKind, tuple[str, ...]]]:
     return out
 
 
+@cache
+def required_fields(soort: str) -> tuple[str, ...]:
+    """The fields an event of kind ``soort`` must give, besides ``datum`` and ``soort``."""
+    return tuple(
+        name
+        for name, info in EVENT_MODELS[soort].model_fields.items()
+        if info.is_required() and name not in ("datum", "soort")
+    )
+
+
 def trusted(model: type[Any], values: dict[str, Any], given: set[str] | None = None) -> Any:
     """An instance of ``model`` from values that are validated already (no defaults, no checks).
 

@@ -34,6 +34,7 @@ from meldcode_rules.case.dossier import (
     SOORTEN,
     Dossier,
     event_fields,
+    required_fields,
     trusted,
 )
 from meldcode_rules.case.model import REFERENTIE_MAX, Tri
@@ -46,7 +47,6 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}\Z")  # as Dossier.dossier_i
 _CODE = re.compile(CODE_PATTERN.removesuffix("$") + r"\Z")  # hulpvorm, actie
 _TRI = {"ja": Tri.ja, "nee": Tri.nee, "onbekend": Tri.onbekend, True: Tri.ja, False: Tri.nee}
 _TOP = frozenset(("dossier_id", "referentie", "sector", "organisatie", "gebeurtenissen"))
-_REQUIRED = {"melding": ("door",), "consultatie": ("met",), "actie_uitgevoerd": ("actie",)}
 
 
 class _Unsupported(Exception):
@@ -93,7 +93,7 @@ def _plan(soort: str) -> tuple[type[Any], dict[str, tuple[str, frozenset[str]]],
         fields[name] = ("tri" if tri else kind, frozenset(values))
         if name != "datum":
             defaults[name] = [] if kind == "lijst" else None
-    return model, fields, defaults, ("datum", *_REQUIRED.get(soort, ()))
+    return model, fields, defaults, ("datum", *required_fields(soort))
 
 
 def _event(data: Any) -> Any:
@@ -158,7 +158,7 @@ def _structs() -> Any:
     for soort in SOORTEN:
         if soort == "momentopname":
             continue
-        required = ("datum", *_REQUIRED.get(soort, ()))
+        required = ("datum", *required_fields(soort))
         fields: list[tuple[Any, ...]] = []
         for name, (kind, allowed) in event_fields(soort).items():
             typ: Any
