@@ -24,6 +24,7 @@ import durable_rules_engine  # after the skip: absent where durable-rules is not
 from meldcode_rules import evaluate
 from meldcode_rules.api import parse_case
 from meldcode_rules.compiler.compile import And, Expr, Lit, Or
+from meldcode_rules.compiler.expr import expr_keys
 from meldcode_rules.engines import EngineUnavailable, get_engine
 from meldcode_rules.engines.durable import (
     CHUNK_PENDING,
@@ -35,9 +36,10 @@ from meldcode_rules.engines.durable import (
     _entries,
     _Network,
     _pending,
+    property_hash,
 )
 from meldcode_rules.engines.protocol import Fired
-from meldcode_rules.sectors.registry import compile_from, compiled_for
+from meldcode_rules.sectors.registry import compile_from, compiled_for, known_sectors, versions_of
 
 
 def test_eight_threads_give_the_sequential_results() -> None:
@@ -319,6 +321,59 @@ def test_durables_expression_entries_are_its_connectives() -> None:
     with pytest.raises(durable_rules_engine.error, match="113"):
         _direct("entries_15", [_condition(of(15))])
     assert len(_branches(of(15))) == 2  # split on its first `or`
+
+
+# Two names with one FNV-1a hash (found by a birthday search over random names): durable-rules
+# knows a property only by that hash, so for it these are one key.
+_SAME_HASH = ("proef__2u62yrmnkt", "proef__cdplqyu9hs")
+
+
+def test_property_hash_is_the_hash_durable_knows_properties_by() -> None:
+    # The two hashes durable-rules hard-codes in state.h (HASH_ID, HASH_SID), for its own keys.
+    assert property_hash("id") == 926444256 and property_hash("sid") == 3593476751
+    assert property_hash(_SAME_HASH[0]) == property_hash(_SAME_HASH[1])
+
+
+def test_durable_takes_two_names_with_one_hash_for_one_property() -> None:
+    # The trap the adapter guards against: a rule testing one name fires on a fact holding the other.
+    handle = _direct("proef_een_hash", [{_SAME_HASH[0]: "ja"}])
+    code, state = durable_rules_engine.assert_fact(
+        handle, json.dumps({"mr__case": 1, _SAME_HASH[1]: "ja", "sid": "hash"})
+    )
+    fired = []
+    started = durable_rules_engine.start_action_for_state(handle, state)
+    message = started[1] if started else None
+    while message:
+        fired.append(message[2 : message.index('"', 2)])
+        message = durable_rules_engine.complete_and_start_action(handle, state)
+    assert code == 0 and "r0" in fired
+
+
+def test_a_ruleset_whose_keys_share_a_hash_is_refused_before_it_reaches_durable() -> None:
+    base = compiled_for()
+    rules = tuple(
+        dataclasses.replace(base.rules[0], id=f"zz-hash-{i}", zeker=Lit(key, "ja"), mogelijk=Lit(key, "ja"))
+        for i, key in enumerate(_SAME_HASH)
+    )
+    compiled = dataclasses.replace(base, id="proef-een-hash", rules=rules)
+    flat = {_SAME_HASH[0]: "nee", _SAME_HASH[1]: "ja"}
+    with pytest.raises(EngineUnavailable) as caught:
+        DurableEngine().fire(compiled, flat)
+    message = str(caught.value)
+    assert all(key in message for key in _SAME_HASH) and "--engine reference" in message
+    assert "nee" not in message.replace("een", "")  # names the keys, never a value of the case
+    # the reference engine reads each key by its name
+    assert get_engine("reference").fire(compiled, flat).zeker == {"zz-hash-1"}
+
+
+def test_every_key_of_every_shipped_ruleset_has_a_hash_of_its_own() -> None:
+    # What _Program checks when it is built, over every sector and every version shipped.
+    for sector in (None, *known_sectors()):
+        for _, vanaf, _ in versions_of(sector):
+            compiled = compiled_for(sector, datum=vanaf)
+            keys = set().union(*(expr_keys(e) for r in compiled.rules for e in (r.zeker, r.mogelijk)))
+            names = {*keys, "id", "sid", "mr__case"}
+            assert len({property_hash(k) for k in names}) == len(names), sector
 
 
 def test_the_shapes_the_chunking_makes_run_and_agree() -> None:

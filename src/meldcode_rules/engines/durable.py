@@ -37,6 +37,12 @@ in tests/test_durable_engine.py):
   ``zeker`` and ``mogelijk`` are often equal) is registered once and answers for
   each. A branch that cannot be made small enough is refused with
   ``EngineUnavailable`` when the program is built, never sent to C.
+- durable-rules knows a property of a fact only by a 32-bit hash of its name
+  (FNV-1a, ``getStringAndHash`` in ``json.c``; ``getObjectProperty`` in ``state.c``
+  compares hashes, never names): two keys with one hash are one property to it, and a
+  rule testing one silently reads the other. Every key a program sends is checked for a
+  hash of its own when the program is built (:func:`property_hash`); two that share one
+  are refused with ``EngineUnavailable``, never sent to C.
 - Deleting a session in which no action was started frees an action context
   that ``createStateNode`` never initialised (SIGABRT or SIGSEGV). Every chunk
   has a rule that always fires, so every asserted case starts an action.
@@ -84,6 +90,11 @@ _ALWAYS = "mr__case"
 _SESSION = "mr"
 _ALWAYS_RULE = "mr_always"
 
+#: The properties durable-rules itself puts in a fact beside our keys: its id and session id.
+_DURABLE_OWN = ("id", "sid")
+#: FNV-1a, 32 bits, as ``json.h`` defines it
+_FNV_OFFSET_BASIS, _FNV_PRIME = 0x811C9DC5, 16777619
+
 _LOCK = threading.Lock()
 #: Per engine: compiled rulesets whose programs are kept.
 PROGRAMS = 32
@@ -96,6 +107,31 @@ class _QuietHost(Host):
 
     def _run(self) -> None:
         return None
+
+
+def property_hash(name: str) -> int:
+    """The hash by which durable-rules knows the property ``name`` (and nothing else of it).
+
+    ``getStringAndHash`` (``json.c``) hashes the name as it stands in the JSON text, escapes
+    included; ``json.dumps`` writes every key this adapter sends, in ASCII.
+    """
+    value = _FNV_OFFSET_BASIS
+    for byte in json.dumps(name)[1:-1].encode("ascii"):
+        value = ((value ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
+    return value
+
+
+def _distinct_properties(keys: set[str]) -> None:
+    """Refuse keys that durable-rules would take for one property (see the module doc)."""
+    seen: dict[int, str] = {property_hash(name): name for name in (*_DURABLE_OWN, _ALWAYS)}
+    for key in sorted(keys):
+        other = seen.setdefault(property_hash(key), key)
+        if other != key:
+            raise EngineUnavailable(
+                f"durable-rules kan de feiten `{other}` en `{key}` niet uit elkaar houden: het kent een "
+                "eigenschap alleen aan een hash van 32 bits van de naam, en die is voor beide gelijk "
+                "(docs/limits.md). Geef een van beide een andere naam, of gebruik `--engine reference`."
+            )
 
 
 def _condition(expr: Expr) -> dict[str, Any]:
@@ -292,6 +328,8 @@ class _Program:
                         self.names[name] = (*self.names.get(name, ()), target)
         # A registered chunk records the rule ids of the ruleset that registered it: two
         # rulesets with the same conditions but other rule ids must not share one.
+        # Before anything reaches C: a key that shares its hash with another would be read for it.
+        _distinct_properties(set().union(*(expr_keys(branch) for _, branch in units)))
         ids = hashlib.sha256(json.dumps([r.id for r in compiled.rules]).encode()).hexdigest()[:8]
         self.chunks: list[_Chunk] = []
         definitions: dict[str, Any] = {}
