@@ -23,6 +23,7 @@ import durable_rules_engine  # after the skip: absent where durable-rules is not
 
 from meldcode_rules import evaluate
 from meldcode_rules.api import parse_case
+from meldcode_rules.compiler.bounds import property_hash
 from meldcode_rules.compiler.compile import And, Expr, Lit, Or
 from meldcode_rules.compiler.expr import expr_keys
 from meldcode_rules.engines import EngineUnavailable, get_engine
@@ -36,7 +37,6 @@ from meldcode_rules.engines.durable import (
     _entries,
     _Network,
     _pending,
-    property_hash,
 )
 from meldcode_rules.engines.protocol import Fired
 from meldcode_rules.sectors.registry import compile_from, compiled_for, known_sectors, versions_of

@@ -201,6 +201,52 @@ regels:
 """
 
 
+def test_two_facts_durable_would_take_for_one_are_refused_with_where(tmp_path: Path) -> None:
+    # tijd.xtsphfchvyz and tijd.lxhsbzfaues: one FNV-1a hash of their keys, found by a birthday
+    # search; durable-rules knows a property only by that hash (tests/test_durable_engine.py).
+    text = (
+        EXTENSION
+        + """\
+  - id: proef-tijd-een
+    titel: Proef
+    bron: test
+    uitleg: Proef.
+    als: {feit: tijd.xtsphfchvyz, is: ja}
+    dan:
+      vastleggen: [Proef.]
+  - id: proef-tijd-twee
+    titel: Proef
+    bron: test
+    uitleg: Proef.
+    als: {feit: tijd.lxhsbzfaues, is: ja}
+    dan:
+      vastleggen: [Proef.]
+tijdregels:
+  - feit: tijd.xtsphfchvyz
+    titel: Proef
+    bron: test
+    vraag: Proef?
+    toets: loopt
+    start: [{soort: hulp_gestart}]
+  - feit: tijd.lxhsbzfaues
+    titel: Proef
+    bron: test
+    vraag: Proef?
+    toets: loopt
+    start: [{soort: hulp_gestart}]
+"""
+    )
+    ext = write(tmp_path, text, "proefsector.yaml")
+    problem = only(problems(BASISMODEL, ext, sector="proefsector"), "MR046")
+    assert "tijd__xtsphfchvyz" in problem.message and "tijd__lxhsbzfaues" in problem.message
+    assert problem.location.file == str(ext)
+    assert problem.location.line in (line_of(text, "- id: proef-tijd-een"), line_of(text, "- id: proef-tijd-twee"))
+    # one letter other: no finding
+    compile_from(
+        [BASISMODEL, write(tmp_path, text.replace("lxhsbzfaues", "lxhsbzfauet"), "proefsector.yaml")], "proefsector"
+    )
+
+
 def test_duplicate_rule_id_across_basismodel_and_extension_names_both_places(tmp_path: Path) -> None:
     text = EXTENSION.replace("- id: proef-regel", "- id: meldnorm1-acute-onveiligheid")
     ext = write(tmp_path, text, "proefsector.yaml")

@@ -72,6 +72,11 @@ class Code(StrEnum):
     MR043 = "MR043", "versies", "de geldigheidsperiodes van versies met hetzelfde id laten een gat"
     MR044 = "MR044", "versies", "de geldigheidsperiodes van versies met hetzelfde id overlappen"
     MR045 = "MR045", "versies", "op een datum waarop een versie geldt, geldt geen versie van wat zij uitbreidt"
+    MR046 = (
+        "MR046",
+        "check",
+        "twee feiten zijn voor durable-rules één eigenschap: dezelfde hash van hun naam (docs/limits.md)",
+    )
     # time rules, `tijdregels:` (compiler/tijdregels.py)
     MR060 = "MR060", "check", "het feit van een tijdregel bestaat al (een andere tijdregel of een casusfeit)"
     MR061 = "MR061", "check", "een tijdregel noemt een onbekende soort gebeurtenis"

@@ -11,11 +11,12 @@ check of ``meldcode-rules check`` grows with it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 
 from meldcode_rules import limits
 from meldcode_rules.compiler.compiled import CompiledRule
-from meldcode_rules.compiler.expr import And, Expr, Or
+from meldcode_rules.compiler.expr import And, Expr, Or, expr_keys
 from meldcode_rules.diagnostics import Code, Diagnostic, DurableTooWide, Location
 from meldcode_rules.load.loader import LoadedRuleset
 from meldcode_rules.load.ruleset import Alle, Begrip, BegripRef, Conditie, EenVan, Niet, begrip_refs
@@ -68,17 +69,65 @@ def durable_branches(expr: Expr, fits: Callable[[Expr], bool] | None = None) -> 
     return done[::-1]
 
 
+#: The adapter's key that is in every fact and true (engines/durable.py: a rule that always fires).
+DURABLE_ALWAYS_KEY = "mr__case"
+#: The properties a fact holds beside the keys of the rules: durable's id and session id, and that key.
+DURABLE_OWN_PROPERTIES = ("id", "sid", DURABLE_ALWAYS_KEY)
+#: FNV-1a, 32 bits, as durable-rules' ``json.h`` defines it
+_FNV_OFFSET_BASIS, _FNV_PRIME = 0x811C9DC5, 16777619
+
+
+def property_hash(name: str) -> int:
+    """The hash by which durable-rules knows the property ``name``, and nothing else of it.
+
+    ``getStringAndHash`` (``json.c``) hashes the name as it stands in the JSON text, escapes
+    included, and ``getObjectProperty`` (``state.c``) compares only hashes: two names with one
+    hash are one property to durable, and a rule testing one reads the other. The adapter
+    writes every fact with ``json.dumps``, in ASCII, as here.
+    """
+    value = _FNV_OFFSET_BASIS
+    for byte in json.dumps(name)[1:-1].encode("ascii"):
+        value = ((value ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
+    return value
+
+
+def same_property(keys: Iterable[str]) -> tuple[str, str] | None:
+    """The first two of ``keys`` (or of durable's own properties) that share one hash, or ``None``."""
+    seen: dict[int, str] = {property_hash(name): name for name in DURABLE_OWN_PROPERTIES}
+    for key in sorted(set(keys)):
+        other = seen.setdefault(property_hash(key), key)
+        if other != key:
+            return other, key
+    return None
+
+
 def _fits(expr: Expr) -> bool:
     return _entries(expr) <= DURABLE_MAX_ENTRIES
 
 
 def durable_problems(rules: Sequence[CompiledRule]) -> list[Diagnostic]:
-    """MR039 for every rule that durable-rules (the default engine) cannot hold, however split.
+    """MR039 for every rule that durable-rules (the default engine) cannot hold, however split,
+    and MR046 for two keys it would take for one (:func:`same_property`).
 
     Refused here, at compile time, so that every ruleset that passes ``check`` runs on both
     engines; engines/durable.py splits whatever fits (docs/engines.md).
     """
     problems = []
+    tested: dict[str, CompiledRule] = {}
+    for rule in rules:
+        for key in expr_keys(rule.zeker) | expr_keys(rule.mogelijk):
+            tested.setdefault(key, rule)
+    pair = same_property(tested)
+    if pair is not None:
+        problems.append(
+            Diagnostic(
+                Code.MR046,
+                f"durable-rules kan de feiten `{pair[0]}` en `{pair[1]}` niet uit elkaar houden: het kent een "
+                "eigenschap alleen aan een hash van 32 bits van haar naam, en die is voor beide gelijk",
+                tested[pair[1]].location,
+                details=("geef een van beide feiten een andere naam; zie docs/limits.md",),
+            )
+        )
     for rule in rules:
         try:
             for expr in (rule.zeker, rule.mogelijk):

@@ -41,8 +41,9 @@ in tests/test_durable_engine.py):
   (FNV-1a, ``getStringAndHash`` in ``json.c``; ``getObjectProperty`` in ``state.c``
   compares hashes, never names): two keys with one hash are one property to it, and a
   rule testing one silently reads the other. Every key a program sends is checked for a
-  hash of its own when the program is built (:func:`property_hash`); two that share one
-  are refused with ``EngineUnavailable``, never sent to C.
+  hash of its own when the program is built (``compiler.bounds.same_property``; ``check``
+  refuses such a pair as MR046); two that share one are refused with ``EngineUnavailable``,
+  never sent to C.
 - Deleting a session in which no action was started frees an action context
   that ``createStateNode`` never initialised (SIGABRT or SIGSEGV). Every chunk
   has a rule that always fires, so every asserted case starts an action.
@@ -67,7 +68,7 @@ from durable.engine import Host
 
 from meldcode_rules import limits
 from meldcode_rules.caches import LRU
-from meldcode_rules.compiler.bounds import DURABLE_MAX_ENTRIES, durable_branches
+from meldcode_rules.compiler.bounds import DURABLE_ALWAYS_KEY, DURABLE_MAX_ENTRIES, durable_branches, same_property
 from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
 from meldcode_rules.diagnostics import DurableEngineError, DurableTooWide, EngineUnavailable
 from meldcode_rules.engines.protocol import Fired
@@ -86,14 +87,9 @@ CHUNK_RULES = limits.DURABLE_CHUNK_RULES
 _NODE_JOINS = limits.DURABLE_NEXT_LIST_LENGTH // 2
 _NODE_RULES = limits.DURABLE_BETA_LIST_LENGTH // 2
 _NODE_TESTS = limits.DURABLE_NEXT_BUCKET_LENGTH // 2
-_ALWAYS = "mr__case"
+_ALWAYS = DURABLE_ALWAYS_KEY
 _SESSION = "mr"
 _ALWAYS_RULE = "mr_always"
-
-#: The properties durable-rules itself puts in a fact beside our keys: its id and session id.
-_DURABLE_OWN = ("id", "sid")
-#: FNV-1a, 32 bits, as ``json.h`` defines it
-_FNV_OFFSET_BASIS, _FNV_PRIME = 0x811C9DC5, 16777619
 
 _LOCK = threading.Lock()
 #: Per engine: compiled rulesets whose programs are kept.
@@ -109,29 +105,15 @@ class _QuietHost(Host):
         return None
 
 
-def property_hash(name: str) -> int:
-    """The hash by which durable-rules knows the property ``name`` (and nothing else of it).
-
-    ``getStringAndHash`` (``json.c``) hashes the name as it stands in the JSON text, escapes
-    included; ``json.dumps`` writes every key this adapter sends, in ASCII.
-    """
-    value = _FNV_OFFSET_BASIS
-    for byte in json.dumps(name)[1:-1].encode("ascii"):
-        value = ((value ^ byte) * _FNV_PRIME) & 0xFFFFFFFF
-    return value
-
-
 def _distinct_properties(keys: set[str]) -> None:
     """Refuse keys that durable-rules would take for one property (see the module doc)."""
-    seen: dict[int, str] = {property_hash(name): name for name in (*_DURABLE_OWN, _ALWAYS)}
-    for key in sorted(keys):
-        other = seen.setdefault(property_hash(key), key)
-        if other != key:
-            raise EngineUnavailable(
-                f"durable-rules kan de feiten `{other}` en `{key}` niet uit elkaar houden: het kent een "
-                "eigenschap alleen aan een hash van 32 bits van de naam, en die is voor beide gelijk "
-                "(docs/limits.md). Geef een van beide een andere naam, of gebruik `--engine reference`."
-            )
+    pair = same_property(keys)
+    if pair is not None:
+        raise EngineUnavailable(
+            f"durable-rules kan de feiten `{pair[0]}` en `{pair[1]}` niet uit elkaar houden: het kent een "
+            "eigenschap alleen aan een hash van 32 bits van haar naam, en die is voor beide gelijk "
+            "(MR046, docs/limits.md). Geef een van beide een andere naam, of gebruik `--engine reference`."
+        )
 
 
 def _condition(expr: Expr) -> dict[str, Any]:
