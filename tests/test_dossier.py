@@ -762,3 +762,15 @@ def test_check_catches_closing_again_on_the_afweging_from_before_a_new_signal(ru
     judged = evaluate(scenario["dossier"], engine="reference", op=D.fromisoformat(scenario["op"]),
                       ruleset=compile_from([file]))
     assert "afsluiten_en_vastleggen" in [a.code for a in judged.acties]  # the defect, shown as events
+
+
+def test_each_kind_of_event_is_tagged_with_its_own_soort() -> None:
+    # EVENT_MODELS is read from the union the Dossier model validates by: the tag pydantic
+    # picks a model by and the `soort` that model accepts must be one word.
+    from typing import get_args
+
+    from meldcode_rules.case.dossier import EVENT_MODELS
+
+    assert EVENT_MODELS  # the union was read
+    for soort, model in EVENT_MODELS.items():
+        assert get_args(model.model_fields["soort"].annotation) == (soort,)

@@ -18,7 +18,7 @@ import re
 import types
 import typing
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema, field_validator
 from pydantic_core import PydanticCustomError
@@ -259,26 +259,6 @@ class Momentopname(_Event):
     casus: dict[str, Any] = Field(description="Een casus (docs/vocabulary.md), zonder `sector` en `datum`.")
 
 
-EVENT_MODELS: dict[str, type[_Event]] = {
-    "signaal": Signaal,
-    "kindcheck": Kindcheck,
-    "consultatie": Consultatie,
-    "gesprek": Gesprek,
-    "afweging": AfwegingGebeurtenis,
-    "melding": MeldingGebeurtenis,
-    "ontvangst_bevestigd": OntvangstBevestigd,
-    "terugkoppeling_veilig_thuis": TerugkoppelingVeiligThuis,
-    "hulp_gestart": HulpGestart,
-    "hulp_geevalueerd": HulpGeevalueerd,
-    "hulp_afgesloten": HulpAfgesloten,
-    "zaak_afgesloten": ZaakAfgesloten,
-    "zaak_heropend": ZaakHeropend,
-    "actie_uitgevoerd": ActieUitgevoerd,
-    "momentopname": Momentopname,
-}
-SOORTEN: tuple[str, ...] = tuple(EVENT_MODELS)
-
-
 def _soort(value: Any) -> str | None:
     if isinstance(value, dict):
         soort = value.get("soort")
@@ -308,6 +288,13 @@ Gebeurtenis = Annotated[
         custom_error_message="onbekende of ontbrekende `soort` van gebeurtenis",
     ),
 ]
+
+
+#: Event kind -> its model, in the order of the union above: the one list of the kinds.
+EVENT_MODELS: dict[str, type[_Event]] = {
+    tag.tag: model for model, tag in (get_args(member) for member in get_args(get_args(Gebeurtenis)[0]))
+}
+SOORTEN: tuple[str, ...] = tuple(EVENT_MODELS)
 
 
 class Dossier(BaseModel):
