@@ -49,16 +49,6 @@ def rss_kb():
     if status.exists():
         return int(re.search(r"VmRSS:\s+(\d+)", status.read_text()).group(1))
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-def fill():
-    # How full the judge's bounded caches are (entries, capacity): a diagnostic, so it reads the registry.
-    entries = capacity = 0
-    for cache in list(caches._registered):
-        if hasattr(cache, "cache_info"):
-            info = cache.cache_info()
-            entries, capacity = entries + info.currsize, capacity + (info.maxsize or 0)
-        else:
-            entries, capacity = entries + len(cache), capacity + cache.maxsize
-    return entries, capacity
 # Compile the rulesets first: a one-off cost per process, not per dossier (timed apart).
 from meldcode_rules.sectors.registry import compiled_for
 from meldcode_rules.monitor.synthetic import SECTOREN
@@ -75,7 +65,7 @@ def voortgang(total):
         done += n
         while marks and done >= marks[0]:
             marks.pop(0)
-            profile.append((done, rss_kb(), *fill()))
+            profile.append((done, rss_kb(), *caches.fill()))
     return step
 method = start_method() if processen > 1 else "-"
 start, cpu_start = time.perf_counter(), cpu()

@@ -45,6 +45,21 @@ def test_clear_all_empties_every_registered_cache() -> None:
     assert double.cache_info().currsize == 0  # type: ignore[attr-defined]
 
 
+def test_fill_counts_the_entries_and_room_of_every_live_cache() -> None:
+    caches.clear_all()
+    before, room = caches.fill()
+    mapping: caches.LRU[str, int] = caches.LRU(4)
+
+    @caches.lru(8)
+    def double(n: int) -> int:
+        return 2 * n
+
+    mapping.put("a", 1)
+    double(1), double(2)
+    entries, capacity = caches.fill()
+    assert (entries - before, capacity - room) == (3, 12)
+
+
 def _plan() -> combine._Plan:
     return combine._plan(compiled_for(None))
 
