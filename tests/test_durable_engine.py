@@ -26,6 +26,7 @@ from meldcode_rules.api import parse_case
 from meldcode_rules.compiler.bounds import property_hash
 from meldcode_rules.compiler.compile import And, Expr, Lit, Or
 from meldcode_rules.compiler.expr import expr_keys
+from meldcode_rules.diagnostics import DurableEngineError
 from meldcode_rules.engines import EngineUnavailable, get_engine
 from meldcode_rules.engines.durable import (
     CHUNK_PENDING,
@@ -37,6 +38,7 @@ from meldcode_rules.engines.durable import (
     _entries,
     _Network,
     _pending,
+    _run,
 )
 from meldcode_rules.engines.protocol import Fired
 from meldcode_rules.sectors.registry import compile_from, compiled_for, known_sectors, versions_of
@@ -374,6 +376,19 @@ def test_every_key_of_every_shipped_ruleset_has_a_hash_of_its_own() -> None:
             keys = set().union(*(expr_keys(e) for r in compiled.rules for e in (r.zeker, r.mogelijk)))
             names = {*keys, "id", "sid", "mr__case"}
             assert len({property_hash(k) for k in names}) == len(names), sector
+
+
+def test_a_fact_durable_refuses_is_reported_as_such_not_as_the_failed_clean_up() -> None:
+    # A fact with more properties than durable holds fails the assert (302) before a session
+    # exists; deleting the session then fails as well (309), and used to hide the first error
+    # behind a raw durable_rules_engine.error.
+    handle = _direct("proef_302", [{"k0": "ja"}])
+    fact = {**{f"k{i}": "ja" for i in range(300)}, "sid": "mr", "mr__case": 1}
+    with pytest.raises(DurableEngineError) as caught:
+        _run(handle, json.dumps(fact))
+    assert "302" in str(caught.value) and "309" not in str(caught.value)
+    # and the handle still judges
+    assert _run(handle, json.dumps({"k0": "ja", "sid": "mr", "mr__case": 1})) == {"r0", "mr_always"}
 
 
 def test_the_shapes_the_chunking_makes_run_and_agree() -> None:

@@ -58,6 +58,7 @@ in tests/test_durable_engine.py):
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import threading
@@ -374,26 +375,40 @@ class DurableEngine:
 
 def _run(handle: Any, fact_json: str) -> set[str]:
     """Assert one fact in a fresh session, collect the fired rule names, delete the session."""
+    try:
+        names = _fired(handle, fact_json)
+    except BaseException:
+        # The session may not exist (the assert failed before making it): deleting it then
+        # fails too (309), and the first error is the one that says what happened.
+        with contextlib.suppress(durable_rules_engine.error):
+            durable_rules_engine.delete_state(handle, _SESSION)
+        raise
+    try:
+        durable_rules_engine.delete_state(handle, _SESSION)
+    except durable_rules_engine.error as error:
+        raise DurableEngineError(f"durable-rules kon de sessie van een casus niet opruimen ({error})") from None
+    return names
+
+
+def _fired(handle: Any, fact_json: str) -> set[str]:
+    """The rule names one asserted fact fires (the session is left to :func:`_run`)."""
     names: set[str] = set()
     try:
-        try:
-            code, state_handle = durable_rules_engine.assert_fact(handle, fact_json)
-        except durable_rules_engine.error as error:  # a limit of its C code (303, 302): an error
-            message = f"durable-rules weigerde de casus ({error}); gebruik `--engine reference`"
-            raise DurableEngineError(message) from None
-        if code == _NOT_HANDLED:
-            return names  # no rule matched: an answer, not an error
-        if code != _MATCHED:
-            raise DurableEngineError(f"durable-rules gaf resultaatcode {code} bij een casus")
-        started = durable_rules_engine.start_action_for_state(handle, state_handle)
-        message = started[1] if started else None
-        while message:
-            # The action message is {"<rule name>": {...}}; the name is all we need (read
-            # here, not in a function: a fact can fire dozens of actions).
-            if not message.startswith('{"'):
-                raise DurableEngineError("onverwacht actiebericht van durable-rules")
-            names.add(message[2 : message.index('"', 2)])
-            message = durable_rules_engine.complete_and_start_action(handle, state_handle)
-    finally:
-        durable_rules_engine.delete_state(handle, _SESSION)
+        code, state_handle = durable_rules_engine.assert_fact(handle, fact_json)
+    except durable_rules_engine.error as error:  # a limit of its C code (303, 302): an error
+        message = f"durable-rules weigerde de casus ({error}); gebruik `--engine reference`"
+        raise DurableEngineError(message) from None
+    if code == _NOT_HANDLED:
+        return names  # no rule matched: an answer, not an error
+    if code != _MATCHED:
+        raise DurableEngineError(f"durable-rules gaf resultaatcode {code} bij een casus")
+    started = durable_rules_engine.start_action_for_state(handle, state_handle)
+    message = started[1] if started else None
+    while message:
+        # The action message is {"<rule name>": {...}}; the name is all we need (read
+        # here, not in a function: a fact can fire dozens of actions).
+        if not message.startswith('{"'):
+            raise DurableEngineError("onverwacht actiebericht van durable-rules")
+        names.add(message[2 : message.index('"', 2)])
+        message = durable_rules_engine.complete_and_start_action(handle, state_handle)
     return names
