@@ -268,13 +268,17 @@ def main() -> int:
                 for size in (100, 1000):
                     jps = batch(server, cases, size, args.seconds, ndjson=False)
                     nd = batch(server, cases, size, args.seconds, ndjson=True)
-                    print(f"  {workers} worker(s), batch of {size:4}: {jps:9,.0f} judgements/s (JSON array), "
-                          f"{nd:9,.0f} /s (NDJSON)")
+                    print(
+                        f"  {workers} worker(s), batch of {size:4}: {jps:9,.0f} judgements/s (JSON array), "
+                        f"{nd:9,.0f} /s (NDJSON)"
+                    )
                     results[f"{engine}_w{workers}_batch{size}"] = {"json": jps, "ndjson": nd}
                 if workers == 1:
                     samples = memory(server, cases, args.seconds)
-                    print("  memory over a long run (MiB, after each of 5 rounds at concurrency 8): "
-                          + ", ".join(f"{s:.1f}" for s in samples))
+                    print(
+                        "  memory over a long run (MiB, after each of 5 rounds at concurrency 8): "
+                        + ", ".join(f"{s:.1f}" for s in samples)
+                    )
                     results[f"{engine}_memory_mib"] = samples
             finally:
                 server.stop()

@@ -759,8 +759,9 @@ def test_check_catches_closing_again_on_the_afweging_from_before_a_new_signal(ru
     assert finding.tegenvoorbeeld["tijd"] == {"signaal_na_afsluiting": "ja"}
     scenario = finding.tegenvoorbeeld_dossier
     assert scenario is not None and scenario["getuige"] is True
-    judged = evaluate(scenario["dossier"], engine="reference", op=D.fromisoformat(scenario["op"]),
-                      ruleset=compile_from([file]))
+    judged = evaluate(
+        scenario["dossier"], engine="reference", op=D.fromisoformat(scenario["op"]), ruleset=compile_from([file])
+    )
     assert "afsluiten_en_vastleggen" in [a.code for a in judged.acties]  # the defect, shown as events
 
 

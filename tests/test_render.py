@@ -76,8 +76,7 @@ def test_markdown_has_every_rule_in_the_table() -> None:
 def test_conditions_read_as_dutch() -> None:
     rule = compiled_for(None).rule("stap2-niet-pluis-advies-veilig-thuis")
     assert render.conditie_tekst(rule.als) == (
-        "afweging.vermoeden is een van ja, onbekend en "
-        "stappen.veilig_thuis_geraadpleegd is een van nee, onbekend"
+        "afweging.vermoeden is een van ja, onbekend en stappen.veilig_thuis_geraadpleegd is een van nee, onbekend"
     )
 
 

@@ -299,9 +299,7 @@ def test_dossier_dates_pydantic_ajv_and_check_jsonschema_agree(tmp_path: Path) -
         None,
         "",
     ]
-    samples = [
-        {"gebeurtenissen": [{"soort": "signaal", "datum": value}]} for value in [*accepted, *refused]
-    ] + [
+    samples = [{"gebeurtenissen": [{"soort": "signaal", "datum": value}]} for value in [*accepted, *refused]] + [
         {"gebeurtenissen": [{"soort": "signaal", "datum": "2026-03-01", "incidentdatum": value}]}
         for value in [*accepted, *refused]
     ]

@@ -48,9 +48,7 @@ def _ruleset_extras(schema: dict[str, Any]) -> None:
         feittest["properties"][op.name] = {"description": op.beschrijving, **op.json_schema()}
     # Each branch names its property and type too: Ajv's strict mode (strictRequired, strictTypes)
     # refuses a `required` whose property is not defined beside it.
-    feittest["oneOf"] = [
-        {"type": "object", "required": [op.name], "properties": {op.name: {}}} for op in OPERATORS
-    ]
+    feittest["oneOf"] = [{"type": "object", "required": [op.name], "properties": {op.name: {}}} for op in OPERATORS]
     codes = sorted({a.code for loaded in builtin for a in loaded.model.acties})
     # `examples`, not `enum`: a sector ruleset may introduce its own codes (checked by the compiler).
     defs["Actie"]["properties"]["code"]["examples"] = codes

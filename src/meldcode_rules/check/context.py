@@ -146,5 +146,7 @@ def _as_dossier(
                 "het kleinste tegenvoorbeeld geeft geen dossier; het dossier hieronder is een ander geval uit "
                 f"dezelfde verzameling: {facts}",
             )
-    return None, ("geen dossier geeft deze combinatie van feiten over tijd (feiten over tijd komen uit "
-                  "gebeurtenissen: dit tegenvoorbeeld is niet als scenario te plakken)",)
+    return None, (
+        "geen dossier geeft deze combinatie van feiten over tijd (feiten over tijd komen uit "
+        "gebeurtenissen: dit tegenvoorbeeld is niet als scenario te plakken)",
+    )

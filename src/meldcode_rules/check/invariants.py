@@ -43,9 +43,7 @@ def _check_sets(compiled: CompiledRuleset, inv: CompiledInvariant) -> list[Findi
     rules = besluit_rules(compiled) if needs_besluit else []
     deciding = set(map(id, besluit_rules(compiled)))
     # Rules looked at only for their actions: their `zeker` alone counts (space_for).
-    acting = [
-        r for r in compiled.rules if id(r) not in deciding and any(a.code in codes for a in r.dan.acties)
-    ]
+    acting = [r for r in compiled.rules if id(r) not in deciding and any(a.code in codes for a in r.dan.acties)]
     space = space_for(compiled, rules, extra=[inv.zeker], zeker_only=acting)
     rules = [*rules, *acting]
     fired = fire(space, rules, acting)

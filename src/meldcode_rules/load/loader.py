@@ -163,9 +163,7 @@ def _prescan(yaml: YAML, text: str, file: str) -> None:
             and event.value.lstrip("+-").replace("_", "").isdigit()
         ):
             # A plain scalar of digits becomes an int; Python refuses more than 4,300 digits.
-            raise _limit(
-                    f"getal te lang (hoogstens {limits.MAX_NUMBER_DIGITS} cijfers)", file, event.start_mark
-                )
+            raise _limit(f"getal te lang (hoogstens {limits.MAX_NUMBER_DIGITS} cijfers)", file, event.start_mark)
 
 
 def _position(text: str, index: int) -> tuple[int, int]:

@@ -264,9 +264,7 @@ class _State:
     async def body(self, request: Request, limit: int) -> bytes:
         if request.headers.get("upgrade", "").lower() == "h2c":
             # uvicorn answers an h2c upgrade request without its body: say so, not "no JSON".
-            raise ProblemError(
-                "parameter", "HTTP/2-upgrade (h2c) wordt niet ondersteund; gebruik HTTP/1.1 (of HTTPS)"
-            )
+            raise ProblemError("parameter", "HTTP/2-upgrade (h2c) wordt niet ondersteund; gebruik HTTP/1.1 (of HTTPS)")
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > limit):
             raise ProblemError("te-groot", f"de body is groter dan {limit} bytes")
@@ -450,4 +448,3 @@ def _depth(data: Any, level: int = 0) -> int:
 
 def _json(data: Any, media_type: str = JSON) -> Response:
     return Response(json.dumps(data, ensure_ascii=False), media_type=media_type)
-

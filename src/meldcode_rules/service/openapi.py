@@ -222,9 +222,7 @@ def openapi_document() -> dict[str, Any]:
         },
     }
     schema_get = get("schema", "Een JSON Schema (case, judgement, ruleset, scenario)", {"type": "object"}, {})
-    schema_get["get"]["parameters"] = [
-        {"name": "naam", "in": "path", "required": True, "schema": {"type": "string"}}
-    ]
+    schema_get["get"]["parameters"] = [{"name": "naam", "in": "path", "required": True, "schema": {"type": "string"}}]
     schema_get["get"]["responses"]["200"] = _json(
         {"type": "object"}, "Het schema", media_type="application/schema+json"
     )
@@ -272,7 +270,6 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
-
 
 
 def write_openapi(directory: Path) -> Path:
