@@ -101,6 +101,14 @@ def same_property(keys: Iterable[str]) -> tuple[str, str] | None:
     return None
 
 
+def same_property_problem(pair: tuple[str, str]) -> str:
+    """What is wrong with a pair :func:`same_property` found (for ``check`` and the adapter alike)."""
+    return (
+        f"durable-rules kan de feiten `{pair[0]}` en `{pair[1]}` niet uit elkaar houden: het kent een "
+        "eigenschap alleen aan een hash van 32 bits van haar naam, en die is voor beide gelijk"
+    )
+
+
 def _fits(expr: Expr) -> bool:
     return _entries(expr) <= DURABLE_MAX_ENTRIES
 
@@ -122,8 +130,7 @@ def durable_problems(rules: Sequence[CompiledRule]) -> list[Diagnostic]:
         problems.append(
             Diagnostic(
                 Code.MR046,
-                f"durable-rules kan de feiten `{pair[0]}` en `{pair[1]}` niet uit elkaar houden: het kent een "
-                "eigenschap alleen aan een hash van 32 bits van haar naam, en die is voor beide gelijk",
+                same_property_problem(pair),
                 tested[pair[1]].location,
                 details=("geef een van beide feiten een andere naam; zie docs/limits.md",),
             )

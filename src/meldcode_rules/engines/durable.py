@@ -69,7 +69,13 @@ from durable.engine import Host
 
 from meldcode_rules import limits
 from meldcode_rules.caches import LRU
-from meldcode_rules.compiler.bounds import DURABLE_ALWAYS_KEY, DURABLE_MAX_ENTRIES, durable_branches, same_property
+from meldcode_rules.compiler.bounds import (
+    DURABLE_ALWAYS_KEY,
+    DURABLE_MAX_ENTRIES,
+    durable_branches,
+    same_property,
+    same_property_problem,
+)
 from meldcode_rules.compiler.compile import FALSE, And, CompiledRuleset, Expr, Lit, expr_keys
 from meldcode_rules.diagnostics import DurableEngineError, DurableTooWide, EngineUnavailable
 from meldcode_rules.engines.protocol import Fired
@@ -111,9 +117,8 @@ def _distinct_properties(keys: set[str]) -> None:
     pair = same_property(keys)
     if pair is not None:
         raise EngineUnavailable(
-            f"durable-rules kan de feiten `{pair[0]}` en `{pair[1]}` niet uit elkaar houden: het kent een "
-            "eigenschap alleen aan een hash van 32 bits van haar naam, en die is voor beide gelijk "
-            "(MR046, docs/limits.md). Geef een van beide een andere naam, of gebruik `--engine reference`."
+            f"{same_property_problem(pair)} (MR046, docs/limits.md). Geef een van beide een andere naam, "
+            "of gebruik `--engine reference`."
         )
 
 
