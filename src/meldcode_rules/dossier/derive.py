@@ -330,23 +330,29 @@ def _fold(ingangen: list[Ingang], record: bool) -> _Fold:
                 value = waarden[name]
                 if value is None:
                     continue
-                if type(value) is not str:
-                    if value == []:
+                kind = type(value)
+                if kind is list:
+                    if not value:
                         continue
-                    # an answer (Tri) as its text; _plain for the rest (a list)
+                    if path not in lijsten:
+                        value = _plain(value)
+                    # a list fact's items are made plain below, only where they add one
+                elif kind is not str:
+                    # an answer (Tri) as its text
                     value = value._value_ if isinstance(value, Enum) else _plain(value)
                 pairs.append((path, value))
         for path, value in pairs:
             old = values.get(path)
             if type(value) is list and path in lijsten:
                 if type(old) is list:
+                    # the items are texts (a Literal choice) or equal to them: test before making them plain
                     for item in value:
                         if item not in old:
                             break
                     else:
                         continue  # nothing new (most signals repeat a vorm): no change
                 before_list = old or []
-                merged = list(dict.fromkeys([*before_list, *value]))
+                merged = list(dict.fromkeys([*before_list, *_plain(value)]))
                 if merged != before_list:
                     if record:
                         changes.append(Wijziging(path, before_list, merged))
