@@ -112,6 +112,8 @@ def _plus(moment: dt.date, termijn: str) -> dt.date:
 
 def passed(limit: dt.date, peildatum: dt.date) -> bool:
     """The peildatum lies after ``limit`` (by the hour when both have one, else by the day)."""
+    if type(limit) is dt.date and type(peildatum) is dt.date:  # most: two days
+        return peildatum > limit
     if isinstance(limit, dt.datetime) and isinstance(peildatum, dt.datetime):
         return peildatum > limit
     return day(peildatum) > day(limit)
@@ -133,7 +135,7 @@ def _waar(waar: Mapping[str, Sequence[str]], values: Mapping[str, Any]) -> bool:
                 return False
         elif isinstance(value, list):
             for v in value:
-                if _text(v) in allowed:
+                if (v if type(v) is str else _text(v)) in allowed:
                     break
             else:
                 return False
