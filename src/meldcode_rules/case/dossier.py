@@ -441,6 +441,19 @@ def trusted(model: type[Any], values: dict[str, Any], given: set[str] | None = N
     return made
 
 
+@cache
+def every_field(model: type[BaseModel]) -> set[str]:
+    """The fields set of a frozen model built by :func:`trusted` with every field: its ``given``.
+
+    One set per model, shared by the instances: a frozen model refuses assignment, so pydantic
+    never adds to it (``model_copy`` adds to a copy). It saves building the same set anew for
+    each of the thirty-odd output models of a judgement.
+    """
+    if not model.model_config.get("frozen"):
+        raise TypeError(f"{model.__name__} is not frozen: its instances need a fields set of their own")
+    return set(model.model_fields)
+
+
 # BaseModel's slots, set through their descriptors: a frozen model refuses setattr, and
 # object.__setattr__ looks each name up again (trusted() runs some thirty times a judgement).
 _new = object.__new__

@@ -120,38 +120,33 @@ def ordered(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossi
     """
     peil_dag = day(peildatum)
     ingangen = []
-    late = False
+    problems: list[str] = []
     for positie, event in enumerate(dossier.gebeurtenissen, start=1):
         # ingang(), inline: this runs for every event of every judgement
         waarden: dict[str, Any] = event if type(event) is dict else event.__dict__  # type: ignore[assignment]
         datum = waarden["datum"]
         dag = datum.date() if type(datum) is dt.datetime else datum
-        if dag >= peil_dag or waarden.get("incidentdatum") is not None:
-            late = True  # perhaps after the peildatum: checked below, by the hour where it has one
+        # Only an event on or after the peildatum's day can lie after it (by the hour where
+        # both have one): the others need no check. Per event `datum`, then `incidentdatum`.
+        if dag >= peil_dag and _after(datum, peildatum):
+            problems.append(_na_peildatum(positie, "datum"))
+        incident = waarden.get("incidentdatum")
+        if incident is not None and _after(incident, peildatum):
+            problems.append(_na_peildatum(positie, "incidentdatum"))
         ingangen.append(Ingang(positie, event, waarden, waarden["soort"], datum, dag))
-    if late:
-        problems = [
-            # The position and the field, never the date itself: case data is sensitive.
-            f"`gebeurtenissen.{ingang.positie}.{name}`: ligt na de peildatum"
-            for ingang in ingangen
-            for name, value in _moments(ingang.waarden)
-            if _after(value, peildatum)
-        ]
-        if problems:
-            raise CaseError(problems, source)
+    if problems:
+        raise CaseError(problems, source)
     ingangen.sort(key=_DAG)
     return ingangen
 
 
+def _na_peildatum(positie: int, veld: str) -> str:
+    # The position and the field, never the date itself: case data is sensitive.
+    return f"`gebeurtenissen.{positie}.{veld}`: ligt na de peildatum"
+
+
 #: the sort key (attrgetter: in C, where a function is a Python call per event)
 _DAG = attrgetter("dag")
-
-
-def _moments(waarden: dict[str, Any]) -> Iterator[tuple[str, dt.date]]:
-    yield "datum", waarden["datum"]
-    incident = waarden.get("incidentdatum")
-    if incident is not None:
-        yield "incidentdatum", incident
 
 
 def _after(moment: dt.date, peildatum: dt.date) -> bool:
@@ -335,23 +330,29 @@ def _fold(ingangen: list[Ingang], record: bool) -> _Fold:
                 value = waarden[name]
                 if value is None:
                     continue
-                if type(value) is not str:
-                    if value == []:
+                kind = type(value)
+                if kind is list:
+                    if not value:
                         continue
-                    # an answer (Tri) as its text; _plain for the rest (a list)
+                    if path not in lijsten:
+                        value = _plain(value)
+                    # a list fact's items are made plain below, only where they add one
+                elif kind is not str:
+                    # an answer (Tri) as its text
                     value = value._value_ if isinstance(value, Enum) else _plain(value)
                 pairs.append((path, value))
         for path, value in pairs:
             old = values.get(path)
             if type(value) is list and path in lijsten:
                 if type(old) is list:
+                    # the items are texts (a Literal choice) or equal to them: test before making them plain
                     for item in value:
                         if item not in old:
                             break
                     else:
                         continue  # nothing new (most signals repeat a vorm): no change
                 before_list = old or []
-                merged = list(dict.fromkeys([*before_list, *value]))
+                merged = list(dict.fromkeys([*before_list, *_plain(value)]))
                 if merged != before_list:
                     if record:
                         changes.append(Wijziging(path, before_list, merged))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from meldcode_rules.caches import LRU, lru
-from meldcode_rules.case.dossier import EIGEN_GEBEURTENIS, Dossier, trusted
+from meldcode_rules.case.dossier import EIGEN_GEBEURTENIS, Dossier, every_field, trusted
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
 from meldcode_rules.dossier.derive import Afleiding, Ingang, day, derive, flat_of
 from meldcode_rules.dossier.reader import Gelezen
@@ -70,10 +70,19 @@ class DossierOordeel:
     peildatum: dt.date
 
 
+#: The fields sets of the output models judging builds, each with every field (every_field()).
+_REF_VELDEN = every_field(GebeurtenisRef)
+_ACTIE_VELDEN = every_field(Actie)
+_TIJDFEIT_VELDEN = every_field(TijdFeit)
+_TEGENSTRIJDIG_VELDEN = every_field(Tegenstrijdigheid)
+_OORDEEL_VELDEN = every_field(Judgement)
+
+
 def ref(ingang: Ingang, veld: str = "datum") -> GebeurtenisRef:
     moment = ingang.waarden.get(veld) or ingang.datum
     # Every part comes from the validated dossier.
-    return trusted(GebeurtenisRef, {"positie": ingang.positie, "soort": ingang.soort, "datum": moment, "veld": veld})
+    values = {"positie": ingang.positie, "soort": ingang.soort, "datum": moment, "veld": veld}
+    return trusted(GebeurtenisRef, values, _REF_VELDEN)
 
 
 class _Refs(dict[tuple[int, str], GebeurtenisRef]):
@@ -124,10 +133,15 @@ def judge_dossier(
             "referentie": dossier.referentie,
             "tijdfeiten": tuple(_tijdfeit(c, refs, stale.get(c.regel.feit, ()), plan) for c in clocks.values()),
             "tegenstrijdigheden": tuple(
-                trusted(Tegenstrijdigheid, {"feit": t.feit, "eerste": refs.of(t.eerste), "geldt": refs.of(t.wint)})
+                trusted(
+                    Tegenstrijdigheid,
+                    {"feit": t.feit, "eerste": refs.of(t.eerste), "geldt": refs.of(t.wint)},
+                    _TEGENSTRIJDIG_VELDEN,
+                )
                 for t in afleiding.tegenstrijdigheden
             ),
         },
+        _OORDEEL_VELDEN,
     )
     return DossierOordeel(oordeel, afleiding, clocks, compiled, peildatum)
 
@@ -162,6 +176,7 @@ def _tijdfeit(clock: Klok, refs: _Refs, maakt_onbekend: tuple[str, ...] = (), pl
             "deadline": day(clock.deadline) if clock.deadline is not None else None,
             "maakt_onbekend": maakt_onbekend,
         },
+        _TIJDFEIT_VELDEN,
     )
 
 
@@ -249,7 +264,7 @@ def _dated(
     done = _voldaan(actie.code, index, update.get("telt_vanaf"))
     if done is not None:
         update |= {"voldaan": refs.of(done), "verlopen": False, "dagen_verlopen": None}
-    return trusted(Actie, {**actie.__dict__, **update})
+    return trusted(Actie, {**actie.__dict__, **update}, _ACTIE_VELDEN)
 
 
 def _from_origin(plan: _Plan, actie: Actie, afleiding: Afleiding, peildatum: dt.date, refs: _Refs) -> dict[str, Any]:

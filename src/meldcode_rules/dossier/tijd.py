@@ -112,24 +112,34 @@ def _plus(moment: dt.date, termijn: str) -> dt.date:
 
 def passed(limit: dt.date, peildatum: dt.date) -> bool:
     """The peildatum lies after ``limit`` (by the hour when both have one, else by the day)."""
+    if type(limit) is dt.date and type(peildatum) is dt.date:  # most: two days
+        return peildatum > limit
     if isinstance(limit, dt.datetime) and isinstance(peildatum, dt.datetime):
         return peildatum > limit
     return day(peildatum) > day(limit)
 
 
 def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
-    if ingang.soort != keuze.soort:
-        return False
-    values = ingang.waarden
-    for name, allowed in keuze.waar.items():
+    return ingang.soort == keuze.soort and _waar(keuze.waar, ingang.waarden)
+
+
+def _waar(waar: Mapping[str, Sequence[str]], values: Mapping[str, Any]) -> bool:
+    """Every field of ``waar`` has one of its values (a list field: contains one; no value: ``onbekend``)."""
+    for name, allowed in waar.items():
         value = values.get(name)
-        if isinstance(value, list):
+        if value is None:
+            if "onbekend" not in allowed:
+                return False
+        elif type(value) is str:  # most values: a choice as text
+            if value not in allowed:
+                return False
+        elif isinstance(value, list):
             for v in value:
-                if _text(v) in allowed:
+                if (v if type(v) is str else _text(v)) in allowed:
                     break
             else:
                 return False
-        elif (_text(value) if value is not None else "onbekend") not in allowed:
+        elif _text(value) not in allowed:
             return False
     return True
 
@@ -155,13 +165,24 @@ class Index:
     def latest(self, keuzes: Sequence[GebeurtenisKeuze], after: int = -1) -> int | None:
         """Date-order index of the latest event matching any of ``keuzes`` after index ``after``."""
         best: int | None = None
+        floor = after  # a match must lie after this: `after`, then the best one found so far
+        per_soort = self.per_soort
         for keuze in keuzes:
-            for ingang in reversed(self.per_soort.get(keuze.soort, ())):
-                if ingang.orde <= after or (best is not None and ingang.orde <= best):
+            events = per_soort.get(keuze.soort)
+            if events is None:
+                continue
+            waar = keuze.waar
+            if not waar:  # per_soort holds only this soort: without `waar`, the latest one matches
+                orde = events[-1].orde
+                if orde > floor:
+                    floor = best = orde
+                continue
+            for ingang in reversed(events):
+                orde = ingang.orde
+                if orde <= floor:
                     break
-                # per_soort holds only this soort: without `waar`, the latest one matches
-                if not keuze.waar or matches(keuze, ingang):
-                    best = ingang.orde
+                if _waar(waar, ingang.waarden):
+                    floor = best = orde
                     break
         return best
 

@@ -61,10 +61,14 @@ class Weigering:
 def werkpunt(uitkomst: Uitkomst) -> Werkpunt | None:
     if not uitkomst.signalen:
         return None
-    most = min(uitkomst.signalen, key=lambda s: (PRIORITEIT[s.kenmerk], s.sinds or _FIRST))
-    reasons = tuple(sorted(uitkomst.signalen, key=lambda s: (PRIORITEIT[s.kenmerk], s.sinds or _FIRST)))
+    reasons = tuple(sorted(uitkomst.signalen, key=_urgentie))
+    most = reasons[0]  # the first of the most urgent: a stable sort keeps what min() would pick
     key = tuple(f"{s.kenmerk}@{s.sinds}" for s in reasons)
     return Werkpunt(PRIORITEIT[most.kenmerk], most.sinds or _FIRST, uitkomst.dossier_id, reasons, key)
+
+
+def _urgentie(signaal: Signaal) -> tuple[int, dt.date]:
+    return PRIORITEIT[signaal.kenmerk], signaal.sinds or _FIRST
 
 
 def _month(day: dt.date | None) -> str:
@@ -103,15 +107,13 @@ class Aggregaat:
         measures += [s.kenmerk for s in uitkomst.signalen]
         if uitkomst.signalen:
             measures.append("op_werklijst")
-        for dimension, value in groups:
-            for measure in measures:
-                cells[(dimension, value, measure)] += 1
+        # Counted in one call (Counter.update counts in C), in the order they were counted one by one.
+        keys = [(dimension, value, measure) for dimension, value in groups for measure in measures]
         # Per month: when it happened, not as of the peildatum.
-        cells[("maand", _month(uitkomst.instroom), "instroom")] += 1
-        for day in uitkomst.gemeld:
-            cells[("maand", _month(day), "meldingen")] += 1
-        for signaal in uitkomst.signalen:
-            cells[("maand", _month(signaal.sinds), signaal.kenmerk)] += 1
+        keys.append(("maand", _month(uitkomst.instroom), "instroom"))
+        keys.extend(("maand", _month(day), "meldingen") for day in uitkomst.gemeld)
+        keys.extend(("maand", _month(signaal.sinds), signaal.kenmerk) for signaal in uitkomst.signalen)
+        cells.update(keys)
         punt = werkpunt(uitkomst)
         if punt is not None:
             self.werklijst_totaal += 1

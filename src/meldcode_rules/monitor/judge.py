@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
+from meldcode_rules.caches import lru
+from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.diagnostics import CaseError, Geweigerd, MeldcodeError
 from meldcode_rules.dossier import evaluate, parse_dossier
-from meldcode_rules.dossier.oordeel import evaluate_dossier
+from meldcode_rules.dossier.oordeel import DossierOordeel, judge_dossier
 from meldcode_rules.dossier.reader import Gelezen, read_light
 from meldcode_rules.judge.judgement import Actie, Judgement
 
@@ -162,7 +165,7 @@ def signalen(oordeel: Judgement) -> tuple[Signaal, ...]:
 def _kenmerk_of(actie: Actie) -> Kenmerk | None:
     if actie.voldaan is not None:  # the dossier shows it was done
         return None
-    for kenmerk in KENMERKEN:
+    for kenmerk in _kenmerken_voor(actie.code):
         if kenmerk.actie is None:
             if kenmerk.code == "actie_verlopen" and _verlopen(actie):
                 return kenmerk
@@ -177,6 +180,12 @@ def _kenmerk_of(actie: Actie) -> Kenmerk | None:
             continue
         return kenmerk
     return None
+
+
+@lru(256)
+def _kenmerken_voor(code: str) -> tuple[Kenmerk, ...]:
+    """The kenmerken an action with ``code`` can count for, in the order of :data:`KENMERKEN`."""
+    return tuple(k for k in KENMERKEN if k.actie is None or k.actie == code)
 
 
 def _date(value: Any) -> dt.date | None:
@@ -220,12 +229,23 @@ def _beoordeel_casus(data: Mapping[str, Any], op: dt.date, engine: str | None, p
 
 
 def _judge(subject: Any, engine: str | None, *, op: dt.date) -> Judgement:
-    # The public API, as `meldcode-rules evaluate --op` calls it: the same judgement, nothing else
-    # (a dossier read for judging only is what evaluate() judges a plain dict as).
-    try:
-        if isinstance(subject, Gelezen):
-            return evaluate_dossier(subject, engine=engine, op=op)
+    # The public API, as `meldcode-rules evaluate --op` calls it: the same judgement, nothing else.
+    with _geweigerd():
         return evaluate(subject, engine=engine, op=op)
+
+
+def _judge_dossier(dossier: Dossier | Gelezen, engine: str | None, *, op: dt.date) -> DossierOordeel:
+    # What evaluate() judges a dossier by (a dossier read for judging only is what it judges a
+    # plain dict as), with the events in date order it judged them in.
+    with _geweigerd():
+        return judge_dossier(dossier, engine=engine, op=op)
+
+
+@contextmanager
+def _geweigerd() -> Iterator[None]:
+    """A judgement that fails is a refusal that names the kind of problem, never a value."""
+    try:
+        yield
     except (CaseError, ValidationError):
         raise Geweigerd("ongeldig dossier of ongeldige casus") from None
     except MeldcodeError as error:
@@ -244,32 +264,26 @@ def _beoordeel_dossier(data: Mapping[str, Any], op: dt.date, engine: str | None,
     # Most dossiers are plain JSON: read for judging only (the events' fields, no model per
     # event), as evaluate() reads a dict; any other is validated by the models.
     gelezen = read_light(data)
+    judged: Dossier | Gelezen
     if gelezen is not None:
-        oordeel = _judge(gelezen, engine, op=op)
-        fields = gelezen.gebeurtenissen
-        dossier_id, organisatie = gelezen.dossier_id, gelezen.organisatie
+        judged = gelezen
     else:
         try:
-            dossier = parse_dossier(dict(data))
+            judged = parse_dossier(dict(data))
         except (CaseError, ValidationError):
             raise Geweigerd("ongeldig dossier") from None
-        oordeel = _judge(dossier, engine, op=op)
-        fields = [e.__dict__ for e in dossier.gebeurtenissen]
-        dossier_id, organisatie = dossier.dossier_id, dossier.organisatie
-    events = sorted(fields, key=lambda e: _date(e["datum"]) or dt.date.min)
-    instroom = _date(events[0]["datum"]) if events else None
-    gemeld = tuple(
-        sorted(
-            d
-            for e in events
-            if e["soort"] == "melding" and e.get("door") == "mij" and (d := _date(e["datum"])) is not None
-        )
-    )
+    beoordeeld = _judge_dossier(judged, engine, op=op)
+    oordeel = beoordeeld.oordeel
+    dossier_id, organisatie = judged.dossier_id, judged.organisatie
+    # The events by day, in the order of the file on one day: as judged (derive.ordered).
+    events = beoordeeld.afleiding.ingangen
+    instroom = events[0].dag if events else None
+    gemeld = tuple(sorted(e.dag for e in events if e.soort == "melding" and e.waarden.get("door") == "mij"))
     closed = heropend = False
     for event in events:
-        if event["soort"] == "zaak_afgesloten":
+        if event.soort == "zaak_afgesloten":
             closed = True
-        elif event["soort"] == "zaak_heropend":
+        elif event.soort == "zaak_heropend":
             closed, heropend = False, True
     return _uitkomst(oordeel, dossier_id or plek, organisatie, instroom, gemeld, heropend, not closed)
 
