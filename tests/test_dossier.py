@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from dossier_strategies import dossiers
 from meldcode_rules import evaluate as evaluate_api
+from meldcode_rules.case.dossier import EVENT_MODELS
 from meldcode_rules.check import run_check
 from meldcode_rules.check.report import render_finding
 from meldcode_rules.check.targets import targets
@@ -768,10 +769,6 @@ def test_check_catches_closing_again_on_the_afweging_from_before_a_new_signal(ru
 def test_each_kind_of_event_is_tagged_with_its_own_soort() -> None:
     # EVENT_MODELS is read from the union the Dossier model validates by: the tag pydantic
     # picks a model by and the `soort` that model accepts must be one word.
-    from typing import get_args
-
-    from meldcode_rules.case.dossier import EVENT_MODELS
-
     assert EVENT_MODELS  # the union was read
     for soort, model in EVENT_MODELS.items():
         assert get_args(model.model_fields["soort"].annotation) == (soort,)

@@ -128,10 +128,10 @@ def ordered(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossi
         dag = datum.date() if type(datum) is dt.datetime else datum
         # Only an event on or after the peildatum's day can lie after it (by the hour where
         # both have one): the others need no check. Per event `datum`, then `incidentdatum`.
-        if dag >= peil_dag and _after(datum, peildatum):
+        if dag >= peil_dag and after(datum, peildatum):
             problems.append(_na_peildatum(positie, "datum"))
         incident = waarden.get("incidentdatum")
-        if incident is not None and _after(incident, peildatum):
+        if incident is not None and after(incident, peildatum):
             problems.append(_na_peildatum(positie, "incidentdatum"))
         ingangen.append(Ingang(positie, event, waarden, waarden["soort"], datum, dag))
     if problems:
@@ -149,10 +149,17 @@ def _na_peildatum(positie: int, veld: str) -> str:
 _DAG = attrgetter("dag")
 
 
-def _after(moment: dt.date, peildatum: dt.date) -> bool:
-    if isinstance(moment, dt.datetime) and isinstance(peildatum, dt.datetime):
-        return moment > peildatum
-    return day(moment) > day(peildatum)
+def after(moment: dt.date, other: dt.date) -> bool:
+    """``moment`` lies after ``other``: by the hour when both have one, else by the day.
+
+    The one comparison of moments: an event after the peildatum here, a deadline passed in
+    the clocks (:func:`meldcode_rules.dossier.tijd.passed`).
+    """
+    if type(moment) is dt.date and type(other) is dt.date:  # most: two days
+        return moment > other
+    if isinstance(moment, dt.datetime) and isinstance(other, dt.datetime):
+        return moment > other
+    return day(moment) > day(other)
 
 
 def _text(value: Any) -> Any:

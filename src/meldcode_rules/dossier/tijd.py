@@ -43,7 +43,7 @@ from typing import Any, Literal
 import msgspec
 
 from meldcode_rules.caches import lru
-from meldcode_rules.dossier.derive import Ingang, day
+from meldcode_rules.dossier.derive import Ingang, after, day
 from meldcode_rules.judge.combine import deadline as date_plus
 from meldcode_rules.load.ruleset import TERMIJN_PATTERN, GebeurtenisKeuze, Tijdregel
 
@@ -112,11 +112,7 @@ def _plus(moment: dt.date, termijn: str) -> dt.date:
 
 def passed(limit: dt.date, peildatum: dt.date) -> bool:
     """The peildatum lies after ``limit`` (by the hour when both have one, else by the day)."""
-    if type(limit) is dt.date and type(peildatum) is dt.date:  # most: two days
-        return peildatum > limit
-    if isinstance(limit, dt.datetime) and isinstance(peildatum, dt.datetime):
-        return peildatum > limit
-    return day(peildatum) > day(limit)
+    return after(peildatum, limit)
 
 
 def matches(keuze: GebeurtenisKeuze, ingang: Ingang) -> bool:
