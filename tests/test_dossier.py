@@ -498,6 +498,8 @@ def test_judgements_built_without_revalidation_equal_validated_ones(generated: t
     data, op = generated
     judgement = evaluate(data, engine="reference", op=op)
     assert Judgement.model_validate(judgement.model_dump()) == judgement
+    # in the model's field order: the order of its output
+    assert list(judgement.__dict__) == list(Judgement.model_fields)
 
 
 def test_a_plain_case_dated_after_the_peildatum_names_its_datum() -> None:

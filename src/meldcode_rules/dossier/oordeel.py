@@ -24,7 +24,7 @@ from meldcode_rules.dossier.reader import Gelezen
 from meldcode_rules.dossier.tijd import Index, Klok, age_answers, klokken, passed
 from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
 from meldcode_rules.engines import get_engine
-from meldcode_rules.judge.combine import RULESETS, judge
+from meldcode_rules.judge.combine import RULESETS, judgement_fields
 from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Tegenstrijdigheid, TijdFeit
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
 from meldcode_rules.sectors.registry import RulesetKeuze, choose
@@ -76,6 +76,11 @@ _ACTIE_VELDEN = every_field(Actie)
 _TIJDFEIT_VELDEN = every_field(TijdFeit)
 _TEGENSTRIJDIG_VELDEN = every_field(Tegenstrijdigheid)
 _OORDEEL_VELDEN = every_field(Judgement)
+#: Every field of a judgement in the model's order, with its default where it has one.
+_JUDGEMENT_DEFAULTS: dict[str, Any] = {
+    name: None if info.is_required() else info.get_default(call_default_factory=True)
+    for name, info in Judgement.model_fields.items()
+}
 
 
 def ref(ingang: Ingang, veld: str = "datum") -> GebeurtenisRef:
@@ -120,14 +125,16 @@ def judge_dossier(
     stale = age_answers(clocks, afleiding.herkomst, flat, plan.fact_keys)
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
-    oordeel = judge(compiled, flat, fired, datum=day(peildatum), engine=runner.name)
+    fields = judgement_fields(compiled, flat, fired, datum=day(peildatum), engine=runner.name)
     refs = _Refs()
-    acties = tuple(_dated(plan, actie, afleiding, clocks, peildatum, index, refs) for actie in oordeel.acties)
+    # Built once, from parts validated already (as judge() would validate them), in the order
+    # of the model's fields (the order its output has).
     oordeel = trusted(
         Judgement,
         {
-            **oordeel.__dict__,
-            "acties": acties,
+            **_JUDGEMENT_DEFAULTS,
+            **fields,
+            "acties": tuple(_dated(plan, a, afleiding, clocks, peildatum, index, refs) for a in fields["acties"]),
             "dossier_id": dossier.dossier_id,
             # passed through untouched, as for a case: the caller's own key, never a fact
             "referentie": dossier.referentie,

@@ -185,6 +185,15 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
 def judge(
     compiled: CompiledRuleset, flat: dict[str, object], fired: Fired, *, datum: dt.date, engine: str
 ) -> Judgement:
+    # Plain validation: the parts are models validated when they were built, which pydantic
+    # accepts as they are (and shares between judgements: they are immutable).
+    return Judgement.model_validate(judgement_fields(compiled, flat, fired, datum=datum, engine=engine))
+
+
+def judgement_fields(
+    compiled: CompiledRuleset, flat: dict[str, object], fired: Fired, *, datum: dt.date, engine: str
+) -> dict[str, Any]:
+    """The fields of :func:`judge`'s judgement (those of a case; a dossier's judgement adds its own)."""
     plan = _plan(compiled)
     # The skeleton is a pure function of the fired rules, and its actions of the date.
     skeleton = plan.skeleton(fired)
@@ -192,11 +201,7 @@ def judge(
     open_vragen = tuple(
         vraag for vraag, flat_key in skeleton.vragen if flat_key is None or flat[flat_key] == "onbekend"
     )
-    # Plain validation: the parts are models validated when they were built, which pydantic
-    # accepts as they are (and shares between judgements: they are immutable).
-    return Judgement.model_validate(
-        {**skeleton.fields, "acties": acties, "open_vragen": open_vragen, "datum": datum, "engine": engine}
-    )
+    return {**skeleton.fields, "acties": acties, "open_vragen": open_vragen, "datum": datum, "engine": engine}
 
 
 def _acties(
