@@ -410,7 +410,8 @@ def flat_of(
 
 
 def _case_data(afleiding: Afleiding, dossier: Dossier | Gelezen, peildatum: dt.date) -> dict[str, Any]:
-    data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum).isoformat()}
+    # the day itself, which the case model and the flat reader take as the text would be read
+    data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum)}
     if dossier.sector is not None:
         data["sector"] = dossier.sector
     if dossier.sectorfeiten is not None:
