@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import multiprocessing
+import pickle
 import random
 from collections import Counter
 from functools import cache
@@ -181,6 +182,49 @@ def test_a_capped_work_list_keeps_the_most_urgent_and_counts_all() -> None:
     assert everything.werklijst_totaal == 20 and len(everything.werklijst) == 3
     # most urgent kenmerk first, then the longest overdue
     assert [p.dossier_id for p in everything.werklijst] == ["d18", "d15", "d12"]
+
+
+def test_one_id_twice_is_ordered_by_the_text_of_its_reasons_in_any_input_order() -> None:
+    from meldcode_rules.monitor.judge import Signaal
+
+    since = dt.date(2026, 3, 1)
+
+    def outcome(dossier_id: str, *others: tuple[str, dt.date | None]) -> Uitkomst:
+        reasons = (Signaal("patroon_zonder_consultatie", since), *(Signaal(k, d) for k, d in others))
+        return Uitkomst(dossier_id, "onderwijs", None, OP, (), False, True, 5, "melden", "ja", reasons)
+
+    # The same priority and date of the most urgent reason: the id decides, then the reasons as
+    # text `kenmerk@sinds`: a prefix first, and a date before `None` (as text, "2" < "N"),
+    # although an unknown date is the most urgent one in the order of priority.
+    expected = [
+        ("d6", ("patroon_zonder_consultatie@2026-03-01", "termijn_onbekend@None")),
+        ("d7", ("patroon_zonder_consultatie@2026-03-01",)),
+        ("d7", ("patroon_zonder_consultatie@2026-03-01", "actie_verlopen@2026-01-05")),
+        ("d7", ("patroon_zonder_consultatie@2026-03-01", "actie_verlopen@None")),
+        ("d7", ("patroon_zonder_consultatie@2026-03-01", "termijn_onbekend@None")),
+    ]
+    items = [
+        outcome("d7", ("termijn_onbekend", None)),
+        outcome("d7", ("actie_verlopen", None)),
+        outcome("d6", ("termijn_onbekend", None)),
+        outcome("d7"),
+        outcome("d7", ("actie_verlopen", dt.date(2026, 1, 5))),
+    ]
+    rng = random.Random(3)
+    for _ in range(6):
+        rng.shuffle(items)
+        whole, halves = Aggregaat(max_werklijst=3), [Aggregaat(max_werklijst=3), Aggregaat(max_werklijst=3)]
+        for i, item in enumerate(items):
+            whole.tel(item)
+            halves[i % 2].tel(item)
+        whole.af()
+        assert [(p.dossier_id, p.volgnummer) for p in whole.werklijst] == expected[:3]
+        assert halves[0] + halves[1] == halves[1] + halves[0] == whole
+        everything = Aggregaat()
+        for item in items:
+            everything.tel(item)
+        assert [(p.dossier_id, p.volgnummer) for p in everything.af().werklijst] == expected
+        assert pickle.loads(pickle.dumps(everything)) == everything
 
 
 def judged(item: dict[str, object]) -> Judgement:
