@@ -270,6 +270,40 @@ def test_every_figure_is_read_from_the_judgement_of_evaluate(vorm: str) -> None:
         assert all(by_rule[r] for k in KENMERKEN for r in k.regels), by_rule
 
 
+def test_the_plain_facts_of_a_dossier_are_its_events_as_they_lie() -> None:
+    # Read from the judged events per kind; here from the file itself, in date order (stable).
+    items = list(dossiers(400, 5, Mix(peildatum=OP)))
+    reopened = next(i for i in items if any(e["soort"] == "zaak_heropend" for e in i["gebeurtenissen"]))
+    events = reopened["gebeurtenissen"]
+    at = max(i for i, e in enumerate(events) if e["soort"] == "zaak_heropend")
+    closing = {"soort": "zaak_afgesloten", "datum": events[at]["datum"]}
+    # closed again on the day it was reopened: later in the file (closed) or earlier (open)
+    items.append({**reopened, "gebeurtenissen": [*events[: at + 1], closing, *events[at + 1 :]]})
+    items.append({**reopened, "gebeurtenissen": [*events[:at], closing, *events[at:]]})
+    # a second report of my own, dated earlier but later in the file: the reports by date
+    reported = next(i for i in items if any(e.get("door") == "mij" for e in i["gebeurtenissen"]))
+    report = next(e for e in reported["gebeurtenissen"] if e.get("door") == "mij")
+    earlier = {**report, "datum": reported["gebeurtenissen"][0]["datum"]}
+    items.append({**reported, "gebeurtenissen": [*reported["gebeurtenissen"], earlier]})
+    for item in items:
+        events = sorted(item["gebeurtenissen"], key=lambda e: dt.date.fromisoformat(e["datum"][:10]))
+        closed = heropend = False
+        for event in events:
+            if event["soort"] == "zaak_afgesloten":
+                closed = True
+            elif event["soort"] == "zaak_heropend":
+                closed, heropend = False, True
+        gemeld = sorted(
+            dt.date.fromisoformat(e["datum"][:10]) for e in events if e["soort"] == "melding" and e.get("door") == "mij"
+        )
+        uitkomst = beoordeel(item, OP, "reference", "x")
+        assert (uitkomst.open, uitkomst.heropend, uitkomst.gemeld) == (not closed, heropend, tuple(gemeld))
+        assert uitkomst.instroom == dt.date.fromisoformat(events[0]["datum"][:10])
+    outcomes = [beoordeel(item, OP, "reference", "x") for item in items]
+    assert not outcomes[-3].open and outcomes[-2].open and outcomes[-2].heropend
+    assert len(outcomes[-1].gemeld) == 2 and any(not u.open and not u.heropend for u in outcomes)
+
+
 def monitor_items(items: list[dict[str, object]]) -> Aggregaat:
     result = Aggregaat()
     for deel in plan_lines(items, 1000):
