@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import multiprocessing
+import pickle
 import random
 from collections import Counter
 from functools import cache
@@ -183,6 +184,49 @@ def test_a_capped_work_list_keeps_the_most_urgent_and_counts_all() -> None:
     assert [p.dossier_id for p in everything.werklijst] == ["d18", "d15", "d12"]
 
 
+def test_one_id_twice_is_ordered_by_the_text_of_its_reasons_in_any_input_order() -> None:
+    from meldcode_rules.monitor.judge import Signaal
+
+    since = dt.date(2026, 3, 1)
+
+    def outcome(dossier_id: str, *others: tuple[str, dt.date | None]) -> Uitkomst:
+        reasons = (Signaal("patroon_zonder_consultatie", since), *(Signaal(k, d) for k, d in others))
+        return Uitkomst(dossier_id, "onderwijs", None, OP, (), False, True, 5, "melden", "ja", reasons)
+
+    # The same priority and date of the most urgent reason: the id decides, then the reasons as
+    # text `kenmerk@sinds`: a prefix first, and a date before `None` (as text, "2" < "N"),
+    # although an unknown date is the most urgent one in the order of priority.
+    expected = [
+        ("d6", ("patroon_zonder_consultatie@2026-03-01", "termijn_onbekend@None")),
+        ("d7", ("patroon_zonder_consultatie@2026-03-01",)),
+        ("d7", ("patroon_zonder_consultatie@2026-03-01", "actie_verlopen@2026-01-05")),
+        ("d7", ("patroon_zonder_consultatie@2026-03-01", "actie_verlopen@None")),
+        ("d7", ("patroon_zonder_consultatie@2026-03-01", "termijn_onbekend@None")),
+    ]
+    items = [
+        outcome("d7", ("termijn_onbekend", None)),
+        outcome("d7", ("actie_verlopen", None)),
+        outcome("d6", ("termijn_onbekend", None)),
+        outcome("d7"),
+        outcome("d7", ("actie_verlopen", dt.date(2026, 1, 5))),
+    ]
+    rng = random.Random(3)
+    for _ in range(6):
+        rng.shuffle(items)
+        whole, halves = Aggregaat(max_werklijst=3), [Aggregaat(max_werklijst=3), Aggregaat(max_werklijst=3)]
+        for i, item in enumerate(items):
+            whole.tel(item)
+            halves[i % 2].tel(item)
+        whole.af()
+        assert [(p.dossier_id, p.volgnummer) for p in whole.werklijst] == expected[:3]
+        assert halves[0] + halves[1] == halves[1] + halves[0] == whole
+        everything = Aggregaat()
+        for item in items:
+            everything.tel(item)
+        assert [(p.dossier_id, p.volgnummer) for p in everything.af().werklijst] == expected
+        assert pickle.loads(pickle.dumps(everything)) == everything
+
+
 def judged(item: dict[str, object]) -> Judgement:
     """The judgement `meldcode-rules evaluate --op` gives, without the monitor in between."""
     subject = (
@@ -224,6 +268,40 @@ def test_every_figure_is_read_from_the_judgement_of_evaluate(vorm: str) -> None:
             assert counted.waarde("totaal", "alle", kenmerk.code) == by_rule[regel], kenmerk.code
     if vorm == "dossier":  # the generated mix reaches every time rule the monitor counts
         assert all(by_rule[r] for k in KENMERKEN for r in k.regels), by_rule
+
+
+def test_the_plain_facts_of_a_dossier_are_its_events_as_they_lie() -> None:
+    # Read from the judged events per kind; here from the file itself, in date order (stable).
+    items = list(dossiers(400, 5, Mix(peildatum=OP)))
+    reopened = next(i for i in items if any(e["soort"] == "zaak_heropend" for e in i["gebeurtenissen"]))
+    events = reopened["gebeurtenissen"]
+    at = max(i for i, e in enumerate(events) if e["soort"] == "zaak_heropend")
+    closing = {"soort": "zaak_afgesloten", "datum": events[at]["datum"]}
+    # closed again on the day it was reopened: later in the file (closed) or earlier (open)
+    items.append({**reopened, "gebeurtenissen": [*events[: at + 1], closing, *events[at + 1 :]]})
+    items.append({**reopened, "gebeurtenissen": [*events[:at], closing, *events[at:]]})
+    # a second report of my own, dated earlier but later in the file: the reports by date
+    reported = next(i for i in items if any(e.get("door") == "mij" for e in i["gebeurtenissen"]))
+    report = next(e for e in reported["gebeurtenissen"] if e.get("door") == "mij")
+    earlier = {**report, "datum": reported["gebeurtenissen"][0]["datum"]}
+    items.append({**reported, "gebeurtenissen": [*reported["gebeurtenissen"], earlier]})
+    for item in items:
+        events = sorted(item["gebeurtenissen"], key=lambda e: dt.date.fromisoformat(e["datum"][:10]))
+        closed = heropend = False
+        for event in events:
+            if event["soort"] == "zaak_afgesloten":
+                closed = True
+            elif event["soort"] == "zaak_heropend":
+                closed, heropend = False, True
+        gemeld = sorted(
+            dt.date.fromisoformat(e["datum"][:10]) for e in events if e["soort"] == "melding" and e.get("door") == "mij"
+        )
+        uitkomst = beoordeel(item, OP, "reference", "x")
+        assert (uitkomst.open, uitkomst.heropend, uitkomst.gemeld) == (not closed, heropend, tuple(gemeld))
+        assert uitkomst.instroom == dt.date.fromisoformat(events[0]["datum"][:10])
+    outcomes = [beoordeel(item, OP, "reference", "x") for item in items]
+    assert not outcomes[-3].open and outcomes[-2].open and outcomes[-2].heropend
+    assert len(outcomes[-1].gemeld) == 2 and any(not u.open and not u.heropend for u in outcomes)
 
 
 def monitor_items(items: list[dict[str, object]]) -> Aggregaat:

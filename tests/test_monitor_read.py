@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from meldcode_rules.monitor import synthetic
-from meldcode_rules.monitor.read import _json_record, _loads_record
+from meldcode_rules.monitor.read import _json_record, _loads_record, plan, records
 
 ODD = [
     b'{"a": 1e400}',  # json.loads: inf; msgspec refuses it
@@ -54,3 +55,13 @@ def test_generated_dossier_lines_give_the_same_data() -> None:
     for item in synthetic.dossiers(50, seed=7):
         line = json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode()
         assert _json_record(line, "x.jsonl", 1) == _loads_record(line, "x.jsonl", 1)
+
+
+def test_lines_of_only_whitespace_are_skipped_and_the_others_keep_their_line_numbers(tmp_path: Path) -> None:
+    good = [json.dumps(d) for d in synthetic.dossiers(3, 2)]
+    lines = [good[0], " ", "\t \x0b\x0c", good[1], "{kapot", good[2]]
+    path = tmp_path / "d.jsonl"
+    path.write_bytes(("\n".join(lines) + "\n").encode())
+    found = [(r.plek, r.fout) for deel in plan([path], 2) for r in records(deel)]
+    assert found == [(1, None), (4, None), (5, "geen geldige JSON"), (6, None)]
+    assert sum(deel.aantal for deel in plan([path], 2)) == 4

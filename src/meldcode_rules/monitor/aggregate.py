@@ -17,8 +17,11 @@ import datetime as dt
 import heapq
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from meldcode_rules.caches import lru
 from meldcode_rules.monitor.judge import PRIORITEIT, Signaal, Uitkomst
+from meldcode_rules.monitor.onderdrukking import Cel
 
 #: The dimensions of the cells; `totaal` has the one value `alle`.
 DIMENSIES = ("totaal", "sector", "organisatie", "maand")
@@ -33,20 +36,59 @@ MAX_WEIGERINGEN = 1000
 _FIRST = dt.date.min
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Werkpunt:
-    """A dossier on the work list: its id, why, and since when. Ids only, no facts."""
+class Redenen(tuple[Signaal, ...]):
+    """A work-list item's reasons, most urgent first: a tuple, ordered by their text ``kenmerk@sinds``.
+
+    Their order only breaks a tie between two items of one dossier id (an id that appears
+    twice in the input), so the texts are made only then, not for every dossier. Equal
+    reasons have equal texts and the other way round: equality stays the tuple's own.
+    """
+
+    __slots__ = ()
+
+    @property
+    def volgnummer(self) -> tuple[str, ...]:
+        return tuple(f"{s.kenmerk}@{s.sinds}" for s in self)
+
+    def __lt__(self, other: tuple[object, ...]) -> bool:
+        return self.volgnummer < _volgnummer(other)
+
+    def __le__(self, other: tuple[object, ...]) -> bool:
+        return self.volgnummer <= _volgnummer(other)
+
+    def __gt__(self, other: tuple[object, ...]) -> bool:
+        return self.volgnummer > _volgnummer(other)
+
+    def __ge__(self, other: tuple[object, ...]) -> bool:
+        return self.volgnummer >= _volgnummer(other)
+
+
+def _volgnummer(redenen: tuple[object, ...]) -> tuple[str, ...]:
+    if not isinstance(redenen, Redenen):
+        raise TypeError("werklijstredenen vergelijken alleen met werklijstredenen")
+    return redenen.volgnummer
+
+
+class Werkpunt(NamedTuple):
+    """A dossier on the work list: why, and since when. Ids only, no facts.
+
+    A tuple, so that keeping the work list sorted compares in C: by priority, then since
+    when, then id, then (one id twice in the input) the reasons' texts.
+    """
 
     prioriteit: int
     sinds_sleutel: dt.date
     dossier_id: str
-    redenen: tuple[Signaal, ...] = field(compare=False)
-    #: a stable tie-break when one id appears twice in the input
-    volgnummer: tuple[str, ...] = ()
+    redenen: Redenen
 
     @property
     def sinds(self) -> dt.date | None:
         return None if self.sinds_sleutel == _FIRST else self.sinds_sleutel
+
+    @property
+    def volgnummer(self) -> tuple[str, ...]:
+        """The stable tie-break when one id appears twice in the input."""
+        return self.redenen.volgnummer
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -61,17 +103,46 @@ class Weigering:
 def werkpunt(uitkomst: Uitkomst) -> Werkpunt | None:
     if not uitkomst.signalen:
         return None
-    reasons = tuple(sorted(uitkomst.signalen, key=_urgentie))
+    reasons = Redenen(sorted(uitkomst.signalen, key=_urgentie))
     most = reasons[0]  # the first of the most urgent: a stable sort keeps what min() would pick
-    key = tuple(f"{s.kenmerk}@{s.sinds}" for s in reasons)
-    return Werkpunt(PRIORITEIT[most.kenmerk], most.sinds or _FIRST, uitkomst.dossier_id, reasons, key)
+    return Werkpunt(PRIORITEIT[most.kenmerk], most.sinds or _FIRST, uitkomst.dossier_id, reasons)
 
 
 def _urgentie(signaal: Signaal) -> tuple[int, dt.date]:
     return PRIORITEIT[signaal.kenmerk], signaal.sinds or _FIRST
 
 
-def _month(day: dt.date | None) -> str:
+# The cells a dossier counts in are built from few values (its sector and organisation, the
+# shape of its judgement, a few dates): each combination is built once and then looked up.
+# Bounded, as every cache of the judgement path (meldcode_rules.caches).
+
+
+@lru(1024)
+def _maten(
+    open_: bool, stap: int, besluit: str, gemeld: bool, heropend: bool, kenmerken: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The measures one dossier counts for, in every group (totaal, its sector, its organisation)."""
+    measures = ["dossiers"]
+    if open_:
+        measures += ["open", f"open_stap_{stap}", f"open_besluit_{besluit}"]
+    if gemeld:
+        measures.append("gemeld")
+    if heropend:
+        measures.append("heropend")
+    measures += kenmerken
+    if kenmerken:
+        measures.append("op_werklijst")
+    return tuple(measures)
+
+
+@lru(4096)
+def _groepscellen(sector: str, organisatie: str, measures: tuple[str, ...]) -> tuple[Cel, ...]:
+    groups = (("totaal", "alle"), ("sector", sector), ("organisatie", organisatie))
+    return tuple((dimension, value, measure) for dimension, value in groups for measure in measures)
+
+
+@lru(8192)  # ten years of days
+def _maand(day: dt.date | None) -> str:
     return f"{day.year:04d}-{day.month:02d}" if day else ONBEKEND
 
 
@@ -82,7 +153,7 @@ class Aggregaat:
     gelezen: int = 0
     beoordeeld: int = 0
     geweigerd: int = 0
-    cellen: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    cellen: Counter[Cel] = field(default_factory=Counter)
     werklijst: list[Werkpunt] = field(default_factory=list)
     werklijst_totaal: int = 0
     weigeringen: list[Weigering] = field(default_factory=list)
@@ -95,25 +166,24 @@ class Aggregaat:
         """Count one judged dossier."""
         self.gelezen += 1
         self.beoordeeld += 1
-        cells = self.cellen
-        groups = (("totaal", "alle"), ("sector", uitkomst.sector), ("organisatie", uitkomst.organisatie or GEEN))
-        measures = ["dossiers"]
-        if uitkomst.open:
-            measures += ["open", f"open_stap_{uitkomst.stap}", f"open_besluit_{uitkomst.besluit}"]
-        if uitkomst.gemeld:
-            measures.append("gemeld")
-        if uitkomst.heropend:
-            measures.append("heropend")
-        measures += [s.kenmerk for s in uitkomst.signalen]
-        if uitkomst.signalen:
-            measures.append("op_werklijst")
-        # Counted in one call (Counter.update counts in C), in the order they were counted one by one.
-        keys = [(dimension, value, measure) for dimension, value in groups for measure in measures]
+        signalen = uitkomst.signalen
+        measures = _maten(
+            uitkomst.open,
+            uitkomst.stap,
+            uitkomst.besluit,
+            bool(uitkomst.gemeld),
+            uitkomst.heropend,
+            tuple([s.kenmerk for s in signalen]),
+        )
+        keys = list(_groepscellen(uitkomst.sector, uitkomst.organisatie or GEEN, measures))
         # Per month: when it happened, not as of the peildatum.
-        keys.append(("maand", _month(uitkomst.instroom), "instroom"))
-        keys.extend(("maand", _month(day), "meldingen") for day in uitkomst.gemeld)
-        keys.extend(("maand", _month(signaal.sinds), signaal.kenmerk) for signaal in uitkomst.signalen)
-        cells.update(keys)
+        keys.append(("maand", _maand(uitkomst.instroom), "instroom"))
+        for day in uitkomst.gemeld:
+            keys.append(("maand", _maand(day), "meldingen"))
+        for signaal in signalen:
+            keys.append(("maand", _maand(signaal.sinds), signaal.kenmerk))
+        # Counted in one call (Counter.update counts in C), in the order they were counted one by one.
+        self.cellen.update(keys)
         punt = werkpunt(uitkomst)
         if punt is not None:
             self.werklijst_totaal += 1
@@ -165,7 +235,7 @@ class Aggregaat:
             self.beoordeeld,
             self.geweigerd,
             +self.cellen,  # unary plus drops zero counts, which `Counter + Counter` also drops
-            [(p, p.redenen) for p in heapq.nsmallest(self.max_werklijst, self.werklijst)],
+            heapq.nsmallest(self.max_werklijst, self.werklijst),  # the reasons too: a Werkpunt is a tuple
             self.werklijst_totaal,
             heapq.nsmallest(self.max_weigeringen, self.weigeringen),
         )
