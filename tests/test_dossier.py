@@ -774,3 +774,39 @@ def test_each_kind_of_event_is_tagged_with_its_own_soort() -> None:
     assert EVENT_MODELS  # the union was read
     for soort, model in EVENT_MODELS.items():
         assert get_args(model.model_fields["soort"].annotation) == (soort,)
+
+
+@pytest.mark.parametrize(
+    ("casus", "where"),
+    [
+        ({"afweging": {"vermoeden": "Jan Jansen"}}, "`gebeurtenissen.2.casus.afweging.vermoeden`"),
+        ({"kindcheck": {"problematiek": ["Jan Jansen"]}}, "`gebeurtenissen.2.casus.kindcheck.problematiek.0`"),
+        ({"Jan Jansen": "ja"}, "`gebeurtenissen.2.casus`"),
+    ],
+)
+def test_a_momentopname_with_wrong_case_facts_is_a_located_error_without_the_value(
+    casus: dict[str, Any], where: str
+) -> None:
+    # Its facts are validated once folded, by the case model: an error there named the event
+    # by adding text to a located problem, and failed with a TypeError instead.
+    data = {
+        "sector": "gezondheidszorg",
+        "gebeurtenissen": [
+            {"soort": "signaal", "datum": "2025-12-01"},
+            {"soort": "momentopname", "datum": "2026-01-01", "casus": casus},
+        ],
+    }
+    for engine in ENGINES:
+        with pytest.raises(CaseError) as error:
+            evaluate(data, engine=engine, op=D(2026, 2, 1))
+        assert [p.split(":")[0] for p in error.value.problems] == [where]
+        assert "Jan" not in str(error.value)
+
+
+def test_a_peildatum_of_a_date_subclass_is_judged_as_the_plain_date() -> None:
+    class Dag(dt.date):
+        pass
+
+    assert evaluate(HULP, engine="reference", op=Dag(2026, 2, 1)) == evaluate(
+        HULP, engine="reference", op=D(2026, 2, 1)
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -387,11 +387,14 @@ def case_of(
     except ValidationError as error:
         problems = []
         for e in error.errors():
-            path = ".".join(str(p) for p in e["loc"])
-            where = afleiding.herkomst.get(path)
-            # A momentopname's case facts are checked here: say which event gave them.
-            prefix = f"`gebeurtenissen.{where.positie}.casus`: " if where is not None else ""
-            problems.append(prefix + _case_problem(e, model))
+            problem = _case_problem(e, model, source=source)
+            # the fact (a list's items by the list), as the fold keeps where each came from
+            where = afleiding.herkomst.get(".".join(str(p) for p in e["loc"] if not isinstance(p, int)))
+            if where is not None:
+                # A momentopname's case facts are checked here: say which event gave them.
+                located = f"gebeurtenissen.{where.positie}.casus.{problem.location.path}".rstrip(".")
+                problem = replace(problem, location=replace(problem.location, path=located))
+            problems.append(problem)
         raise CaseError(problems, source) from None
 
 
@@ -410,8 +413,7 @@ def flat_of(
 
 
 def _case_data(afleiding: Afleiding, dossier: Dossier | Gelezen, peildatum: dt.date) -> dict[str, Any]:
-    # the day itself, which the case model and the flat reader take as the text would be read
-    data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum)}
+    data: dict[str, Any] = {**afleiding.data, "datum": day(peildatum).isoformat()}
     if dossier.sector is not None:
         data["sector"] = dossier.sector
     if dossier.sectorfeiten is not None:
