@@ -282,8 +282,6 @@ def judge_facts(
         raise CaseError([f"`datum`: buiten het bereik {limits.MIN_DATUM} tot en met {limits.MAX_DATUM}"])
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
-    oordeel = judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name)
-    if referentie is not None:
-        # Passed through untouched: the caller's own key for this judgement, never a fact.
-        oordeel = oordeel.model_copy(update={"referentie": referentie})
+    # The referentie is passed through untouched: the caller's own key for this judgement, never a fact.
+    oordeel = judge(compiled, flat, fired, datum=datum or dt.date.today(), engine=runner.name, referentie=referentie)
     return oordeel, flat

@@ -183,11 +183,21 @@ def _skeleton(plan: _Plan, fired: Fired) -> _Skeleton:
 
 
 def judge(
-    compiled: CompiledRuleset, flat: dict[str, object], fired: Fired, *, datum: dt.date, engine: str
+    compiled: CompiledRuleset,
+    flat: dict[str, object],
+    fired: Fired,
+    *,
+    datum: dt.date,
+    engine: str,
+    referentie: str | None = None,
 ) -> Judgement:
+    """The judgement of ``flat``; ``referentie`` (the case's own key, never a fact) is passed through."""
+    fields = judgement_fields(compiled, flat, fired, datum=datum, engine=engine)
+    if referentie is not None:
+        fields["referentie"] = referentie
     # Plain validation: the parts are models validated when they were built, which pydantic
     # accepts as they are (and shares between judgements: they are immutable).
-    return Judgement.model_validate(judgement_fields(compiled, flat, fired, datum=datum, engine=engine))
+    return Judgement.model_validate(fields)
 
 
 def judgement_fields(
