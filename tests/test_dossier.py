@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from dossier_strategies import dossiers
 from meldcode_rules import evaluate as evaluate_api
@@ -435,6 +436,35 @@ def test_a_final_newline_is_refused_as_pydantic_refuses_it(data: dict[str, Any],
         evaluate(data, engine="reference", op=D(2026, 2, 1))
     given = data[field] if field in data else data["gebeurtenissen"][0][field]
     assert field in error.value.problems[0] and given.strip() not in str(error.value)  # never the value
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [None, "2026-01-05T10:30", "2026-01-05T00:00", D(2026, 1, 5), "2026-02-30", "2026-01-05T10:30+01:00", 20260105],
+)
+def test_the_light_read_of_days_and_of_date_times_gives_what_pydantic_gives(moment: object) -> None:
+    # Days only are read by msgspec as days; one date-time (or anything else) sends every
+    # moment through the text reader: the same fields as the models, or declined.
+    from meldcode_rules.dossier.reader import read_light
+
+    events: list[dict[str, Any]] = [
+        {"soort": "signaal", "datum": "2026-01-02", "incidentdatum": "2026-01-01", "vormen": ["seksueel_geweld"]},
+        {"soort": "hulp_gestart", "datum": "2026-01-03", "evaluatiedatum": "2026-02-14"},
+        {"soort": "hulp_geevalueerd", "datum": "2026-01-04", "veilig": "nee", "evaluatiedatum": "2026-03-01"},
+    ]
+    if moment is not None:
+        events.append({"soort": "signaal", "datum": moment})
+    data = {"gebeurtenissen": events}
+    light = read_light(data)
+    try:
+        validated = Dossier.model_validate(data)
+    except ValidationError:
+        assert light is None  # pydantic refuses it: the light read must decline it, never read it
+        return
+    assert light is not None
+    for fields, model in zip(light.gebeurtenissen, validated.gebeurtenissen, strict=True):
+        assert fields == model.__dict__
+        assert {k: type(v) for k, v in fields.items()} == {k: type(v) for k, v in model.__dict__.items()}
 
 
 def test_what_msgspec_refuses_the_hand_reader_still_reads() -> None:

@@ -152,8 +152,13 @@ def _event(data: Any) -> Any:
 
 
 @cache
-def _structs() -> Any:
-    """A list of the tagged union of one Struct per event kind (but the momentopname), from event_fields()."""
+def _structs(days: bool = False) -> Any:
+    """A list of the tagged union of one Struct per event kind (but the momentopname), from event_fields().
+
+    ``days``: every moment is a day (``YYYY-MM-DD``, which msgspec reads as pydantic does, and
+    refuses otherwise), read in C; else a moment is text, read by :func:`_moment_of` (a
+    date-time, or a day where another event has a date-time).
+    """
     members = []
     for soort in SOORTEN:
         if soort == "momentopname":
@@ -163,7 +168,7 @@ def _structs() -> Any:
         for name, (kind, allowed) in event_fields(soort).items():
             typ: Any
             if kind == "moment":
-                typ = str
+                typ = dt.date if days else str
             elif kind == "keuze" and set(allowed) == {"ja", "nee", "onbekend"}:
                 typ = Tri
             elif kind == "keuze":
@@ -178,7 +183,12 @@ def _structs() -> Any:
             fields.append((name, typ) if name in required else (name, typ | None, None))
         members.append(
             msgspec.defstruct(
-                f"_{soort}", fields, tag_field="soort", tag=soort, forbid_unknown_fields=True, kw_only=True
+                f"_{soort}{'_dagen' if days else ''}",
+                fields,
+                tag_field="soort",
+                tag=soort,
+                forbid_unknown_fields=True,
+                kw_only=True,
             )
         )
     # Wrapped in a Struct: msgspec keeps a Struct's type information, where it would read a
@@ -205,11 +215,26 @@ def _waarden(events: list[Any]) -> list[dict[str, Any]] | None:
     for event in events:
         if type(event) is not dict:
             return None
+    asdict = msgspec.structs.asdict
+    wrapped = {"gebeurtenissen": events}
     try:
-        structs = msgspec.convert({"gebeurtenissen": events}, _structs()).gebeurtenissen
+        # Most dossiers give days only: msgspec reads them, and nothing is left to convert here.
+        structs = msgspec.convert(wrapped, _structs(days=True)).gebeurtenissen
+    except msgspec.ValidationError:
+        pass  # a date-time, or an event msgspec refuses: read the moments as text below
+    else:
+        out = []
+        for raw, struct in zip(events, structs, strict=True):
+            values = asdict(struct)
+            soort = values["soort"] = raw["soort"]
+            if soort == "actie_uitgevoerd" and values["actie"] in EIGEN_GEBEURTENIS:
+                return None  # pydantic names the event an action with its own is recorded by
+            out.append(values)
+        return out
+    try:
+        structs = msgspec.convert(wrapped, _structs()).gebeurtenissen
     except msgspec.ValidationError:
         return None
-    asdict = msgspec.structs.asdict
     moment_of = _moment_of
     moment_fields = _moment_fields_per_soort()
     out = []
