@@ -13,7 +13,8 @@ linearly in the number of events (100 -> 1,000 events at most 10x, with 50 % sla
 noise).
 
 Times are CPU time of the judging thread (``time.thread_time_ns``), so that other work on
-a shared machine does not count. A script, not a test: timings depend on the machine.
+a shared machine does not count; the sizes are measured in turns, in ten short slices each,
+so that a spell of load falls on every size alike. A script, not a test: timings depend on the machine.
 
 ``--stages`` prints instead where the time of one judgement goes (reference engine, 10 and 50
 events, the best of several rounds per stage): reading the events, deriving the facts, the
@@ -34,6 +35,8 @@ from meldcode_rules.dossier import evaluate, parse_dossier
 from meldcode_rules.engines import durable_available
 
 SIZES = (10, 50, 100, 1000)
+#: slices per size, taken in turns (see main())
+ROUNDS = 10
 TARGET_US = {"durable": 1000.0, "reference": 100.0}
 HERKOMST = ("school", "huisarts", "ketenpartner", "collega", "client")
 
@@ -170,20 +173,31 @@ def main() -> int:
     results: dict[tuple[str, int], float] = {}
     for engine in engines:
         print(f"{engine}")
+        calls = {}
         for size in SIZES:
             data, op = dossier(size)
             model = parse_dossier(data)
             evaluate(data, engine=engine, op=op)  # warm: compile, caches
-            samples = measure(lambda d=data, o=op, e=engine: evaluate(d, engine=e, op=o), args.budget)
-            median = statistics.median(samples) / 1000
-            model_median = (
-                statistics.median(measure(lambda m=model, o=op, e=engine: evaluate(m, engine=e, op=o), args.budget / 2))
-                / 1000
+            calls[size] = (
+                lambda d=data, o=op, e=engine: evaluate(d, engine=e, op=o),
+                lambda m=model, o=op, e=engine: evaluate(m, engine=e, op=o),
             )
+        # The sizes take turns, in ROUNDS short slices each: a spell of load on the machine
+        # then falls on every size alike, not on the one measured at that moment.
+        samples: dict[int, list[int]] = {size: [] for size in SIZES}
+        model_samples: dict[int, list[int]] = {size: [] for size in SIZES}
+        for _ in range(ROUNDS):
+            for size in SIZES:
+                from_dict, from_model = calls[size]
+                samples[size] += measure(from_dict, args.budget / ROUNDS)
+                model_samples[size] += measure(from_model, args.budget / ROUNDS / 2)
+        for size in SIZES:
+            median = statistics.median(samples[size]) / 1000
+            model_median = statistics.median(model_samples[size]) / 1000
             results[(engine, size)] = median
             print(
                 f"  {size:>5} events   median {median:>9.1f} us   (Dossier model: {model_median:>9.1f} us)"
-                f"   {len(samples):>6} judgements"
+                f"   {len(samples[size]):>6} judgements"
             )
     print("\ntargets")
     for engine in engines:
