@@ -84,7 +84,44 @@ def test_unknown_soort_and_field_name_the_nearest_spelling() -> None:
         parse_dossier(
             {"gebeurtenissen": [{"soort": "hulp_gestart", "datum": "2026-01-01", "evaluatiedatm": "2026-02-01"}]}
         )
-    assert "gebeurtenissen.1.evaluatiedatm" in str(error.value) and "`evaluatiedatum`" in str(error.value)
+    # the place of the unknown field, never its name (a key may be pasted case text), and the hint
+    assert "gebeurtenissen.1.…" in str(error.value) and "`evaluatiedatum`" in str(error.value)
+    assert "evaluatiedatm" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (
+            {"gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-01", "Jan Jansen, BSN 123456789": "ja"}]},
+            "gebeurtenissen.1.…",
+        ),
+        ({"gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-01"}], "Jan Jansen, BSN 123456789": 1}, "`…`"),
+        (
+            {
+                "gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-01"}],
+                "sectorfeiten": {"Jan Jansen, BSN 123456789": "ja"},
+            },
+            "sectorfeiten.…",
+        ),
+        (
+            {
+                "gebeurtenissen": [
+                    {"soort": "afweging", "datum": "2026-01-01", "vermoeden": {"Jan Jansen, BSN 123456789": 1}}
+                ]
+            },
+            "gebeurtenissen.1.vermoeden",
+        ),
+    ],
+)
+def test_an_unknown_key_is_placed_never_repeated(data: dict[str, Any], where: str) -> None:
+    # Found by the dossier fuzzer (tests/fuzz_inputs.py): the dossier's messages showed every key
+    # of the path, where a case's show known field names only; an unknown key may be pasted text.
+    for judge in (parse_dossier, lambda d: evaluate(d, op=D(2026, 3, 1))):
+        with pytest.raises(CaseError) as error:
+            judge(data)
+        text = str(error.value)
+        assert where in text and "Jan" not in text and "123456789" not in text
 
 
 def test_an_event_after_the_peildatum_names_position_and_field_never_the_value() -> None:
@@ -840,3 +877,64 @@ def test_a_peildatum_of_a_date_subclass_is_judged_as_the_plain_date() -> None:
     assert evaluate(HULP, engine="reference", op=Dag(2026, 2, 1)) == evaluate(
         HULP, engine="reference", op=D(2026, 2, 1)
     )
+
+
+@pytest.mark.parametrize(
+    ("events", "where"),
+    [
+        (
+            [
+                {"soort": "afweging", "datum": "2026-01-01", "hulp_aanvaard": "ja"},
+                {"soort": "momentopname", "datum": "2026-01-02", "casus": {"afweging": {"hulp_aanvaard": {"x": "ja"}}}},
+            ],
+            "gebeurtenissen.2.casus.afweging.hulp_aanvaard",
+        ),
+        (
+            [
+                {"soort": "momentopname", "datum": "2026-01-01", "casus": {"kindcheck": ["ja"]}},
+                {"soort": "kindcheck", "datum": "2026-01-02", "zwanger": "ja"},
+            ],
+            "gebeurtenissen.1.casus.kindcheck",
+        ),
+        (
+            [
+                {"soort": "kindcheck", "datum": "2026-01-02", "zwanger": "ja"},
+                {"soort": "momentopname", "datum": "2026-01-03", "casus": {"kindcheck": "ja"}},
+            ],
+            "gebeurtenissen.2.casus.kindcheck",
+        ),
+    ],
+)
+def test_a_fact_and_a_group_at_one_place_is_a_located_error(
+    events: list[dict[str, Any]], where: str, tmp_path: Path
+) -> None:
+    # Found by the dossier fuzzer: a momentopname whose case facts put a fact where another event
+    # put a group (or the reverse) raised a TypeError while the facts were nested; also out of
+    # `meldcode-rules monitor`, which refuses only documented errors.
+    for engine in ENGINES:
+        with pytest.raises(CaseError) as error:
+            evaluate({"gebeurtenissen": events}, op=D(2026, 3, 1), engine=engine)
+        assert where in str(error.value)
+    from meldcode_rules.monitor import Opties, monitor
+
+    lines = json.dumps({"gebeurtenissen": events}) + "\n" + json.dumps(HULP) + "\n"
+    path = tmp_path / "dossiers.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    totals = monitor([str(path)], Opties(op=D(2026, 3, 1), engine=ENGINES[-1]))
+    assert (totals.gelezen, totals.beoordeeld, totals.geweigerd) == (2, 1, 1)
+
+
+def test_a_peildatum_on_the_last_day_is_judged_never_an_overflow() -> None:
+    # Found by the dossier fuzzer: as of 9999-12-31 an action's deadline counted from the
+    # peildatum (combine.deadline) overflowed, where the clocks hold it at the last day.
+    weighed = {"vermoeden": "ja", "structurele_onveiligheid": "ja", "hulp_mogelijk": "ja", "hulp_aanvaard": "ja"}
+    dossier = {
+        "gebeurtenissen": [
+            {"soort": "afweging", "datum": "9999-12-29", **weighed},
+            {"soort": "hulp_gestart", "datum": "9999-12-30"},
+        ]
+    }
+    for engine in ENGINES:
+        judgement = evaluate(dossier, op=D(9999, 12, 31), engine=engine, sector="gezondheidszorg")
+        assert judgement.melden in ("ja", "onbekend")
+        assert all(a.deadline is None or a.deadline <= D(9999, 12, 31) for a in judgement.acties)

@@ -2,7 +2,8 @@
 
 For each path (the Python API, ``evaluate`` on files and on standard input,
 ``batch``, the ruleset loader with compiling, both engines and ``check``, and
-scenario files with ``test``) hypothesis generates hostile inputs, which run in
+scenario files with ``test``, dossiers through the API, ``evaluate``/``explain --op`` and
+``monitor``) hypothesis generates hostile inputs, which run in
 a child process with a memory limit (``resource.setrlimit``, tests/fuzz_driver.py).
 Every input must end in a judgement or a documented error (a ``MeldcodeError``;
 for a command, one of its documented exit codes and no traceback), within the
@@ -31,6 +32,11 @@ BUDGET = {
     "ruleset": (3, 4),
     "ruleset_check": (1, 1),
     "scenario": (3, 4),
+    # dossiers judged as of a peildatum: the API (dict and model, both engines, the timeline),
+    # `evaluate`/`explain FILE --op`, and `monitor` over JSON Lines; about 30 s together
+    "dossier_api": (3, 8),
+    "dossier_file": (3, 4),
+    "monitor": (3, 4),
 }
 
 

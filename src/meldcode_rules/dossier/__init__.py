@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from meldcode_rules.diagnostics import CaseError, RulesetError, nearest
 from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.dossier.reader import read_dossier, read_light
 from meldcode_rules.judge.judgement import Judgement
-from meldcode_rules.load.guard import InputProblem, check_data, decode, loads_json
+from meldcode_rules.load.guard import InputProblem, check_data, decode, loads_json, place_part
 from meldcode_rules.load.loader import read_yaml
 from meldcode_rules.messages import os_message
 from meldcode_rules.sectors.registry import RulesetKeuze
@@ -64,11 +65,20 @@ def parse_dossier(
         raise CaseError([_problem(e, data) for e in error.errors()], source) from None
 
 
+@cache
+def _names() -> frozenset[str]:
+    """The field names a message about a dossier may show: the dossier's, every event's and a case's."""
+    events = {name for model in EVENT_MODELS.values() for name in model.model_fields}
+    return field_names(Dossier) | field_names(Case) | events
+
+
 def _problem(error: Any, data: Mapping[str, Any]) -> str:
     loc = error["loc"]
+    names = _names()
     # Events are numbered from 1, as in the timeline; the union tag is not part of the path.
+    # Known field names and indexes only: an unknown key may be pasted case text (as for a case).
     parts = [
-        str(p + 1) if i == 1 and loc[0] == "gebeurtenissen" and isinstance(p, int) else str(p)
+        str(p + 1) if i == 1 and loc[0] == "gebeurtenissen" and isinstance(p, int) else place_part(p, names)
         for i, p in enumerate(loc)
         if not (i == 2 and loc[0] == "gebeurtenissen" and p in SOORTEN)
     ]
@@ -86,7 +96,8 @@ def _problem(error: Any, data: Mapping[str, Any]) -> str:
             options: list[str] = list(EVENT_MODELS[str(loc[2])].model_fields)
         else:
             options = list(Dossier.model_fields)
-        hint = nearest(str(loc[-1]), options)
+        key = loc[-1]
+        hint = nearest(key, options) if isinstance(key, str) and len(key) <= 64 else None
         return f"`{where}`: onbekend veld" + (f" (bedoelde u `{hint}`?)" if hint else "")
     if kind in ("enum", "literal_error"):
         return f"`{where}`: ongeldige waarde; toegestaan: {error.get('ctx', {}).get('expected', '')}"

@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import msgspec
 from pydantic import BaseModel, ValidationError
 
-from meldcode_rules.api import _case_problem
+from meldcode_rules.api import _case_problem, field_names
 from meldcode_rules.case.dossier import (
     EVENT_MODELS,
     AfwegingGebeurtenis,
@@ -31,8 +31,9 @@ from meldcode_rules.case.dossier import (
 from meldcode_rules.case.facts import FactCatalog
 from meldcode_rules.case.flat_reader import reader_for
 from meldcode_rules.case.model import Case
-from meldcode_rules.diagnostics import CaseError
+from meldcode_rules.diagnostics import CaseError, Code, case_problem
 from meldcode_rules.dossier.reader import Gelezen
+from meldcode_rules.load.guard import place_part
 
 #: Fact paths that collect values (a list), instead of taking the latest answer.
 LIJSTEN = frozenset(("vormen", "kindcheck.problematiek"))
@@ -280,17 +281,54 @@ def derive(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossie
     data: dict[str, Any] = {}
     for path, value in fold.values.items():
         head, _, leaf = path.partition(".")
+        # A place that holds a fact and a group of facts (only a momentopname's case facts can
+        # make one) is refused: neither may hide the other.
         if not leaf:
+            if type(data.get(path)) is dict:
+                _shape_conflict(path, fold.herkomst, source)
             data[path] = value
         elif "." not in leaf:  # most facts: one level down (afweging.vermoeden)
-            data.setdefault(head, {})[leaf] = value
+            group = data.setdefault(head, {})
+            if type(group) is not dict or type(group.get(leaf)) is dict:
+                _shape_conflict(path, fold.herkomst, source)
+            group[leaf] = value
         else:
             node = data
             *parents, leaf = path.split(".")
             for part in parents:
                 node = node.setdefault(part, {})
+                if type(node) is not dict:
+                    _shape_conflict(path, fold.herkomst, source)
+            if type(node.get(leaf)) is dict:
+                _shape_conflict(path, fold.herkomst, source)
             node[leaf] = value
     return Afleiding(ingangen, data, fold.herkomst, fold.tegenstrijdigheden, fold.per_soort)
+
+
+def _shape_conflict(path: str, herkomst: dict[str, Ingang], source: str) -> None:
+    """A fact and a group of facts at one place: a momentopname's case facts of another shape.
+
+    No event but a momentopname sets a path the case model does not have, and no fact of the
+    model lies inside another: one of the two paths came from a momentopname's ``casus``. Both
+    events are named (their case facts are checked no further), never a key or a value.
+    """
+    names = field_names(Case)
+    others = [p for p in herkomst if p != path and (p.startswith(path + ".") or path.startswith(p + "."))]
+    problems = []
+    for at in sorted({path, *others}):
+        ingang = herkomst[at]
+        if ingang.soort == "momentopname":
+            where = ".".join(place_part(part, names) for part in at.split("."))
+            problems.append(
+                case_problem(
+                    Code.MV012,
+                    "een feit en een groep feiten op dezelfde plek: de casus heeft hier een andere vorm dan "
+                    "de andere gebeurtenissen (zie docs/vocabulary.md)",
+                    source,
+                    f"gebeurtenissen.{ingang.positie}.casus.{where}",
+                )
+            )
+    raise CaseError(problems or ["`gebeurtenissen`: een feit en een groep feiten op dezelfde plek"], source)
 
 
 class _Fold(NamedTuple):

@@ -42,6 +42,18 @@ GEEN_REGEL = Redenering(
 
 
 def deadline(datum: dt.date, termijn: str | None) -> dt.date | None:
+    """``datum`` plus ``termijn``; past the last representable day, that day (it has not passed).
+
+    The same rule as the dossier's clocks (``dossier.tijd.safe_date_plus``): a dossier is judged
+    as of any peildatum up to 9999-12-31, and its actions' deadlines count from it.
+    """
+    try:
+        return _deadline(datum, termijn)
+    except OverflowError:
+        return dt.date.max
+
+
+def _deadline(datum: dt.date, termijn: str | None) -> dt.date | None:
     if termijn is None:
         return None
     match = TERMIJN_PATTERN.match(termijn)

@@ -157,5 +157,9 @@ def place(path: tuple[Any, ...], names: Collection[str]) -> str:
 def _place(path: tuple[Any, ...], names: Collection[str]) -> str:
     if not path:
         return "de casus"
-    shown = [str(p) if isinstance(p, int) or p in names else "…" for p in path]
-    return "`" + ".".join(shown) + "`"
+    return "`" + ".".join(place_part(p, names) for p in path) + "`"
+
+
+def place_part(part: Any, names: Collection[str]) -> str:
+    """One step of a field path for a message: an index or a known field name; anything else as `…`."""
+    return str(part) if isinstance(part, int) or part in names else "…"
