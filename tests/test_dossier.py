@@ -90,6 +90,21 @@ def test_unknown_soort_and_field_name_the_nearest_spelling() -> None:
 
 
 @pytest.mark.parametrize(
+    ("field", "value"), [("datum", "2026-02-30"), ("incidentdatum", "2026-02-30T10:00"), ("datum", "2025-04-31")]
+)
+def test_a_moment_that_does_not_exist_is_one_problem_at_its_field(field: str, value: str) -> None:
+    # pydantic answers once per member of the union (date | datetime), each at the member's
+    # name: one problem at the field itself, as for a case, and never the value
+    event = {"soort": "signaal", "datum": "2026-01-01", field: value}
+    with pytest.raises(CaseError) as error:
+        parse_dossier({"gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-01"}, event]})
+    assert len(error.value.problems) == 1
+    problem = str(error.value.problems[0])
+    assert problem.startswith(f"`gebeurtenissen.2.{field}`: ") and "bestaat niet" in problem
+    assert value not in str(error.value) and "…" not in problem
+
+
+@pytest.mark.parametrize(
     ("data", "where"),
     [
         (

@@ -62,7 +62,16 @@ def parse_dossier(
     try:
         return Dossier.model_validate(dict(data))
     except ValidationError as error:
-        raise CaseError([_problem(e, data) for e in error.errors()], source) from None
+        # the two members of a moment's union give one problem, said once
+        raise CaseError(list(dict.fromkeys(_problem(e, data) for e in error.errors())), source) from None
+
+
+#: pydantic's errors for a moment (``date | datetime``) that has the form but does not exist,
+#: one per member of the union, each located at the member's name after the field's
+_MOMENT_ERRORS = frozenset(
+    ("date_from_datetime_parsing", "datetime_from_date_parsing", "date_parsing", "datetime_parsing")
+)
+_MOMENT_MEMBERS = frozenset(("date", "datetime"))
 
 
 @cache
@@ -81,9 +90,14 @@ def _problem(error: Any, data: Mapping[str, Any]) -> str:
         str(p + 1) if i == 1 and loc[0] == "gebeurtenissen" and isinstance(p, int) else place_part(p, names)
         for i, p in enumerate(loc)
         if not (i == 2 and loc[0] == "gebeurtenissen" and p in SOORTEN)
+        # nor the member of a moment's union (`date | datetime`) that pydantic tried
+        and not (i > 0 and p in _MOMENT_MEMBERS and error["type"] in _MOMENT_ERRORS)
     ]
     where = ".".join(parts)
     kind = error["type"]
+    if kind in _MOMENT_ERRORS:
+        # One message for both members of the union: the day (or the hour) does not exist.
+        return f"`{where}`: deze datum of tijd bestaat niet (JJJJ-MM-DD, of JJJJ-MM-DDTUU:MM)"
     if kind == "soort":
         given = _event(data, loc)
         soort = given.get("soort") if isinstance(given, Mapping) else None
