@@ -89,6 +89,23 @@ def test_unknown_soort_and_field_name_the_nearest_spelling() -> None:
     assert "evaluatiedatm" not in str(error.value)
 
 
+@pytest.mark.parametrize("wrong", ["unknown fields", "after the peildatum"])
+def test_many_problems_in_a_dossier_are_capped_with_a_count(wrong: str) -> None:
+    # as for a case (docs/limits.md): the first MAX_PROBLEMS, then how many more
+    from meldcode_rules import limits
+
+    count = limits.MAX_PROBLEMS + 15
+    if wrong == "unknown fields":
+        events = [{"soort": "signaal", "datum": "2026-01-01", f"veld{n}": "ja"} for n in range(count)]
+    else:
+        events = [{"soort": "signaal", "datum": "2026-05-01"} for _ in range(count)]
+    with pytest.raises(CaseError) as error:
+        evaluate({"gebeurtenissen": events}, engine="reference", op=D(2026, 2, 1))
+    problems = error.value.problems
+    assert len(problems) == limits.MAX_PROBLEMS + 1
+    assert str(problems[-1]) == "en nog 15 problemen of meer"
+
+
 @pytest.mark.parametrize(
     ("field", "value"), [("datum", "2026-02-30"), ("incidentdatum", "2026-02-30T10:00"), ("datum", "2025-04-31")]
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any, Protocol, get_args
@@ -63,7 +63,7 @@ def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: 
         raise CaseError(_capped(found, source), source) from None
 
 
-def _capped(problems: list[Diagnostic], source: str) -> list[Diagnostic | str]:
+def _capped(problems: Sequence[Diagnostic | str], source: str) -> list[Diagnostic | str]:
     """The first MAX_PROBLEMS problems, and how many more there were."""
     if len(problems) <= limits.MAX_PROBLEMS:
         return list(problems)

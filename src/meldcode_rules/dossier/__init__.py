@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from meldcode_rules import limits
-from meldcode_rules.api import RecordSink, _dates_as_text, field_names, parse_case, read_case_text
+from meldcode_rules.api import RecordSink, _capped, _dates_as_text, field_names, parse_case, read_case_text
 from meldcode_rules.api import evaluate as evaluate_case
 from meldcode_rules.case.dossier import EVENT_MODELS, SOORTEN, Dossier, dossier_of_case
 from meldcode_rules.case.model import Case
@@ -63,7 +63,8 @@ def parse_dossier(
         return Dossier.model_validate(dict(data))
     except ValidationError as error:
         # the two members of a moment's union give one problem, said once
-        raise CaseError(list(dict.fromkeys(_problem(e, data) for e in error.errors())), source) from None
+        problems = list(dict.fromkeys(_problem(e, data) for e in error.errors()))
+        raise CaseError(_capped(problems, source), source) from None
 
 
 #: pydantic's errors for a moment (``date | datetime``) that has the form but does not exist,

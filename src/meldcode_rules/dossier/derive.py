@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import msgspec
 from pydantic import BaseModel, ValidationError
 
-from meldcode_rules.api import _case_problem, field_names
+from meldcode_rules.api import _capped, _case_problem, field_names
 from meldcode_rules.case.dossier import (
     EVENT_MODELS,
     AfwegingGebeurtenis,
@@ -136,7 +136,7 @@ def ordered(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossi
             problems.append(_na_peildatum(positie, "incidentdatum"))
         ingangen.append(Ingang(positie, event, waarden, waarden["soort"], datum, dag))
     if problems:
-        raise CaseError(problems, source)
+        raise CaseError(_capped(problems, source), source)
     ingangen.sort(key=_DAG)
     return ingangen
 
