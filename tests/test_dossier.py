@@ -89,6 +89,21 @@ def test_unknown_soort_and_field_name_the_nearest_spelling() -> None:
     assert "evaluatiedatm" not in str(error.value)
 
 
+@pytest.mark.parametrize("veld", ["sector", "datum"])
+def test_a_momentopname_with_a_sector_or_datum_in_its_case_facts_is_refused_at_it(veld: str) -> None:
+    # Ignored, a sector there would judge the case without its sector's duties (docs/vocabulary.md)
+    casus = {"vormen": ["kindermishandeling"], veld: "onderwijs" if veld == "sector" else "2026-01-01"}
+    data = {"gebeurtenissen": [{"soort": "momentopname", "datum": "2026-01-02", "casus": casus}]}
+    for engine in ENGINES:
+        with pytest.raises(CaseError) as error:
+            evaluate(data, engine=engine, op=D(2026, 3, 1))
+        assert [str(p).split(":")[0] for p in error.value.problems] == ["`gebeurtenissen.1.casus`"]
+        assert f"`{veld}` hoort bij het dossier" in str(error.value) and str(casus[veld]) not in str(error.value)
+    # a plain case with both is a dossier of one moment, as before
+    plain = evaluate({"sector": "onderwijs", "datum": "2026-01-02", "vormen": ["vgv"]}, op=D(2026, 3, 1))
+    assert plain.sector == "onderwijs"
+
+
 @pytest.mark.parametrize("wrong", ["unknown fields", "after the peildatum"])
 def test_many_problems_in_a_dossier_are_capped_with_a_count(wrong: str) -> None:
     # as for a case (docs/limits.md): the first MAX_PROBLEMS, then how many more

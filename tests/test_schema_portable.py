@@ -321,3 +321,16 @@ def test_dossier_dates_pydantic_ajv_and_check_jsonschema_agree(tmp_path: Path) -
     # it with a located error; the schema accepts its form (docs/vocabulary.md says so).
     impossible = {"gebeurtenissen": [{"soort": "signaal", "datum": "2026-02-30"}]}
     assert not _pydantic_dossier(impossible) and ajv([("dossier", impossible)]) == [(True, [])]
+
+
+def test_a_momentopname_without_sector_and_datum_in_its_case_facts_alike_in_ajv() -> None:
+    # The sector and the datum belong to the dossier: in a momentopname's case facts the model
+    # refuses them (a sector there would be ignored, and the case judged without its duties).
+    moment = {"soort": "momentopname", "datum": "2026-03-01"}
+    samples = [
+        {"gebeurtenissen": [{**moment, "casus": casus}]}
+        for casus in ({"vormen": ["vgv"]}, {"sector": "onderwijs"}, {"datum": "2026-03-01"}, {})
+    ]
+    expected = [_pydantic_dossier(sample) for sample in samples]
+    assert expected == [True, False, False, True]
+    assert [valid for valid, _ in ajv([("dossier", sample) for sample in samples])] == expected

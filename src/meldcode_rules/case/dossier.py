@@ -252,11 +252,31 @@ class ActieUitgevoerd(_Event):
         return actie
 
 
+#: Fields of a case file that a dossier gives for all its events (the sector), or that its
+#: peildatum and events replace (the datum): never in a momentopname's case facts.
+_DOSSIER_VELDEN = ("sector", "datum")
+
+
 class Momentopname(_Event):
     """De feiten zoals een casusbestand ze geeft, op één moment (een casus is een dossier van één moment)."""
 
     soort: Literal["momentopname"]
-    casus: dict[str, Any] = Field(description="Een casus (docs/vocabulary.md), zonder `sector` en `datum`.")
+    casus: dict[str, Any] = Field(
+        # the validator below, for validators in other languages
+        json_schema_extra={"propertyNames": {"not": {"enum": list(_DOSSIER_VELDEN)}}},
+        description="Een casus (docs/vocabulary.md), zonder `sector` en `datum`.",
+    )
+
+    @field_validator("casus")
+    @classmethod
+    def _zonder_sector_en_datum(cls, casus: dict[str, Any]) -> dict[str, Any]:
+        # The sector chooses the rulesets and the peildatum dates the case: both belong to the
+        # dossier. Silently ignored, a sector here would judge the case without its sector's duties.
+        for veld in _DOSSIER_VELDEN:
+            if veld in casus:
+                message = "`{veld}` hoort bij het dossier, niet in de casus van een momentopname"
+                raise PydanticCustomError("casus_veld", message, {"veld": veld})
+        return casus
 
 
 def _soort(value: Any) -> str | None:
