@@ -19,8 +19,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from meldcode_rules.case.facts import catalog_for
 from meldcode_rules import schema
+from meldcode_rules.case.facts import catalog_for
 from meldcode_rules.explain import render
 from meldcode_rules.sectors.registry import compiled_for, known_sectors
 

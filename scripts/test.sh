@@ -28,7 +28,7 @@ if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get 
   apt-get update -qq >/dev/null
   apt-get install -y -qq npm >/dev/null
 fi
-.venv/bin/ruff check src tests benchmarks scripts
+.venv/bin/ruff check src tests benchmarks scripts docs
 .venv/bin/ruff format --check --quiet src tests benchmarks scripts
 bash scripts/compat.sh
 # pytest last: its closing line is the suite's verdict. One worker process per core
