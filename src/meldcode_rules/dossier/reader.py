@@ -207,7 +207,8 @@ def _pattern(pattern: str) -> Any:
 
 @cache
 def _moment_fields(soort: str) -> tuple[str, ...]:
-    return tuple(name for name, (kind, _) in event_fields(soort).items() if kind == "moment" and name != "datum")
+    """The moments of an event kind, ``datum`` first."""
+    return ("datum", *(name for name, (kind, _) in event_fields(soort).items() if kind == "moment" and name != "datum"))
 
 
 def _waarden(events: list[Any]) -> list[dict[str, Any]] | None:
@@ -215,47 +216,35 @@ def _waarden(events: list[Any]) -> list[dict[str, Any]] | None:
     for event in events:
         if type(event) is not dict:
             return None
-    asdict = msgspec.structs.asdict
     wrapped = {"gebeurtenissen": events}
     try:
-        # Most dossiers give days only: msgspec reads them, and nothing is left to convert here.
+        # Most dossiers give days only: msgspec reads them as days, and no moment is left to read here.
         structs = msgspec.convert(wrapped, _structs(days=True)).gebeurtenissen
+        moment_fields = None
     except msgspec.ValidationError:
-        pass  # a date-time, or an event msgspec refuses: read the moments as text below
-    else:
-        out = []
-        for raw, struct in zip(events, structs, strict=True):
-            values = asdict(struct)
-            soort = values["soort"] = raw["soort"]
-            if soort == "actie_uitgevoerd" and values["actie"] in EIGEN_GEBEURTENIS:
-                return None  # pydantic names the event an action with its own is recorded by
-            out.append(values)
-        return out
-    try:
-        structs = msgspec.convert(wrapped, _structs()).gebeurtenissen
-    except msgspec.ValidationError:
-        return None
+        # a date-time, or an event msgspec refuses: the moments as text, read below
+        try:
+            structs = msgspec.convert(wrapped, _structs()).gebeurtenissen
+        except msgspec.ValidationError:
+            return None
+        moment_fields = _moment_fields_per_soort()
+    asdict = msgspec.structs.asdict
     moment_of = _moment_of
-    moment_fields = _moment_fields_per_soort()
     out = []
     for raw, struct in zip(events, structs, strict=True):
         values = asdict(struct)
-        soort = raw["soort"]
-        values["soort"] = soort
-        # msgspec checked these are texts; _moment_of reads them (None: not a date)
-        datum = moment_of(values["datum"])
-        if datum is None:
-            return None
-        values["datum"] = datum
+        soort = values["soort"] = raw["soort"]
         if soort == "actie_uitgevoerd" and values["actie"] in EIGEN_GEBEURTENIS:
             return None  # pydantic names the event an action with its own is recorded by
-        for name in moment_fields[soort]:
-            text = values[name]
-            if text is not None:
-                moment = moment_of(text)
-                if moment is None:
-                    return None
-                values[name] = moment
+        if moment_fields is not None:
+            # msgspec checked these are texts; _moment_of reads them (None: not a date)
+            for name in moment_fields[soort]:
+                text = values[name]
+                if text is not None:
+                    moment = moment_of(text)
+                    if moment is None:
+                        return None
+                    values[name] = moment
         out.append(values)
     return out
 

@@ -85,15 +85,12 @@ def plus(moment: dt.date, termijn: str) -> dt.date:
 
 @lru(4096)
 def safe_date_plus(moment: dt.date, termijn: str | None) -> dt.date | None:
-    """combine.deadline for a date, with the same rule past the last representable day.
+    """combine.deadline for a date (past the last representable day: that day, as there).
 
     Kept per (day, termijn), as :func:`plus`: every action's deadline is one, and counting
     werkdagen walks the days.
     """
-    try:
-        return date_plus(moment, termijn)
-    except OverflowError:
-        return dt.date.max
+    return date_plus(moment, termijn)
 
 
 def _plus(moment: dt.date, termijn: str) -> dt.date:
