@@ -125,7 +125,7 @@ def case_texts(draw: st.DrawFn) -> bytes:
     elif mangle == "number":
         text = text.replace("ja", "1" * draw(st.integers(90, 6000)), 1)
     elif mangle == "cut":
-        text = text[: draw(st.integers(0, max(len(text) - 1, 0)))]
+        text = _cut(draw, text)
     elif mangle == "alias":
         text = (
             f"a: &{MARKER} [x, x, x, x, x, x, x, x]\n"
@@ -138,16 +138,25 @@ def case_texts(draw: st.DrawFn) -> bytes:
     elif mangle == "tag":
         text = f"afweging: !{MARKER} x\nvormen: !!python/object/apply:os.system ['{MARKER}']\n"
     elif mangle == "control":
-        text = (
-            text[: len(text) // 2]
-            + draw(st.sampled_from(["\x00", "\x1b", "\ufeff", "\x85", "\t"]))
-            + text[len(text) // 2 :]
-        )
+        text = _control(draw, text, ["\x00", "\x1b", "\ufeff", "\x85", "\t"])
     data = text.encode("utf-8", "surrogatepass")
-    if mangle == "bytes":
-        at = draw(st.integers(0, len(data)))
-        data = data[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00"])) + data[at:]
-    return data
+    return _bad_bytes(draw, data) if mangle == "bytes" else data
+
+
+def _cut(draw: st.DrawFn, text: str) -> str:
+    """``text`` cut short anywhere."""
+    return text[: draw(st.integers(0, max(len(text) - 1, 0)))]
+
+
+def _control(draw: st.DrawFn, text: str, characters: list[str]) -> str:
+    """``text`` with one of ``characters`` in its middle."""
+    return text[: len(text) // 2] + draw(st.sampled_from(characters)) + text[len(text) // 2 :]
+
+
+def _bad_bytes(draw: st.DrawFn, data: bytes) -> bytes:
+    """``data`` with bytes that are no UTF-8 (or a NUL) put in anywhere."""
+    at = draw(st.integers(0, len(data)))
+    return data[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00"])) + data[at:]
 
 
 def _yaml(case: dict[str, Any]) -> str:
@@ -493,13 +502,9 @@ def _mangle(draw: st.DrawFn, text: str) -> bytes:
             + "}]}"
         )
     elif mangle == "cut":
-        text = text[: draw(st.integers(0, max(len(text) - 1, 0)))]
+        text = _cut(draw, text)
     elif mangle == "control":
-        text = (
-            text[: len(text) // 2]
-            + draw(st.sampled_from(["\x00", "\x1b", "\ufeff", "\x85", "\u2028"]))
-            + text[len(text) // 2 :]
-        )
+        text = _control(draw, text, ["\x00", "\x1b", "\ufeff", "\x85", "\u2028"])
     elif mangle == "yaml":  # block YAML with anchors, tags and dates YAML reads as dates
         text = (
             "gebeurtenissen:\n"
@@ -510,10 +515,7 @@ def _mangle(draw: st.DrawFn, text: str) -> bytes:
             "  - {soort: afweging, datum: 2026-01-07, acute_onveiligheid: yes}\n"
         )
     data = text.encode("utf-8", "surrogatepass")
-    if mangle == "bytes":
-        at = draw(st.integers(0, len(data)))
-        data = data[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\x00"])) + data[at:]
-    return data
+    return _bad_bytes(draw, data) if mangle == "bytes" else data
 
 
 @st.composite
