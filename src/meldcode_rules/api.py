@@ -49,7 +49,7 @@ def parse_case(data: Case | Mapping[str, Any], source: str = "casus", *, model: 
         sector = data.sector if isinstance(data, Case) else data.get("sector")
         model = case_model_for(_sector_name(sector, source)) if sector is not None else Case
     if type(data) is model:
-        return data  # type: ignore[return-value]
+        return data
     raw = data.model_dump(exclude_defaults=True) if isinstance(data, BaseModel) else data
     try:
         check_data(raw, field_names(model))
@@ -273,7 +273,7 @@ def judge_facts(
     # declines (including every invalid case) is validated by pydantic, as the contract.
     read = reader_for(compiled.catalog).read(case)
     if read is None:
-        facts = parse_case(case, model=compiled.catalog.model)  # type: ignore[arg-type]
+        facts = parse_case(case, model=compiled.catalog.model)
         flat, datum, referentie = compiled.catalog.flatten(facts), facts.datum, facts.referentie
     else:
         (flat, datum), referentie = read, case.get("referentie")  # type: ignore[union-attr]

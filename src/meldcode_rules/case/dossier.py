@@ -20,7 +20,17 @@ import typing
 from functools import cache
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, WithJsonSchema, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    JsonValue,
+    Tag,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from meldcode_rules.case.facts import TRI_VALUES
@@ -99,6 +109,8 @@ EIGEN_GEBEURTENIS: dict[str, str] = {
     "deskundige_raadplegen": "consultatie",
     "centrum_seksueel_geweld_inschakelen": "consultatie",
 }
+#: the same codes as JSON Schema values, for the schema of `actie_uitgevoerd`
+_EIGEN_CODES: list[JsonValue] = [*sorted(EIGEN_GEBEURTENIS)]
 
 
 class _Event(BaseModel):
@@ -235,7 +247,7 @@ class ActieUitgevoerd(_Event):
     actie: str = Field(
         pattern=CODE_PATTERN,
         # the validator below, for validators in other languages
-        json_schema_extra={"not": {"enum": sorted(EIGEN_GEBEURTENIS)}},
+        json_schema_extra={"not": {"enum": _EIGEN_CODES}},
         description="De `code` van de actie (docs/vocabulary.md). Een actie met een eigen gebeurtenis "
         "(een melding, een evaluatie, een consultatie, ...) legt u met die gebeurtenis vast.",
     )

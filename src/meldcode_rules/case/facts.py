@@ -49,7 +49,7 @@ class FactSpec:
 class FactCatalog:
     """All facts of one case model, in meldcode order."""
 
-    def __init__(self, model: type[BaseModel], specs: list[FactSpec], derived: tuple[FactSpec, ...] = ()) -> None:
+    def __init__(self, model: type[Case], specs: list[FactSpec], derived: tuple[FactSpec, ...] = ()) -> None:
         self.model = model
         self._specs = {spec.path: spec for spec in [*specs, *derived]}
         #: facts no case file states: derived from a dossier's events (``tijd.``...); a plain case
@@ -203,7 +203,7 @@ CATALOGS = 64
 
 
 @lru(CATALOGS)
-def catalog_for(model: type[BaseModel] = Case) -> FactCatalog:
+def catalog_for(model: type[Case] = Case) -> FactCatalog:
     """The fact catalog of a case model (the basismodel's, or a sector's extension)."""
     specs: list[FactSpec] = []
     _walk(model, "", specs)

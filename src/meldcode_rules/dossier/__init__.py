@@ -51,7 +51,7 @@ def parse_dossier(
     if isinstance(data, Dossier):
         return data
     if isinstance(data, Case) or (isinstance(data, Mapping) and "gebeurtenissen" not in data):
-        return dossier_of_case(parse_case(data, source), datum)  # type: ignore[arg-type]
+        return dossier_of_case(parse_case(data, source), datum)
     if not isinstance(data, Mapping):
         raise CaseError(["een dossier is een object met `gebeurtenissen` (zie docs/vocabulary.md)"], source)
     # Plain JSON-shaped dossiers are read without pydantic's per-event cost; whatever the

@@ -124,7 +124,7 @@ def ordered(dossier: Dossier | Gelezen, peildatum: dt.date, source: str = "dossi
     problems: list[str] = []
     for positie, event in enumerate(dossier.gebeurtenissen, start=1):
         # ingang(), inline: this runs for every event of every judgement
-        waarden: dict[str, Any] = event if type(event) is dict else event.__dict__  # type: ignore[assignment]
+        waarden: dict[str, Any] = event if type(event) is dict else event.__dict__
         datum = waarden["datum"]
         dag = datum.date() if type(datum) is dt.datetime else datum
         # Only an event on or after the peildatum's day can lie after it (by the hour where
@@ -211,8 +211,8 @@ def stated(values: dict[str, Any]) -> list[tuple[str, Any]]:
     """:func:`effects` of an event's fields (a model's ``__dict__``, or as read for judging)."""
     soort = values["soort"]
     plan = _PLAN.get(soort)
+    out: list[tuple[str, Any]] = []
     if plan is not None:
-        out = []
         for name, path in plan:
             value = values[name]
             if value is not None and value != []:
@@ -220,11 +220,10 @@ def stated(values: dict[str, Any]) -> list[tuple[str, Any]]:
         return out
     if soort in _STATE_NOTHING:
         return []
-    out: list[tuple[str, Any]] = []
     if soort == "consultatie":
-        path = _CONSULTATIE.get(values["met"])
-        if path is not None:
-            out.append((path, "ja"))
+        consulted = _CONSULTATIE.get(values["met"])
+        if consulted is not None:
+            out.append((consulted, "ja"))
     elif soort == "gesprek":
         gevoerd = values["gevoerd"]
         reden = values["overgeslagen_reden"]
@@ -375,14 +374,14 @@ def _fold(ingangen: list[Ingang], record: bool) -> _Fold:
                 value = waarden[name]
                 if value is None:
                     continue
-                kind = type(value)
-                if kind is list:
+                typ = type(value)
+                if typ is list:
                     if not value:
                         continue
                     if path not in lijsten:
                         value = _plain(value)
                     # a list fact's items are made plain below, only where they add one
-                elif kind is not str:
+                elif typ is not str:
                     # an answer (Tri) as its text
                     value = value._value_ if isinstance(value, Enum) else _plain(value)
                 pairs.append((path, value))

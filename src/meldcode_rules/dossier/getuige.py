@@ -109,7 +109,7 @@ def dossier_for(compiled: CompiledRuleset, assignment: dict[str, Any]) -> tuple[
     # The case facts come last, on the peildatum: younger than every clock's start, so no
     # answer among them has aged (`maakt_onbekend`) and the dossier gives them as they are.
     snapshot = {"soort": "momentopname", "datum": PEILDATUM.isoformat(), "casus": facts}
-    data = {"gebeurtenissen": [*first, *last, snapshot]}
+    data: dict[str, Any] = {"gebeurtenissen": [*first, *last, snapshot]}
     if compiled.sector:
         data["sector"] = compiled.sector
     try:

@@ -172,7 +172,7 @@ def _structs(days: bool = False) -> Any:
             elif kind == "keuze" and set(allowed) == {"ja", "nee", "onbekend"}:
                 typ = Tri
             elif kind == "keuze":
-                typ = Literal[allowed]  # type: ignore[valid-type]
+                typ = Literal[allowed]
             elif kind == "lijst":
                 fields.append((name, list[Literal[allowed]], msgspec.field(default_factory=list)))  # type: ignore[valid-type]
                 continue
@@ -193,7 +193,7 @@ def _structs(days: bool = False) -> Any:
         )
     # Wrapped in a Struct: msgspec keeps a Struct's type information, where it would read a
     # bare `list[...]` type anew on every call (a fixed cost larger than converting ten events).
-    events = list[Union[tuple(members)]]  # type: ignore[misc]  # noqa: UP007
+    events = list[Union[tuple(members)]]  # type: ignore[misc,valid-type]  # noqa: UP007
     return msgspec.defstruct("_Gebeurtenissen", [("gebeurtenissen", events)])
 
 

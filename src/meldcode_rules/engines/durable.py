@@ -185,11 +185,11 @@ def _place(condition: dict[str, Any], parent: _Alpha, touched: list[_Alpha]) -> 
     if not equal:
         ((name, value),) = value.items()
     key = (name, equal, type(value).__name__, value)
-    node = parent.tests.get(key)
-    if node is None:
-        node = parent.tests[key] = _Alpha()
-    touched.append(node)
-    return node
+    test = parent.tests.get(key)
+    if test is None:
+        test = parent.tests[key] = _Alpha()
+    touched.append(test)
+    return test
 
 
 def _pushes(node: _Alpha) -> int:
@@ -401,8 +401,8 @@ def _fired(handle: Any, fact_json: str) -> set[str]:
     try:
         code, state_handle = durable_rules_engine.assert_fact(handle, fact_json)
     except durable_rules_engine.error as error:  # a limit of its C code (303, 302): an error
-        message = f"durable-rules weigerde de casus ({error}); gebruik `--engine reference`"
-        raise DurableEngineError(message) from None
+        refusal = f"durable-rules weigerde de casus ({error}); gebruik `--engine reference`"
+        raise DurableEngineError(refusal) from None
     if code == _NOT_HANDLED:
         return names  # no rule matched: an answer, not an error
     if code != _MATCHED:

@@ -210,8 +210,8 @@ def tekst(u: Uitleg) -> str:
     out.append(f"{n}. Vastleggen in het dossier")
     if not o.vastleggen:
         out.append("   Niets extra.")
-    for v in o.vastleggen:
-        out.append(f"   - {v.tekst}")
+    for vastlegging in o.vastleggen:
+        out.append(f"   - {vastlegging.tekst}")
     if u.bronnen:
         out.append("")
         n += 1

@@ -559,13 +559,12 @@ def html(ruleset: CompiledRuleset) -> str:
     )
     sector_html = ""
     if ruleset.sector is not None:
-        eigen = eigen_regels(ruleset)
-        items = "".join(
+        regel_items = "".join(
             f"<li><strong>{_e(r.titel)}</strong> (<code>{_e(r.id)}</code>): {_e(conclusie_tekst(r.dan))}</li>"
-            for r in eigen
+            for r in eigen_regels(ruleset)
         )
         sector_html = f"<h2>Wat {_e(ruleset.sector)} toevoegt</h2>" + (
-            f"<ul>{items}</ul>" if items else "<p>Geen eigen regels: het basismodel geldt zoals het is.</p>"
+            f"<ul>{regel_items}</ul>" if regel_items else "<p>Geen eigen regels: het basismodel geldt zoals het is.</p>"
         )
     return (
         '<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8">'

@@ -235,12 +235,12 @@ def _acties(
     found = []
     for code, choices in chosen.items():
         # On one case a code has exactly one chosen text: the first (and only) entry.
-        chosen = choices[0][1]
+        actie = choices[0][1]
         regels = tuple(rule_id for rule_id, _actie in combination.acties[code] if zeker.get(rule_id))
         stap, volgorde, plaats = plan.actie_plaats.get(code, (None, None, len(plan.actie_plaats)))
-        found.append((actie_volgorde(code, chosen.termijn, stap, volgorde, plaats), code, chosen, regels))
+        found.append((actie_volgorde(code, actie.termijn, stap, volgorde, plaats), code, actie, regels))
     found.sort(key=lambda item: item[0])
-    return tuple((code, chosen, regels) for _order, code, chosen, regels in found)
+    return tuple((code, actie, regels) for _order, code, actie, regels in found)
 
 
 def _vastleggen(plan: _Plan, one: RuleCases) -> tuple[Vastlegging, ...]:

@@ -21,6 +21,7 @@ Elsewhere they are spawned and compile what they meet.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import multiprocessing
 import operator
@@ -228,10 +229,10 @@ def _met_processen(parts: Iterable[Deel], opties: Opties, processen: int, begin:
         source = chain([first], source)
     context = multiprocessing.get_context(method)
     # A spawned worker starts empty: it compiles the basismodel before its first part.
-    initializer = _warm if method == "spawn" else None
+    initializer = functools.partial(_warm, opties.engine) if method == "spawn" else None
     pending: set[Future[Aggregaat]] = set()
     step: Voortgang | None = None
-    with ProcessPoolExecutor(processen, mp_context=context, initializer=initializer, initargs=(opties.engine,)) as pool:
+    with ProcessPoolExecutor(processen, mp_context=context, initializer=initializer) as pool:
         for deel in source:
             if step is None:
                 pending.add(_first_submit(pool, deel, opties, frozen=method == "fork"))

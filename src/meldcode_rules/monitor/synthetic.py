@@ -216,13 +216,13 @@ def _dossier(rng: random.Random, index: int, sector: str | None, organisatie: st
             events.append({"soort": "zaak_heropend", "datum": _day(at(day))})
     # Fill up to about the wanted number with signals and consultations spread over the time.
     while len(events) < mix.gebeurtenissen + rng.randrange(-3, 4):
-        day = at(rng.randrange(0, max(1, min(span, cursor))))
+        moment = at(rng.randrange(0, max(1, min(span, cursor))))
         if rng.random() < 0.7:
             events.append(
-                {"soort": "signaal", "datum": _day(day), "vormen": [vorm], "herkomst": rng.choice(HERKOMSTEN)}
+                {"soort": "signaal", "datum": _day(moment), "vormen": [vorm], "herkomst": rng.choice(HERKOMSTEN)}
             )
         else:
-            events.append({"soort": "consultatie", "datum": _day(day), "met": rng.choice(("collega", "deskundige"))})
+            events.append({"soort": "consultatie", "datum": _day(moment), "met": rng.choice(("collega", "deskundige"))})
     events.sort(key=lambda e: e["datum"])  # stable: same-day events keep their story order
     item: dict[str, Any] = {"dossier_id": f"d{index:07d}", "organisatie": organisatie}
     if sector:

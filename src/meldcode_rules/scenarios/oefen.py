@@ -113,7 +113,7 @@ def lees_oefeningen(path: Path) -> list[Oefening]:
             naam = str(item.get("naam", f"scenario {i}"))
             oefeningen.append(Oefening(naam, verhaal, case, case.sector or sector, str(item.get("bron") or "")))
         return oefeningen
-    verhaal = []
+    regels: list[str] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -121,9 +121,9 @@ def lees_oefeningen(path: Path) -> list[Oefening]:
         if body.lower().startswith(_ANTWOORD_REGELS):
             break  # from here on the comment explains the answer
         if "yaml-language-server" not in line:
-            verhaal.append(body)
+            regels.append(body)
     case = parse_case(data, source)
-    return [Oefening(path.stem, "\n".join(verhaal).strip(), case, case.sector)]
+    return [Oefening(path.stem, "\n".join(regels).strip(), case, case.sector)]
 
 
 def gegeven_tekst(oefening: Oefening) -> str:

@@ -23,8 +23,9 @@ from dataclasses import dataclass, replace
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, create_model
+from pydantic import ConfigDict, Field, create_model
 
 from meldcode_rules.caches import clear_all
 from meldcode_rules.case.facts import catalog_for
@@ -223,17 +224,13 @@ def case_model_of(sector: Sector) -> type[Case]:
         (sector.feiten,),
         {"model_config": ConfigDict(**{**sector.feiten.model_config, "extra": "forbid", "frozen": True})},
     )
-    model: type[BaseModel] = create_model(
-        f"Casus_{name}",
-        __base__=Case,
-        **{
-            name: (
-                strict,
-                Field(default_factory=strict, description=f"Feiten van de sector `{name}` ({sector.titel})."),
-            )
-        },
-    )
-    return model  # type: ignore[return-value]
+    facts: dict[str, Any] = {
+        name: (
+            strict,
+            Field(default_factory=strict, description=f"Feiten van de sector `{name}` ({sector.titel})."),
+        )
+    }
+    return create_model(f"Casus_{name}", __base__=Case, **facts)
 
 
 def compile_sector(

@@ -25,8 +25,8 @@ class NoQueryFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
-            client, method, path, version, status = args
-            record.args = (client, method, path.split("?", 1)[0], version, status)
+            path: str = args[2]
+            record.args = (*args[:2], path.split("?", 1)[0], *args[3:])
         return True
 
 

@@ -13,11 +13,13 @@ from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    Task,
     TaskProgressColumn,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.text import Text
 
 from meldcode_rules.cli.commands.exits import fail
 from meldcode_rules.diagnostics import MeldcodeError
@@ -32,7 +34,8 @@ def _progress(console: Console) -> tuple[Callable[[int | None], Callable[[int], 
     """A rich progress bar with rate and time left, on a terminal only (none when piped)."""
 
     class Rate(TextColumn):
-        def render(self, task):  # type: ignore[no-untyped-def, override]
+        # rich takes a text where its signature says Text (a str is shown as it is)
+        def render(self, task: Task) -> Text | str:  # type: ignore[override]
             speed = task.finished_speed or task.speed
             return super().render(task) if speed is None else f"{speed:,.0f} dossiers/s".replace(",", ".")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -30,7 +31,7 @@ def sectors_command(fmt: str) -> None:
             problems[name] = "geweigerd: " + "; ".join(d.render().replace("\n", " ") for d in error.diagnostics)
         except MeldcodeError as error:
             problems[name] = f"geweigerd: {error}"
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "naam": s.name,
             "titel": s.titel,
