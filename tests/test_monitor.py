@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from meldcode_rules import evaluate
 from meldcode_rules.cli import main
+from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.monitor import Aggregaat, Opties, beoordeel, beoordeel_deel, monitor, plan
 from meldcode_rules.monitor.judge import KENMERKEN, Uitkomst, signalen
@@ -365,6 +366,26 @@ def test_unknown_path_and_kind_are_input_errors(tmp_path: Path) -> None:
     (tmp_path / "x.csv").write_text("a,b\n")
     assert runner.invoke(main, ["monitor", str(tmp_path / "x.csv")]).exit_code == 2
     assert runner.invoke(main, ["monitor"]).exit_code == 2
+
+
+def test_a_peildatum_before_every_basismodel_version_fails_up_front(tmp_path: Path) -> None:
+    # Every dossier is judged by the basismodel: on a date before its first version each line
+    # would be refused ("ongeldig"), a run of refusals hiding its one cause. It is an input
+    # error of the run instead (exit 2), before any dossier is read.
+    path = tmp_path / "oud.jsonl"
+    path.write_text(
+        json.dumps({"dossier_id": "d1", "gebeurtenissen": [{"soort": "signaal", "datum": "2001-01-01"}]}) + "\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(MeldcodeError, match="eerste versie van ruleset `basismodel`"):
+        monitor([path], Opties(op=dt.date(2002, 1, 1), engine="reference"))
+    run = CliRunner().invoke(main, ["monitor", str(path), "--op", "2002-01-01", "-e", "reference"])
+    assert run.exit_code == 2, run.output
+    assert "basismodel" in run.output and "geweigerd" not in run.output
+    # From its first day on the same dossier is judged, not refused.
+    first = CliRunner().invoke(main, ["monitor", str(path), "--op", "2019-01-01", "-e", "reference", "-f", "json"])
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output)["totalen"] == {"gelezen": 1, "beoordeeld": 1, "geweigerd": 0}
 
 
 def test_no_progress_bar_when_piped_and_progress_adds_up(tmp_path: Path) -> None:

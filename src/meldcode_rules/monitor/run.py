@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
-from meldcode_rules.diagnostics import DaskFout, Geweigerd
+from meldcode_rules.diagnostics import CaseError, DaskFout, Geweigerd, MeldcodeError
 from meldcode_rules.engines import get_engine
 from meldcode_rules.monitor.aggregate import MAX_WEIGERINGEN, MAX_WERKLIJST, Aggregaat
 from meldcode_rules.monitor.judge import beoordeel
@@ -114,6 +114,19 @@ def _parts(paths: Sequence[str | Path], per_deel: int) -> tuple[Iterable[Deel], 
     return parts, sum(p.aantal for p in parts)
 
 
+def _basismodel_geldt(op: dt.date) -> None:
+    """Fail up front when no version of the basismodel is in force on the peildatum.
+
+    Every dossier is judged by the basismodel, so on such a date each one would be refused:
+    a run of refusals that hides its one cause. (A sector whose first version is later is
+    a refusal per dossier of that sector, as ``evaluate`` gives it.)
+    """
+    try:
+        compiled_for(None, op, veld="op")
+    except CaseError as error:
+        raise MeldcodeError(f"peildatum {op.isoformat()}: " + "; ".join(d.message for d in error.diagnostics)) from None
+
+
 def monitor(
     paths: Sequence[str | Path],
     opties: Opties,
@@ -131,6 +144,7 @@ def monitor(
     called with the total (or ``None``) and returns a function told how many were done; with
     processes it is called only once the workers exist (see :func:`start_method`).
     """
+    _basismodel_geldt(opties.op)
     parts, total = _parts(paths, PER_DEEL if per_deel is None else per_deel)
     if per_deel is None and processen > 1 and total is not None:
         smaller = deel_grootte(total, processen)
