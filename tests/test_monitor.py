@@ -386,6 +386,22 @@ def test_a_peildatum_before_every_basismodel_version_fails_up_front(tmp_path: Pa
     first = CliRunner().invoke(main, ["monitor", str(path), "--op", "2019-01-01", "-e", "reference", "-f", "json"])
     assert first.exit_code == 0, first.output
     assert json.loads(first.output)["totalen"] == {"gelezen": 1, "beoordeeld": 1, "geweigerd": 0}
+    # A sector whose first version is later: a refusal of that dossier, naming the cause.
+    zorg = tmp_path / "zorg.jsonl"
+    zorg.write_text(
+        json.dumps(
+            {
+                "dossier_id": "d2",
+                "sector": "gezondheidszorg",
+                "gebeurtenissen": [{"soort": "signaal", "datum": "2020-01-01"}],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = monitor([zorg], Opties(op=dt.date(2020, 6, 1), engine="reference"))
+    assert (result.gelezen, result.geweigerd) == (1, 1)
+    assert [w.categorie for w in result.weigeringen] == ["op deze datum geldt geen versie van de ruleset van de sector"]
 
 
 def test_no_progress_bar_when_piped_and_progress_adds_up(tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from meldcode_rules.caches import lru
 from meldcode_rules.case.dossier import Dossier
-from meldcode_rules.diagnostics import CaseError, Geweigerd, MeldcodeError
+from meldcode_rules.diagnostics import CaseError, Code, Geweigerd, MeldcodeError
 from meldcode_rules.dossier import evaluate, parse_dossier
 from meldcode_rules.dossier.oordeel import DossierOordeel, judge_dossier
 from meldcode_rules.dossier.reader import Gelezen, read_light
@@ -252,6 +252,9 @@ def _judge_dossier(dossier: Dossier | Gelezen, engine: str | None, *, op: dt.dat
 
 def _geweigerd(error: MeldcodeError | ValidationError) -> Geweigerd:
     """A judgement that fails is a refusal that names the kind of problem, never a value."""
+    if isinstance(error, CaseError) and any(d.code == Code.MV020 for d in error.diagnostics):
+        # valid, but its sector's rulesets have no version in force on the date (MV020)
+        return Geweigerd("op deze datum geldt geen versie van de ruleset van de sector")
     if isinstance(error, CaseError | ValidationError):
         return Geweigerd("ongeldig dossier of ongeldige casus")
     # An unknown sector, or an engine or ruleset that cannot run: name the kind, not the value.

@@ -38,7 +38,7 @@ from meldcode_rules.engines import get_engine
 from meldcode_rules.monitor.aggregate import MAX_WEIGERINGEN, MAX_WERKLIJST, Aggregaat
 from meldcode_rules.monitor.judge import beoordeel
 from meldcode_rules.monitor.read import STDIN, Deel, plan, records
-from meldcode_rules.sectors.registry import compiled_for, known_sectors
+from meldcode_rules.sectors.registry import choose, compiled_for, known_sectors
 
 #: Dossiers per part: large enough that sending a part costs little beside judging it.
 PER_DEEL = 1000
@@ -122,7 +122,7 @@ def _basismodel_geldt(op: dt.date) -> None:
     a refusal per dossier of that sector, as ``evaluate`` gives it.)
     """
     try:
-        compiled_for(None, op, veld="op")
+        choose(None, None, op, veld="op")  # the one choice of versions, as a judgement makes it
     except CaseError as error:
         raise MeldcodeError(f"peildatum {op.isoformat()}: " + "; ".join(d.message for d in error.diagnostics)) from None
 
