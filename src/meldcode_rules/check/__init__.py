@@ -22,6 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -99,16 +100,18 @@ def run_check(
     for label, compiled in found.compiled:
         # the basismodel version this one extends (versions by date: the one in force with it)
         base = next((b for b in bases if set(b.rulesets) <= set(compiled.rulesets)), None)
+        # partial binds this ruleset now, as a lambda's default did, and has a type mypy can check
+        # (a lambda with a default parameter has none it can infer).
         checks: list[tuple[str, Callable[[], list[Finding]]]] = [
-            ("volledigheid", lambda c=compiled: check_completeness(c)),
-            ("invarianten", lambda c=compiled: check_declared(c)),
-            ("onbekend-nooit-nee", lambda c=compiled: check_unknowns_never_nee(c)),
-            ("veroudering", lambda c=compiled: check_ageing(c)),
-            ("samenhang", lambda c=compiled: check_coherence(c)),
+            ("volledigheid", partial(check_completeness, compiled)),
+            ("invarianten", partial(check_declared, compiled)),
+            ("onbekend-nooit-nee", partial(check_unknowns_never_nee, compiled)),
+            ("veroudering", partial(check_ageing, compiled)),
+            ("samenhang", partial(check_coherence, compiled)),
         ]
         if base is not None and compiled is not base:
-            checks.append(("nooit-verzwakken", lambda c=compiled, b=base: check_never_weaken(b, c)))
-        checks.append(("conflicten", lambda c=compiled: check_conflicts(c)))
+            checks.append(("nooit-verzwakken", partial(check_never_weaken, base, compiled)))
+        checks.append(("conflicten", partial(check_conflicts, compiled)))
         dead: set[str] = set()
 
         def dead_rules(c: CompiledRuleset = compiled, into: set[str] = dead) -> list[Finding]:
@@ -118,7 +121,7 @@ def run_check(
 
         checks.append(("dode-regels", dead_rules))
         if warnings:
-            checks.append(("overschaduwde-regels", lambda c=compiled, d=dead: check_shadowed(c, d)))
+            checks.append(("overschaduwde-regels", partial(check_shadowed, compiled, dead)))
         results: dict[str, list[Finding]] = {}
         stages[label] = {}
         for name, run in checks:

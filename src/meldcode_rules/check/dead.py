@@ -57,20 +57,22 @@ def _groups(compiled: CompiledRuleset, rule: CompiledRule) -> list[tuple[str, An
     """
     groups: list[tuple[str, Any, list[CompiledRule]]] = []
 
-    def group(kind: str, what: Any, keep: Callable[[CompiledRule], bool]) -> None:
-        groups.append((kind, what, [r for r in compiled.rules if r.id == rule.id or keep(r)]))
+    # ``keep`` gets the rule and ``what``: the tests in the loops below then need no loop variable
+    # bound by a default (a lambda with such a default has no type mypy can infer).
+    def group(kind: str, what: Any, keep: Callable[[CompiledRule, Any], bool]) -> None:
+        groups.append((kind, what, [r for r in compiled.rules if r.id == rule.id or keep(r, what)]))
 
     if rule.dan.melden or rule.dan.besluit:
         deciding = {r.id for r in besluit_rules(compiled)}
-        group("besluit", None, lambda r: r.id in deciding)
+        group("besluit", None, lambda r, _: r.id in deciding)
     if rule.dan.stap is not None:
-        group("stap", None, lambda r: r.dan.stap is not None)
+        group("stap", None, lambda r, _: r.dan.stap is not None)
     for code in sorted({a.code for a in rule.dan.acties}):
-        group("actie", code, lambda r, c=code: any(a.code == c for a in r.dan.acties))
+        group("actie", code, lambda r, c: any(a.code == c for a in r.dan.acties))
     for text in dict.fromkeys(rule.dan.vastleggen):
-        group("vastleggen", text, lambda r, x=text: x in r.dan.vastleggen)
+        group("vastleggen", text, lambda r, x: x in r.dan.vastleggen)
     for fact in dict.fromkeys(rule.dan.vragen):
-        group("vraag", fact, lambda r, f=fact: f in r.dan.vragen)
+        group("vraag", fact, lambda r, f: f in r.dan.vragen)
     return groups
 
 

@@ -368,7 +368,7 @@ def diff_versions(old: Version, new: Version) -> DiffReport:
 def _read_cases(path: Path) -> list[Any]:
     text = path.read_text(encoding="utf-8")
     if path.suffix in (".jsonl", ".ndjson", ".json"):
-        out = []
+        out: list[Any] = []  # a case, None for a blank line, ... for one that is no JSON
         for line in text.splitlines():
             if not line.strip():
                 out.append(None)

@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import cast
 
 from meldcode_rules.api import evaluate, parse_case
+from meldcode_rules.case.model import Case
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.compiler.compile import And, CompiledRuleset, Expr, Lit
 from meldcode_rules.diagnostics import Code, MeldcodeError
 
-#: which finding leads a group: lower first
-_LEAD = {
+#: which finding leads a group: lower first. Keyed by ``str``: a finding's ``code`` is a plain
+#: string, and a ``Code`` (a StrEnum) is equal to and hashes as its value.
+_LEAD: dict[str, int] = {
     Code.MC200: 0,
     Code.MC203: 1,
     Code.MC201: 2,
@@ -108,7 +111,9 @@ def _holds(expr: Expr, flat: dict[str, object]) -> bool:
 def _exhibits(finding: Finding, compiled: CompiledRuleset, case: dict[str, object]) -> bool:
     """Whether ``finding``'s property fails on ``case`` under ``compiled`` (real evaluator)."""
     try:
-        facts = parse_case(case, model=compiled.catalog.model)
+        # The catalog of a compiled ruleset is always of a case model (Case, or a sector's model built
+        # on it); FactCatalog types it as any pydantic model.
+        facts = parse_case(case, model=cast(type[Case], compiled.catalog.model))
         oordeel = evaluate(facts, ruleset=compiled, engine="reference")
     except MeldcodeError:
         return False

@@ -58,8 +58,8 @@ def durable_branches(expr: Expr, fits: Callable[[Expr], bool] | None = None) -> 
         elif isinstance(item, Or):
             todo.extend(item.items)
         elif isinstance(item, And) and any(isinstance(i, Or) for i in item.items):
-            index = next(n for n, i in enumerate(item.items) if isinstance(i, Or))
-            inner = item.items[index]
+            # index and part together: the isinstance in the generator tells mypy the part is an Or
+            index, inner = next((n, i) for n, i in enumerate(item.items) if isinstance(i, Or))
             rest = item.items[:index] + item.items[index + 1 :]
             todo.extend(And((*rest, choice)) for choice in inner.items)
         else:

@@ -121,9 +121,11 @@ def select_versions(ctx: Context) -> None:
                     (item.source, ("breidt_uit", index)),
                     details=("`breidt_uit` kiest de versie die op dezelfde datum geldt",),
                 )
-    top = ctx.top or next(
-        (i.model.id for i in (ctx.sector.rulesets if ctx.sector else ()) if i.model.sector == ctx.sector.name),
-        None,
+    # Tested once, outside the generator, so that its condition's ``sector.name`` is known not None
+    # (without a sector there is nothing to search: None, as before).
+    sector = ctx.sector
+    top = ctx.top or (
+        next((i.model.id for i in sector.rulesets if i.model.sector == sector.name), None) if sector else None
     )
     if top in ids and top not in chosen_ids:
         first = min((i for i in ctx.loaded if i.model.id == top), key=lambda i: i.model.geldig_vanaf)

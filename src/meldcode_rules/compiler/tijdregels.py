@@ -57,7 +57,7 @@ def check_tijdregels(
                     add(Code.MR063, f"toets `{regel.toets}` heeft {wanted} nodig", (*path, "toets"))
             for key in ("start", "stop", "gebeurtenis"):
                 for j, keuze in enumerate(getattr(regel, key)):
-                    _check_keuze(keuze, (*path, key, j), add)  # type: ignore[arg-type]
+                    _check_keuze(keuze, (*path, key, j), add)
             for key, kind in (("vanaf", "moment"), ("deadline_veld", "moment"), ("termijn_veld", "termijn")):
                 name = getattr(regel, key)
                 if name is None:

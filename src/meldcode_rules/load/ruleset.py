@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, create_model, field_validator, model_validator
 
@@ -78,24 +78,37 @@ def _not_empty(cls: type, value: list[str] | None) -> list[str] | None:
     return value
 
 
-#: A test of one fact: ``feit`` plus one field per operator of :data:`OPERATORS` (a type
-#: checker sees the base class, which has everything but the generated fields).
-FeitTest: type[_FeitTestBase] = create_model(
+#: One ``(annotation, FieldInfo)`` per operator. ``Any`` as the value type: mypy checks a ``**``-unpacked
+#: dict against every keyword of ``create_model`` (``__config__``, ``__doc__``, ...), not only the fields.
+_OPERATOR_FIELDS: dict[str, Any] = {
+    op.field: (
+        op.annotation(),
+        Field(default=None, alias=op.name if op.field != op.name else None, description=op.beschrijving),
+    )
+    for op in OPERATORS
+}
+
+# The model is built at run time (one field per operator), so a type checker cannot know its
+# fields; it is built here, outside the TYPE_CHECKING split below, so that mypy still checks the call.
+# The validator is the plain function: pydantic's field_validator wraps a function whose first
+# parameter is ``cls`` in ``classmethod`` itself (the same object as wrapping it here), and its
+# annotation for ``__validators__`` takes a function, not a classmethod.
+_feit_test_model: type[_FeitTestBase] = create_model(
     "FeitTest",
     __base__=_FeitTestBase,
     __doc__="A test of one fact. Exactly one of the operators is given.",
     __module__=__name__,
-    __validators__={
-        "_not_empty": field_validator(*(op.field for op in OPERATORS if op.many))(classmethod(_not_empty))  # type: ignore[arg-type]
-    },
-    **{
-        op.field: (
-            op.annotation(),
-            Field(default=None, alias=op.name if op.field != op.name else None, description=op.beschrijving),
-        )
-        for op in OPERATORS
-    },
+    __validators__={"_not_empty": field_validator(*(op.field for op in OPERATORS if op.many))(_not_empty)},
+    **_OPERATOR_FIELDS,
 )
+
+#: A test of one fact: ``feit`` plus one field per operator of :data:`OPERATORS`. A type checker
+#: sees the base class, which has everything but the generated fields: a variable holding a class
+#: made at run time is no type to it, and ``FeitTest`` stands in annotations throughout.
+if TYPE_CHECKING:
+    FeitTest = _FeitTestBase
+else:
+    FeitTest = _feit_test_model
 
 
 class Alle(_Node):
