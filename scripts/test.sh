@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up a fresh virtual environment in .venv and run every check: ruff, then pytest.
+# Set up a fresh virtual environment in .venv and run every check: ruff, mypy, then pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3.11}"
@@ -30,6 +30,8 @@ if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get 
 fi
 .venv/bin/ruff check src tests benchmarks scripts docs
 .venv/bin/ruff format --check --quiet src tests benchmarks scripts
+# The type hints of the package are checked ([tool.mypy] in pyproject.toml).
+.venv/bin/mypy
 bash scripts/compat.sh
 # pytest last: its closing line is the suite's verdict. One worker process per core
 # (pytest-xdist; the tests start their own servers and clusters on free loopback ports);

@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import cast
 
 from meldcode_rules.api import evaluate, parse_case
-from meldcode_rules.case.model import Case
 from meldcode_rules.check.findings import Finding
 from meldcode_rules.compiler.compile import And, CompiledRuleset, Expr, Lit
 from meldcode_rules.diagnostics import Code, MeldcodeError
@@ -111,9 +109,7 @@ def _holds(expr: Expr, flat: dict[str, object]) -> bool:
 def _exhibits(finding: Finding, compiled: CompiledRuleset, case: dict[str, object]) -> bool:
     """Whether ``finding``'s property fails on ``case`` under ``compiled`` (real evaluator)."""
     try:
-        # The catalog of a compiled ruleset is always of a case model (Case, or a sector's model built
-        # on it); FactCatalog types it as any pydantic model.
-        facts = parse_case(case, model=cast(type[Case], compiled.catalog.model))
+        facts = parse_case(case, model=compiled.catalog.model)
         oordeel = evaluate(facts, ruleset=compiled, engine="reference")
     except MeldcodeError:
         return False
