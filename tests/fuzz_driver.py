@@ -40,6 +40,7 @@ from meldcode_rules.dossier import parse_dossier  # noqa: E402
 from meldcode_rules.engines import durable_available  # noqa: E402
 from meldcode_rules.explain.tijdlijn import explain_dossier  # noqa: E402
 from meldcode_rules.judge.judgement import Judgement  # noqa: E402
+from meldcode_rules.sectors.registry import versions_of  # noqa: E402
 
 ENGINES = ("durable", "reference") if durable_available() else ("reference",)
 #: The exit codes each command documents (docs/limits.md, docs/ci.md).
@@ -227,7 +228,11 @@ def dossier_file(data: bytes, work: Path) -> str:
 
 
 def monitor(data: bytes, work: Path) -> str:
-    """``monitor FILE.jsonl --format json --op``: exit 0 or 1 as documented, read == judged + refused."""
+    """``monitor FILE.jsonl --format json --op``: exit 0 or 1 as documented, read == judged + refused.
+
+    Exit 2 only for a peildatum that does not exist, or one before the basismodel's first
+    version (on which no dossier can be judged: docs/monitor.md).
+    """
     op, content = _peildatum(data)
     path = work / "dossiers.jsonl"
     path.write_bytes(content)
@@ -235,9 +240,12 @@ def monitor(data: bytes, work: Path) -> str:
     out = result.output + (result.stderr if result.stderr_bytes else "")
     if result.exit_code == 2:
         try:
-            dt.date.fromisoformat(op)
+            day = dt.date.fromisoformat(op)
         except ValueError:
             return out  # a peildatum that does not exist: a usage error
+        first = min(vanaf for _versie, vanaf, _tot in versions_of(None))
+        if day < first and "eerste versie van ruleset `basismodel`" in out:
+            return out
         raise Crash(f"monitor exits 2 on a valid peildatum: {out[-800:]}")
     totals = json.loads(result.stdout)["totalen"]
     if totals["gelezen"] != totals["beoordeeld"] + totals["geweigerd"]:
