@@ -218,3 +218,61 @@ def test_render_shows_which_answers_age() -> None:
     assert result.exit_code == 0, result.output
     row = next(line for line in result.output.splitlines() if line.startswith("| `tijd.nieuwe_hulp_na_evaluatie`"))
     assert "zolang ja telt een eerder antwoord als onbekend: afweging.hulp_effectief: ja" in row
+
+
+# ---------------------------------------------------------------- when an aged answer's action became due
+
+#: closed after an afweging without a suspicion, then a new signal: its answers age
+GESLOTEN: list[dict[str, Any]] = [
+    {"soort": "signaal", "datum": "2026-01-05", "herkomst": "school", "vormen": ["verwaarlozing"], "vastgelegd": "ja"},
+    {"soort": "consultatie", "datum": "2026-01-06", "met": "collega"},
+    {"soort": "gesprek", "datum": "2026-01-08"},
+    {
+        "soort": "afweging",
+        "datum": "2026-01-10",
+        "vermoeden": "nee",
+        "acute_onveiligheid": "nee",
+        "structurele_onveiligheid": "nee",
+    },
+    {"soort": "zaak_afgesloten", "datum": "2026-01-11"},
+]
+NIEUW_SIGNAAL = {"soort": "signaal", "datum": "2026-04-02", "herkomst": "huisarts", "vormen": ["verwaarlozing"]}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_action_asked_only_once_an_answer_aged_counts_from_the_event_that_aged_it(engine: str) -> None:
+    # Veilig Thuis' advice is asked because `vermoeden: nee` aged at the new signal of 2 April:
+    # it is 8 days overdue on 10 April, not 90 (the afweging of 10 January did not ask for it).
+    data = {"dossier_id": "VEROUDERD-2", "gebeurtenissen": [*GESLOTEN, NIEUW_SIGNAAL]}
+    oordeel = evaluate(data, engine=engine, op=dt.date(2026, 4, 10))
+    assert tijdfeit(oordeel, "tijd.signaal_na_afsluiting").maakt_onbekend != ()
+    advies = acties(oordeel)["veilig_thuis_raadplegen"]
+    assert advies.telt_vanaf is not None and advies.telt_vanaf.positie == len(GESLOTEN) + 1
+    assert (advies.deadline, advies.verlopen, advies.dagen_verlopen) == (dt.date(2026, 4, 2), True, 8)
+    # the same as the reopening the new signal asks for
+    assert acties(oordeel)["zaak_heropenen"].deadline == advies.deadline
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_report_from_before_the_ageing_does_not_settle_what_the_ageing_asks(engine: str) -> None:
+    # My own report of January settled Veilig Thuis' advice then (a report puts the case with
+    # Veilig Thuis); after closure and a new signal the advice is asked anew, and is not done.
+    melding = {"soort": "melding", "datum": "2026-01-09", "door": "mij"}
+    data = {"dossier_id": "VEROUDERD-3", "gebeurtenissen": [*GESLOTEN, melding, NIEUW_SIGNAAL]}
+    advies = acties(evaluate(data, engine=engine, op=dt.date(2026, 4, 10)))["veilig_thuis_raadplegen"]
+    assert advies.voldaan is None
+    assert (advies.verlopen, advies.dagen_verlopen) == (True, 8)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_action_asked_on_the_answers_as_given_keeps_its_date_when_an_answer_ages(engine: str) -> None:
+    # Structural unsafety (8 February) asks for discussing the report then; new help on
+    # 1 March ages `hulp_effectief`, which does not make that older duty any younger.
+    unsafe = {"soort": "afweging", "datum": "2026-02-08", "structurele_onveiligheid": "ja"}
+    new_help = {"soort": "hulp_gestart", "datum": "2026-03-01", "evaluatiedatum": "2026-04-12"}
+    data = dossier(VEILIG, unsafe, new_help)
+    oordeel = evaluate(data, engine=engine, op=dt.date(2026, 3, 10))
+    assert tijdfeit(oordeel, "tijd.nieuwe_hulp_na_evaluatie").maakt_onbekend == ("afweging.hulp_effectief",)
+    bespreken = acties(oordeel)["melding_bespreken_met_client"]
+    assert bespreken.telt_vanaf is not None and bespreken.telt_vanaf.soort == "afweging"
+    assert (bespreken.deadline, bespreken.verlopen) == (dt.date(2026, 2, 8), True)

@@ -5,7 +5,11 @@ durable engine judges the derived facts rather than asserting events into one se
 After judging, each action gets its place in time: the event its termijn counts from
 (``telt_vanaf``), its ``deadline``, whether it is ``verlopen`` on the peildatum and by how
 many days. An action dated by a time rule (``actie:`` in ``tijdregels``) takes that
-rule's clock; any other counts from the latest event that set a fact its rules test.
+rule's clock; any other counts from the latest event that set a fact its rules test. An
+action that no rule asks for on the answers as given, only once a clock made one of them
+out of date (``maakt_onbekend``), counts that answer as set by the event the clock counts
+from: it became due when the answer aged (after a new signal, say), not when the answer
+was given (an afweging that then kept it from being needed).
 Without such an event the answer is ``onbekend``, never "not overdue".
 """
 
@@ -24,6 +28,7 @@ from meldcode_rules.dossier.reader import Gelezen
 from meldcode_rules.dossier.tijd import Index, Klok, age_answers, klokken, passed
 from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
 from meldcode_rules.engines import get_engine
+from meldcode_rules.engines.protocol import Engine
 from meldcode_rules.judge.combine import RULESETS, judgement_fields
 from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Tegenstrijdigheid, TijdFeit
 from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
@@ -125,6 +130,9 @@ def judge_dossier(
     stale = age_answers(clocks, afleiding.herkomst, flat, plan.fact_keys)
     runner = get_engine(engine)
     fired = runner.fire(compiled, flat)
+    # An action asked for only because an answer aged counts from the event that aged it
+    # (see the module's docstring); the rest from the events as folded.
+    verouderd = _Verouderd.of(stale, clocks, afleiding.herkomst, flat, plan, compiled, runner) if stale else None
     fields = judgement_fields(compiled, flat, fired, datum=day(peildatum), engine=runner.name)
     refs = _Refs()
     # Built once, from parts validated already (as judge() would validate them), in the order
@@ -134,7 +142,19 @@ def judge_dossier(
         {
             **_JUDGEMENT_DEFAULTS,
             **fields,
-            "acties": tuple(_dated(plan, a, afleiding, clocks, peildatum, index, refs) for a in fields["acties"]),
+            "acties": tuple(
+                _dated(
+                    plan,
+                    a,
+                    afleiding,
+                    clocks,
+                    peildatum,
+                    index,
+                    refs,
+                    verouderd.herkomst_voor(a) if verouderd else None,
+                )
+                for a in fields["acties"]
+            ),
             "dossier_id": dossier.dossier_id,
             # passed through untouched, as for a case: the caller's own key, never a fact
             "referentie": dossier.referentie,
@@ -233,6 +253,53 @@ def _facts_of(rule: CompiledRule) -> tuple[str, ...]:
     return tuple(dict.fromkeys(condition_facts(rule.als_uitgeschreven)))
 
 
+@dataclass(frozen=True)
+class _Verouderd:
+    """Where answers aged: the events that aged them, and the rules that fire without the ageing."""
+
+    #: the fold's herkomst, with each aged answer set by the event its clock counts from
+    herkomst: dict[str, Ingang]
+    #: the rules that fire on the answers as given (before ageing)
+    zonder_veroudering: frozenset[str]
+
+    @classmethod
+    def of(
+        cls,
+        stale: Mapping[str, tuple[str, ...]],
+        clocks: Mapping[str, Klok],
+        herkomst: Mapping[str, Ingang],
+        flat: Mapping[str, Any],
+        plan: _Plan,
+        compiled: CompiledRuleset,
+        runner: Engine,
+    ) -> _Verouderd:
+        aged: dict[str, Ingang] = {}
+        given = dict(flat)
+        for feit, facts in stale.items():
+            clock = clocks[feit]
+            assert clock.start is not None  # verouderd() ages nothing for a clock without a start
+            for fact in facts:
+                # the answer as given: ageing replaced exactly the answer maakt_onbekend names
+                given[plan.fact_keys[fact]] = clock.regel.maakt_onbekend[fact]
+                # Two clocks aged it: out of date since the earlier start.
+                if fact not in aged or clock.start.orde < aged[fact].orde:
+                    aged[fact] = clock.start
+        return cls({**herkomst, **aged}, runner.fire(compiled, given).zeker)
+
+    def herkomst_voor(self, actie: Actie) -> dict[str, Ingang] | None:
+        """The events ``actie`` counts from: the aged ones when only the ageing asks for it.
+
+        An action a rule asks for on the answers as given was due before they aged: it counts
+        from the events as folded (``None``: the default). One asked for only after the ageing
+        became due when an answer aged (a ``na_start`` clock: the new signal, the new help; a
+        ``verlopen`` clock: from its start, at or after the answer), never before the answer
+        was given.
+        """
+        if self.zonder_veroudering.isdisjoint(actie.regels):
+            return self.herkomst
+        return None
+
+
 def _dated(
     plan: _Plan,
     actie: Actie,
@@ -241,16 +308,20 @@ def _dated(
     peildatum: dt.date,
     index: Index | None = None,
     refs: _Refs | None = None,
+    herkomst: Mapping[str, Ingang] | None = None,
 ) -> Actie:
+    """``actie`` with its place in time; ``herkomst``: the event per fact (default the fold's)."""
     if index is None:
         index = Index(afleiding.ingangen, afleiding.per_soort)
     if refs is None:
         refs = _Refs()
+    if herkomst is None:
+        herkomst = afleiding.herkomst
     regels = plan.klokken.get(actie.code)
     update: dict[str, Any]
     if regels is None:
         # most actions are dated by no time rule: from the facts their rules test
-        update = _from_origin(plan, actie, afleiding, peildatum, refs)
+        update = _from_origin(plan, actie, herkomst, peildatum, refs)
     else:
         linked = [clocks[r.feit] for r in regels]
         running = [c for c in linked if c.start is not None and c.gestopt is None]
@@ -267,16 +338,18 @@ def _dated(
             # A clock this action depends on has no start event: its date is not known.
             update = {"deadline": None, "verlopen": "onbekend"}
         else:
-            update = _from_origin(plan, actie, afleiding, peildatum, refs)
+            update = _from_origin(plan, actie, herkomst, peildatum, refs)
     done = _voldaan(actie.code, index, update.get("telt_vanaf"))
     if done is not None:
         update |= {"voldaan": refs.of(done), "verlopen": False, "dagen_verlopen": None}
     return trusted(Actie, {**actie.__dict__, **update}, _ACTIE_VELDEN)
 
 
-def _from_origin(plan: _Plan, actie: Actie, afleiding: Afleiding, peildatum: dt.date, refs: _Refs) -> dict[str, Any]:
+def _from_origin(
+    plan: _Plan, actie: Actie, herkomst: Mapping[str, Ingang], peildatum: dt.date, refs: _Refs
+) -> dict[str, Any]:
     """An action's date, counted from the latest event that set a fact its rules test."""
-    origin = _origin(plan, actie, afleiding)
+    origin = _origin(plan, actie, herkomst)
     if origin is None:
         # No event set what the rules test: the day this counts from is not known, so
         # neither is the deadline (never the peildatum plus the termijn).
@@ -301,9 +374,8 @@ def _overdue(limit: dt.date, peildatum: dt.date) -> dict[str, Any]:
     return {"verlopen": late, "dagen_verlopen": (day(peildatum) - limit).days if late else None}
 
 
-def _origin(plan: _Plan, actie: Actie, afleiding: Afleiding) -> Ingang | None:
+def _origin(plan: _Plan, actie: Actie, herkomst: Mapping[str, Ingang]) -> Ingang | None:
     """The latest event that set a fact the action's rules test (its termijn counts from there)."""
-    herkomst = afleiding.herkomst
     tested = plan.feiten
     latest: Ingang | None = None
     for rule_id in actie.regels:
