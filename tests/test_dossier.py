@@ -23,6 +23,7 @@ from meldcode_rules.cli.main import main
 from meldcode_rules.diagnostics import CaseError, Code, RulesetError
 from meldcode_rules.dossier import Dossier, evaluate, parse_dossier
 from meldcode_rules.engines import durable_available
+from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.sectors.registry import compile_from, known_sectors, versions_of
 
 ENGINES = ["durable", "reference"] if durable_available() else ["reference"]
@@ -985,3 +986,52 @@ def test_a_peildatum_on_the_last_day_is_judged_never_an_overflow() -> None:
         judgement = evaluate(dossier, op=D(9999, 12, 31), engine=engine, sector="gezondheidszorg")
         assert judgement.melden in ("ja", "onbekend")
         assert all(a.deadline is None or a.deadline <= D(9999, 12, 31) for a in judgement.acties)
+
+
+VGV_MET_TIJD = {
+    "dossier_id": "VGV-UUR",
+    "gebeurtenissen": [
+        {"soort": "signaal", "datum": "2026-11-20T09:00", "herkomst": "client", "vormen": ["vgv"]},
+        {"soort": "afweging", "datum": "2026-11-20T09:30", "vermoeden": "ja", "acute_onveiligheid": "ja"},
+    ],
+}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_termijn_in_hours_from_an_event_with_a_time_is_a_deadline_to_the_hour(engine: str) -> None:
+    # VGV with an acute threat: the police and the VGV specialist within the hour [MN-VGV]. An
+    # afweging at 09:30 gives a deadline of 10:30 that day, overdue at 10:45, not at 10:15.
+    def uur_acties(op: dt.date) -> dict[str, Any]:
+        oordeel = evaluate(VGV_MET_TIJD, engine=engine, op=op)
+        return {a.code: a for a in oordeel.acties if a.termijn == "1 uur"}
+
+    before = uur_acties(dt.datetime(2026, 11, 20, 10, 15))
+    assert set(before) == {"politie_inschakelen", "deskundige_raadplegen"}
+    for actie in before.values():
+        assert actie.deadline == dt.datetime(2026, 11, 20, 10, 30)
+        assert (actie.verlopen, actie.dagen_verlopen) == (False, None)
+    for actie in uur_acties(dt.datetime(2026, 11, 20, 10, 45)).values():
+        # less than a day late: overdue, with no whole day to count
+        assert (actie.verlopen, actie.dagen_verlopen) == (True, None)
+        assert actie.hoe_lang_verlopen() == "minder dan een dag"
+    # a peildatum without a time compares by the day
+    assert all(a.verlopen is False for a in uur_acties(dt.date(2026, 11, 20)).values())
+    assert all(a.dagen_verlopen == 1 for a in uur_acties(dt.date(2026, 11, 21)).values())
+    # a termijn in days keeps counting whole days from the event's day
+    direct = evaluate(VGV_MET_TIJD, engine=engine, op=dt.datetime(2026, 11, 20, 10, 45))
+    assert {a.code: a.deadline for a in direct.acties}["melden_veilig_thuis"] == dt.date(2026, 11, 20)
+
+
+def test_a_deadline_to_the_hour_is_written_and_read_back_as_json_and_shown() -> None:
+    oordeel = evaluate(VGV_MET_TIJD, engine="reference", op=dt.datetime(2026, 11, 20, 10, 45))
+    data = json.loads(oordeel.model_dump_json())
+    politie = next(a for a in data["acties"] if a["code"] == "politie_inschakelen")
+    assert politie["deadline"] == "2026-11-20T10:30:00"
+    assert Judgement.model_validate_json(oordeel.model_dump_json()) == oordeel
+    from rich.console import Console
+
+    from meldcode_rules.explain.render_text import print_judgement
+
+    console = Console(record=True, width=200)
+    print_judgement(oordeel, console)
+    assert "VERLOPEN: minder dan een dag" in console.export_text()

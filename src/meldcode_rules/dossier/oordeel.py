@@ -25,7 +25,7 @@ from meldcode_rules.case.dossier import EIGEN_GEBEURTENIS, Dossier, every_field,
 from meldcode_rules.compiler.compile import CompiledRule, CompiledRuleset, condition_facts
 from meldcode_rules.dossier.derive import Afleiding, Ingang, day, derive, flat_of
 from meldcode_rules.dossier.reader import Gelezen
-from meldcode_rules.dossier.tijd import Index, Klok, age_answers, klokken, passed
+from meldcode_rules.dossier.tijd import Index, Klok, age_answers, klokken, passed, plus
 from meldcode_rules.dossier.tijd import safe_date_plus as date_plus
 from meldcode_rules.engines import get_engine
 from meldcode_rules.engines.protocol import Engine
@@ -354,7 +354,7 @@ def _from_origin(
         # No event set what the rules test: the day this counts from is not known, so
         # neither is the deadline (never the peildatum plus the termijn).
         return {"deadline": None, "verlopen": "onbekend"} if actie.termijn else {}
-    limit = date_plus(origin.dag, actie.termijn)
+    limit = _limit(origin.datum, actie.termijn)
     update = {"telt_vanaf": refs.of(origin), "deadline": limit}
     if limit is not None:
         update |= _overdue(limit, peildatum)
@@ -366,12 +366,26 @@ def _clock_deadline(clock: Klok, actie: Actie) -> dt.date | None:
         return day(clock.deadline)
     assert clock.start is not None
     start = clock.start.waarden.get(clock.veld) or clock.start.datum
-    return date_plus(day(start), actie.termijn)
+    return _limit(start, actie.termijn)
+
+
+def _limit(moment: dt.date, termijn: str | None) -> dt.date | None:
+    """An action's deadline from the moment it counts from: a day, but to the hour for a termijn in hours.
+
+    Where hours matter (`1 uur`: the VGV route) and the event has a time, the deadline keeps
+    it (a date-time); every other termijn counts whole days, from the event's day.
+    """
+    if type(moment) is dt.datetime and termijn is not None and termijn.endswith((" uur", " uren")):
+        return plus(moment, termijn)
+    return date_plus(day(moment), termijn)
 
 
 def _overdue(limit: dt.date, peildatum: dt.date) -> dict[str, Any]:
+    # By the hour where both have one (a date-time deadline and peildatum), else by the day.
     late = passed(limit, peildatum)
-    return {"verlopen": late, "dagen_verlopen": (day(peildatum) - limit).days if late else None}
+    days = (day(peildatum) - day(limit)).days
+    # Less than a day late (an hour termijn) is overdue with no whole day to count.
+    return {"verlopen": late, "dagen_verlopen": days if late and days >= 1 else None}
 
 
 def _origin(plan: _Plan, actie: Actie, herkomst: Mapping[str, Ingang]) -> Ingang | None:

@@ -201,7 +201,7 @@ def tekst(u: Uitleg) -> str:
                 f" [{actie.termijn}" + (f", uiterlijk {actie.deadline.isoformat()}" if actie.deadline else "") + "]"
             )
         if actie.verlopen is True:
-            wanneer += f" VERLOPEN, {actie.dagen_verlopen} dag(en)"
+            wanneer += f" VERLOPEN, {actie.hoe_lang_verlopen()}"
         elif actie.verlopen == "onbekend":
             wanneer += " (of dit verlopen is, is onbekend: een datum ontbreekt)"
         out.append(f"   - {actie.tekst}{wanneer} (regels: {', '.join(actie.regels)})")

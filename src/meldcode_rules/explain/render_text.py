@@ -38,7 +38,7 @@ def judgement_renderable(oordeel: Judgement) -> Group:
                 when = actie.termijn + (f" ({actie.deadline.isoformat()})" if actie.deadline else "")
             # Dossiers: what is overdue on the peildatum is said, never left to be worked out.
             if actie.verlopen is True:
-                when += f"\nVERLOPEN: {actie.dagen_verlopen} dag(en)"
+                when += f"\nVERLOPEN: {actie.hoe_lang_verlopen()}"
             elif actie.verlopen == "onbekend":
                 when += "\nverlopen? onbekend"
             elif actie.voldaan is not None:

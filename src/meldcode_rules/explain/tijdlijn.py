@@ -64,7 +64,7 @@ def tijdlijn_tekst(beoordeeld: DossierOordeel) -> str:
     for x in verlopen:
         vanaf = f", telt vanaf #{x.telt_vanaf.positie} {x.telt_vanaf.soort}" if x.telt_vanaf else ""
         deadline = x.deadline.isoformat() if x.deadline else "?"
-        out.append(f"   - {x.code}: deadline {deadline}, {x.dagen_verlopen} dag(en) verlopen{vanaf}")
+        out.append(f"   - {x.code}: deadline {deadline}, {x.hoe_lang_verlopen()} verlopen{vanaf}")
     onbekend = [x for x in o.acties if x.verlopen == "onbekend"]
     for x in onbekend:
         out.append(f"   - {x.code}: of dit verlopen is, is onbekend (een datum ontbreekt)")

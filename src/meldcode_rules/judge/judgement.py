@@ -40,7 +40,21 @@ class Actie(_Out):
     code: str = Field(description="Stabiele actiecode, bijvoorbeeld `melden_veilig_thuis`.")
     tekst: str = Field(description="Wat de professional doet.")
     termijn: str | None = Field(default=None, description="De termijn zoals de regel hem noemt.")
-    deadline: dt.date | None = Field(default=None, description="Uiterste datum (datum + termijn).")
+    deadline: Annotated[
+        dt.date | dt.datetime | None,
+        WithJsonSchema(
+            {
+                "anyOf": [
+                    {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"},
+                    {"type": "null"},
+                ]
+            }
+        ),
+    ] = Field(
+        default=None,
+        description="Uiterste datum (datum + termijn); in een dossier met tijd (lokaal, zonder tijdzone) "
+        "bij een termijn in uren die telt vanaf een gebeurtenis met tijd.",
+    )
     regels: tuple[str, ...] = Field(description="De regels die deze actie vragen.")
     # Over time (dossiers); a plain case leaves these empty.
     telt_vanaf: GebeurtenisRef | None = Field(
@@ -51,11 +65,19 @@ class Actie(_Out):
         description="Dossier: is de deadline op de peildatum voorbij; `onbekend` als een datum ontbreekt "
         "(nooit `false` bij een ontbrekende datum). Leeg bij een losse casus of zonder termijn.",
     )
-    dagen_verlopen: int | None = Field(default=None, ge=1, description="Dossier: zoveel dagen na de deadline.")
+    dagen_verlopen: int | None = Field(
+        default=None,
+        ge=1,
+        description="Dossier: zoveel hele dagen na de deadline (leeg bij minder dan een dag, een termijn in uren).",
+    )
     voldaan: GebeurtenisRef | None = Field(
         default=None,
         description="Dossier: de gebeurtenis die laat zien dat deze actie is gedaan (bijvoorbeeld de melding).",
     )
+
+    def hoe_lang_verlopen(self) -> str:
+        """How far past its deadline, as the renderings say it: whole days, or less than a day."""
+        return f"{self.dagen_verlopen} dag(en)" if self.dagen_verlopen is not None else "minder dan een dag"
 
 
 class Tegenstrijdigheid(_Out):

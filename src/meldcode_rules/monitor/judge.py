@@ -137,12 +137,14 @@ def _sinds(actie: Actie) -> dt.date | None:
     """Since when: the deadline that passed, or else the event the rule counts from; ``None``: unknown."""
     if actie.verlopen == "onbekend":
         return None
+    # By the day: a deadline (an hour termijn) or an event may have a time; the work list counts days.
     if actie.verlopen is True and actie.deadline is not None:
-        return actie.deadline
-    start = actie.telt_vanaf.datum if actie.telt_vanaf is not None else None
-    if isinstance(start, dt.datetime):
-        return start.date()
-    return start
+        return _dag(actie.deadline)
+    return _dag(actie.telt_vanaf.datum) if actie.telt_vanaf is not None else None
+
+
+def _dag(moment: dt.date) -> dt.date:
+    return moment.date() if isinstance(moment, dt.datetime) else moment
 
 
 def signalen(oordeel: Judgement) -> tuple[Signaal, ...]:
