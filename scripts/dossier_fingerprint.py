@@ -189,7 +189,14 @@ def examples() -> Iterator[tuple[str, dict[str, Any], dt.date]]:
         for scenario in (_YAML.load(path.read_text(encoding="utf-8")) or {}).get("scenarios", []):
             if "dossier" in scenario and "op" in scenario:
                 op = scenario["op"]
-                op = op if isinstance(op, dt.date) else dt.date.fromisoformat(op)
+                # a day, or a date-time where hours matter (`"2026-11-20T10:45"`)
+                op = (
+                    op
+                    if isinstance(op, dt.date)
+                    else dt.datetime.fromisoformat(op)
+                    if "T" in op
+                    else dt.date.fromisoformat(op)
+                )
                 yield scenario["naam"], _plain(scenario["dossier"]), op
 
 

@@ -16,19 +16,23 @@ class _Out(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+#: A day, or a dossier's local date-time (no zone), as the output writes it. JSON Schema's
+#: `date-time` demands an offset, so the schema states the ISO form written out, as text any
+#: validator reads the same way.
+_MOMENT_UIT = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"
+
+
 class GebeurtenisRef(_Out):
     """Which event of a dossier: its position in the file (1-based), kind and date."""
 
     positie: int = Field(ge=1, description="De plaats van de gebeurtenis in `gebeurtenissen` (vanaf 1).")
     soort: str = Field(description="De soort gebeurtenis.")
-    # A dossier's date-times are local and naive; JSON Schema's `date-time` demands an offset, so
-    # the schema states the ISO form written out, as text any validator reads the same way.
     datum: Annotated[
         dt.date | dt.datetime,
         WithJsonSchema(
             {
                 "type": "string",
-                "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$",
+                "pattern": _MOMENT_UIT,
                 "description": "De datum (of datum en tijd, zonder tijdzone) waarvan geteld wordt.",
             }
         ),
@@ -45,7 +49,7 @@ class Actie(_Out):
         WithJsonSchema(
             {
                 "anyOf": [
-                    {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$"},
+                    {"type": "string", "pattern": _MOMENT_UIT},
                     {"type": "null"},
                 ]
             }

@@ -32,6 +32,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from meldcode_rules.api import evaluate
+from meldcode_rules.case.dossier import Moment
 from meldcode_rules.case.model import Case
 from meldcode_rules.compiler.compile import CompiledRuleset
 from meldcode_rules.diagnostics import (
@@ -71,8 +72,9 @@ class Verwacht(_Strict):
     open_vragen: list[str] = Field(default_factory=list, description="Feiten die als open vraag moeten staan.")
     regels: list[str] = Field(default_factory=list, description="Regel-ids die moeten vuren.")
     # Dossiers (a case over time, judged `op:` a date).
-    deadlines: dict[str, dt.date] = Field(
-        default_factory=dict, description="Dossier: actiecode -> de verwachte deadline."
+    deadlines: dict[str, Moment] = Field(
+        default_factory=dict,
+        description="Dossier: actiecode -> de verwachte deadline (een datum; met tijd bij een termijn in uren).",
     )
     verlopen: dict[str, bool | Literal["onbekend"]] = Field(
         default_factory=dict,
@@ -95,7 +97,10 @@ class Scenario(_Strict):
     dossier: dict[str, Any] | None = Field(
         default=None, description="Of een dossier: `gebeurtenissen` met datum (zie docs/vocabulary.md, Dossier)."
     )
-    op: dt.date | None = Field(default=None, description="Dossier: de peildatum waarop het wordt beoordeeld.")
+    op: Moment | None = Field(
+        default=None,
+        description="Dossier: de peildatum waarop het wordt beoordeeld (met tijd waar uren tellen).",
+    )
     verwacht: Verwacht
 
 
@@ -158,7 +163,9 @@ def scenario_datum(scenario: Scenario) -> tuple[dt.date | None, YamlPath]:
     """The date that chooses a scenario's versions, and where it stands: a dossier's ``op``,
     otherwise the case's ``datum`` (absent: today, as for any case)."""
     if scenario.dossier is not None:
-        return scenario.op, ("op",)
+        # versions are chosen by the day, also for a peildatum with a time
+        op = scenario.op
+        return (op.date() if isinstance(op, dt.datetime) else op), ("op",)
     raw = scenario.gegeven.get("datum")
     if isinstance(raw, str):
         try:
