@@ -691,11 +691,20 @@ def test_any_date_ends_in_a_judgement(generated: tuple[dict[str, Any], dt.date])
             assert op < first, "only a peildatum before the first version is refused"
 
 
-def test_an_action_whose_facts_no_event_set_has_no_deadline_and_is_onbekend() -> None:
-    # Only a signal: nothing says when the advice of Veilig Thuis became due.
+def test_an_action_whose_facts_no_event_set_counts_from_the_first_event() -> None:
+    # Only a signal, and nobody asked Veilig Thuis: what the advice's rule tests has been so since
+    # the dossier began, so the advice (direct) was due from the signal, 27 days before; never
+    # from the peildatum (which would never be overdue) and never left unknown (seed 000: a
+    # signal that stays lying around is what the inspections found).
     judgement = evaluate({"gebeurtenissen": [{"soort": "signaal", "datum": "2026-01-05"}]}, op=D(2026, 2, 1))
     actie = _actie(judgement, "veilig_thuis_raadplegen")
-    assert (actie.termijn, actie.deadline, actie.verlopen, actie.telt_vanaf) == ("direct", None, "onbekend", None)
+    assert actie.telt_vanaf is not None and (actie.telt_vanaf.positie, actie.telt_vanaf.soort) == (1, "signaal")
+    assert (actie.termijn, actie.deadline, actie.verlopen, actie.dagen_verlopen) == ("direct", D(2026, 1, 5), True, 27)
+    # the first event in date order, wherever it stands in the file
+    later = {"soort": "gesprek", "datum": "2026-01-20"}
+    first = {"soort": "signaal", "datum": "2026-01-05"}
+    actie = _actie(evaluate({"gebeurtenissen": [later, first]}, op=D(2026, 2, 1)), "veilig_thuis_raadplegen")
+    assert actie.telt_vanaf is not None and actie.telt_vanaf.positie == 2 and actie.deadline == D(2026, 1, 5)
 
 
 _JSON = st.recursive(

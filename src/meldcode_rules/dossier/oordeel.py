@@ -9,8 +9,10 @@ rule's clock; any other counts from the latest event that set a fact its rules t
 action that no rule asks for on the answers as given, only once a clock made one of them
 out of date (``maakt_onbekend``), counts that answer as set by the event the clock counts
 from: it became due when the answer aged (after a new signal, say), not when the answer
-was given (an afweging that then kept it from being needed).
-Without such an event the answer is ``onbekend``, never "not overdue".
+was given (an afweging that then kept it from being needed). Where no event set a fact
+its rules test, the action counts from the dossier's first event: what they test has been
+so since then. A clock that should run but has no start event leaves the date ``onbekend``,
+never "not overdue".
 """
 
 from __future__ import annotations
@@ -321,7 +323,7 @@ def _dated(
     update: dict[str, Any]
     if regels is None:
         # most actions are dated by no time rule: from the facts their rules test
-        update = _from_origin(plan, actie, herkomst, peildatum, refs)
+        update = _from_origin(plan, actie, herkomst, afleiding.ingangen[0], peildatum, refs)
     else:
         linked = [clocks[r.feit] for r in regels]
         running = [c for c in linked if c.start is not None and c.gestopt is None]
@@ -338,7 +340,7 @@ def _dated(
             # A clock this action depends on has no start event: its date is not known.
             update = {"deadline": None, "verlopen": "onbekend"}
         else:
-            update = _from_origin(plan, actie, herkomst, peildatum, refs)
+            update = _from_origin(plan, actie, herkomst, afleiding.ingangen[0], peildatum, refs)
     done = _voldaan(actie.code, index, update.get("telt_vanaf"))
     if done is not None:
         update |= {"voldaan": refs.of(done), "verlopen": False, "dagen_verlopen": None}
@@ -346,14 +348,15 @@ def _dated(
 
 
 def _from_origin(
-    plan: _Plan, actie: Actie, herkomst: Mapping[str, Ingang], peildatum: dt.date, refs: _Refs
+    plan: _Plan, actie: Actie, herkomst: Mapping[str, Ingang], eerste: Ingang, peildatum: dt.date, refs: _Refs
 ) -> dict[str, Any]:
-    """An action's date, counted from the latest event that set a fact its rules test."""
-    origin = _origin(plan, actie, herkomst)
-    if origin is None:
-        # No event set what the rules test: the day this counts from is not known, so
-        # neither is the deadline (never the peildatum plus the termijn).
-        return {"deadline": None, "verlopen": "onbekend"} if actie.termijn else {}
+    """An action's date, counted from the latest event that set a fact its rules test.
+
+    Where no event set one, what its rules test has been as it is since the dossier began:
+    the action was due from the first event (a signal nobody acted on, seed 000), never from
+    the peildatum.
+    """
+    origin = _origin(plan, actie, herkomst) or eerste
     limit = _limit(origin.datum, actie.termijn)
     update = {"telt_vanaf": refs.of(origin), "deadline": limit}
     if limit is not None:
