@@ -49,6 +49,7 @@ from meldcode_rules.explain.tijdlijn import explain_dossier
 from meldcode_rules.monitor import synthetic
 from meldcode_rules.monitor.judge import beoordeel
 from meldcode_rules.monitor.read import _json_record
+from meldcode_rules.scenarios.scenarios import peilmoment
 from meldcode_rules.sectors.registry import known_sectors
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,15 +189,8 @@ def examples() -> Iterator[tuple[str, dict[str, Any], dt.date]]:
     for path in sorted((ROOT / "scenarios").rglob("*.yaml")):
         for scenario in (_YAML.load(path.read_text(encoding="utf-8")) or {}).get("scenarios", []):
             if "dossier" in scenario and "op" in scenario:
-                op = scenario["op"]
-                # a day, or a date-time where hours matter (`"2026-11-20T10:45"`)
-                op = (
-                    op
-                    if isinstance(op, dt.date)
-                    else dt.datetime.fromisoformat(op)
-                    if "T" in op
-                    else dt.date.fromisoformat(op)
-                )
+                # a day, or a date-time where hours matter (`"2026-11-20T10:45"`), as Scenario.op
+                op = peilmoment(scenario["op"])
                 yield scenario["naam"], _plain(scenario["dossier"]), op
 
 

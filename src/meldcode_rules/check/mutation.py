@@ -38,7 +38,7 @@ from meldcode_rules.diagnostics import MeldcodeError
 from meldcode_rules.dossier import parse_dossier
 from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.load.operators import OPERATORS
-from meldcode_rules.scenarios.scenarios import Verwacht, compare
+from meldcode_rules.scenarios.scenarios import Verwacht, compare, peilmoment
 from meldcode_rules.sectors.registry import UnknownSector, builtin_ruleset_dir, compile_loaded, load_all
 
 Detector = Callable[[list[Path]], bool]
@@ -428,7 +428,9 @@ def scenario_detector(scenarios: list[dict[str, Any]]) -> Callable[[Baseline], D
                         # Time rules (deadlines, overdue, a closed case without contact) only
                         # show in a dossier judged as of a date.
                         dossier = parse_dossier({**scenario["dossier"], "sector": scenario.get("sector")}, "dossier")
-                        oordeel = evaluate_dossier(dossier, engine="reference", ruleset=ruleset, op=scenario["op"])
+                        oordeel = evaluate_dossier(
+                            dossier, engine="reference", ruleset=ruleset, op=peilmoment(scenario["op"])
+                        )
                     else:
                         case = parse_case(scenario["gegeven"], model=ruleset.catalog.model)
                         oordeel = evaluate(case, ruleset=ruleset, engine="reference")

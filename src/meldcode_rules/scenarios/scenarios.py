@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from meldcode_rules.api import evaluate
 from meldcode_rules.case.dossier import Moment
@@ -157,6 +157,14 @@ def ruleset_for(sector: str | None, rulesets: Sequence[Path] | None = None) -> V
     """The versions scenarios of ``sector`` run against (installed, or from ``rulesets`` paths):
     each scenario is judged by the versions in force on its own date (:func:`scenario_datum`)."""
     return installed(sector) if rulesets is None else versies_from(rulesets, sector)
+
+
+_PEILMOMENT: TypeAdapter[dt.date] = TypeAdapter(Moment)
+
+
+def peilmoment(value: Any) -> dt.date:
+    """A dossier scenario's ``op`` as read from its YAML (a day, or a quoted date-time), as ``Scenario.op``."""
+    return _PEILMOMENT.validate_python(value)
 
 
 def scenario_datum(scenario: Scenario) -> tuple[dt.date | None, YamlPath]:
