@@ -1044,3 +1044,12 @@ def test_a_deadline_to_the_hour_is_written_and_read_back_as_json_and_shown() -> 
     console = Console(record=True, width=200)
     print_judgement(oordeel, console)
     assert "VERLOPEN: minder dan een dag" in console.export_text()
+
+
+def test_deadlines_of_a_day_and_to_the_hour_compare_as_moments() -> None:
+    # An action dated by several running clocks takes the most urgent deadline; a day lasts to
+    # its end, so 10:30 that day comes first, and the day before comes before both.
+    from meldcode_rules.dossier.oordeel import _urgentie
+
+    limits = [D(2026, 11, 20), None, dt.datetime(2026, 11, 20, 10, 30), D(2026, 11, 19)]
+    assert sorted(limits, key=_urgentie) == [D(2026, 11, 19), dt.datetime(2026, 11, 20, 10, 30), D(2026, 11, 20), None]

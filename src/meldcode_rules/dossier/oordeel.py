@@ -331,7 +331,7 @@ def _dated(
             # The most urgent running clock dates the action; a clock without a termijn of its
             # own counts the action's termijn from its start.
             dated = [(c, _clock_deadline(c, actie)) for c in running]
-            clock, limit = min(dated, key=lambda item: item[1] or dt.date.max)
+            clock, limit = min(dated, key=lambda item: _urgentie(item[1]))
             assert clock.start is not None
             update = {"telt_vanaf": refs.of(clock.start, clock.veld), "deadline": limit}
             if limit is not None:
@@ -381,6 +381,13 @@ def _limit(moment: dt.date, termijn: str | None) -> dt.date | None:
     if type(moment) is dt.datetime and termijn is not None and termijn.endswith((" uur", " uren")):
         return plus(moment, termijn)
     return date_plus(day(moment), termijn)
+
+
+def _urgentie(limit: dt.date | None) -> dt.datetime:
+    """A deadline as a moment to compare: a day lasts to its end, a date-time is its hour, none is last."""
+    if limit is None:
+        return dt.datetime.max
+    return limit if type(limit) is dt.datetime else dt.datetime.combine(limit, dt.time.max)
 
 
 def _overdue(limit: dt.date, peildatum: dt.date) -> dict[str, Any]:
