@@ -33,7 +33,7 @@ from meldcode_rules.engines import get_engine
 from meldcode_rules.engines.protocol import Engine
 from meldcode_rules.judge.combine import RULESETS, judgement_fields
 from meldcode_rules.judge.judgement import Actie, GebeurtenisRef, Judgement, Tegenstrijdigheid, TijdFeit
-from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel
+from meldcode_rules.load.ruleset import GebeurtenisKeuze, Tijdregel, in_uren
 from meldcode_rules.sectors.registry import RulesetKeuze, choose
 
 #: Events that show an action was done where no case fact says so (docs/vocabulary.md). Any
@@ -378,7 +378,7 @@ def _limit(moment: dt.date, termijn: str | None) -> dt.date | None:
     Where hours matter (`1 uur`: the VGV route) and the event has a time, the deadline keeps
     it (a date-time); every other termijn counts whole days, from the event's day.
     """
-    if type(moment) is dt.datetime and termijn is not None and termijn.endswith((" uur", " uren")):
+    if type(moment) is dt.datetime and termijn is not None and in_uren(termijn):
         return plus(moment, termijn)
     return date_plus(day(moment), termijn)
 

@@ -45,7 +45,7 @@ import msgspec
 from meldcode_rules.caches import lru
 from meldcode_rules.dossier.derive import Ingang, after, day
 from meldcode_rules.judge.combine import deadline as date_plus
-from meldcode_rules.load.ruleset import TERMIJN_PATTERN, GebeurtenisKeuze, Tijdregel
+from meldcode_rules.load.ruleset import TERMIJN_PATTERN, UREN, GebeurtenisKeuze, Tijdregel
 
 TriText = Literal["ja", "nee", "onbekend"]
 
@@ -97,7 +97,7 @@ def _plus(moment: dt.date, termijn: str) -> dt.date:
     match = TERMIJN_PATTERN.match(termijn)
     if isinstance(moment, dt.datetime) and match is not None and termijn != "direct":
         unit, n = match["eenheid"], int(match["n"])
-        if unit in ("uur", "uren"):
+        if unit in UREN:
             return moment + dt.timedelta(hours=n)
         if not unit.startswith("werkdag"):
             return moment + dt.timedelta(days=n * (7 if unit in ("week", "weken") else 1))

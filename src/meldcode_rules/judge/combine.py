@@ -27,7 +27,7 @@ from meldcode_rules.judge.judgement import (
     RulesetRef,
     Vastlegging,
 )
-from meldcode_rules.load.ruleset import MELDEN_ORDE, TERMIJN_PATTERN, Melden
+from meldcode_rules.load.ruleset import MELDEN_ORDE, TERMIJN_PATTERN, UREN, Melden
 
 #: Shown when no rule settled ``melden``: a gap in the ruleset must not read as "nee".
 GEEN_REGEL = Redenering(
@@ -57,7 +57,7 @@ def _deadline(datum: dt.date, termijn: str | None) -> dt.date | None:
     if termijn is None:
         return None
     match = TERMIJN_PATTERN.match(termijn)
-    if match is None or termijn == "direct" or match["eenheid"] in ("uur", "uren"):
+    if match is None or termijn == "direct" or match["eenheid"] in UREN:
         return datum
     n = int(match["n"])
     unit = match["eenheid"]

@@ -44,6 +44,14 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 TERMIJN_PATTERN = re.compile(
     r"^(direct|(?P<n>[1-9][0-9]{0,2}) (?P<eenheid>uur|uren|dag|dagen|werkdag|werkdagen|week|weken))$"
 )
+#: The units of a termijn in hours: the one termijn a date-time counts to the hour.
+UREN = frozenset(("uur", "uren"))
+
+
+def in_uren(termijn: str) -> bool:
+    """``termijn`` is a termijn in hours (``1 uur``, ``4 uren``)."""
+    match = TERMIJN_PATTERN.match(termijn)
+    return match is not None and match["eenheid"] in UREN
 
 
 class _Node(BaseModel):

@@ -25,6 +25,7 @@ from meldcode_rules.caches import lru
 from meldcode_rules.case.dossier import Dossier
 from meldcode_rules.diagnostics import CaseError, Code, Geweigerd, MeldcodeError
 from meldcode_rules.dossier import evaluate, parse_dossier
+from meldcode_rules.dossier.derive import day
 from meldcode_rules.dossier.oordeel import DossierOordeel, judge_dossier
 from meldcode_rules.dossier.reader import Gelezen, read_light
 from meldcode_rules.judge.judgement import Actie, Judgement
@@ -139,12 +140,8 @@ def _sinds(actie: Actie) -> dt.date | None:
         return None
     # By the day: a deadline (an hour termijn) or an event may have a time; the work list counts days.
     if actie.verlopen is True and actie.deadline is not None:
-        return _dag(actie.deadline)
-    return _dag(actie.telt_vanaf.datum) if actie.telt_vanaf is not None else None
-
-
-def _dag(moment: dt.date) -> dt.date:
-    return moment.date() if isinstance(moment, dt.datetime) else moment
+        return day(actie.deadline)
+    return day(actie.telt_vanaf.datum) if actie.telt_vanaf is not None else None
 
 
 def signalen(oordeel: Judgement) -> tuple[Signaal, ...]:

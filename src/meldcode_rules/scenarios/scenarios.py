@@ -46,6 +46,7 @@ from meldcode_rules.diagnostics import (
     nearest,
 )
 from meldcode_rules.dossier import parse_dossier
+from meldcode_rules.dossier.derive import day
 from meldcode_rules.dossier.oordeel import evaluate_dossier
 from meldcode_rules.engines import ENGINES, durable_available
 from meldcode_rules.judge.judgement import Judgement
@@ -172,8 +173,7 @@ def scenario_datum(scenario: Scenario) -> tuple[dt.date | None, YamlPath]:
     otherwise the case's ``datum`` (absent: today, as for any case)."""
     if scenario.dossier is not None:
         # versions are chosen by the day, also for a peildatum with a time
-        op = scenario.op
-        return (op.date() if isinstance(op, dt.datetime) else op), ("op",)
+        return (day(scenario.op) if scenario.op is not None else None), ("op",)
     raw = scenario.gegeven.get("datum")
     if isinstance(raw, str):
         try:
