@@ -152,3 +152,30 @@ def test_cli_test_exit_codes_and_coverage(tmp_path: Path) -> None:
     broken = write(tmp_path, "scenarios: [{naam: x}]\n", "b.yaml")
     result = runner.invoke(main, ["test", str(broken), "-e", "reference"])
     assert result.exit_code == 2
+
+
+def test_a_date_that_does_not_exist_in_a_scenario_is_one_problem_at_its_field(tmp_path: Path) -> None:
+    # `op` and a deadline are a day or a date-time: pydantic tries both members of the union and
+    # names each; the trainer gets one problem, at the field, never the value.
+    path = write(
+        tmp_path,
+        """\
+        scenarios:
+          - naam: vgv
+            bron: "[MN-VGV]"
+            dossier:
+              gebeurtenissen:
+                - {soort: afweging, datum: "2026-11-20T09:30", vermoeden: ja, acute_onveiligheid: ja}
+            op: "2026-02-30T10:45"
+            verwacht:
+              melden: ja
+              deadlines: {politie_inschakelen: "2026-02-31"}
+        """,
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenarios([path])
+    rendered = [d.render() for d in caught.value.diagnostics]
+    assert len(rendered) == 2, rendered
+    assert ":7:" in rendered[0] and "`op`: deze datum of tijd bestaat niet" in rendered[0]
+    assert ":10:" in rendered[1] and "`politie_inschakelen`: deze datum of tijd bestaat niet" in rendered[1]
+    assert not any("2026-02-3" in r or "`date" in r for r in rendered)

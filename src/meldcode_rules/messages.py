@@ -143,6 +143,17 @@ def dutch_list(text: str) -> str:
     return f"{head} of {tail}" if sep else str(text)
 
 
+#: pydantic's errors for a moment (``date | datetime``: a dossier's dates, a scenario's ``op``)
+#: that has the form but does not exist, one per member of the union, each located at the
+#: member's name after the field's
+MOMENT_ERRORS = frozenset(
+    ("date_from_datetime_parsing", "datetime_from_date_parsing", "date_parsing", "datetime_parsing")
+)
+MOMENT_MEMBERS = frozenset(("date", "datetime"))
+#: the one message for both members: the day (or the hour) does not exist
+MOMENT_BESTAAT_NIET = "deze datum of tijd bestaat niet (JJJJ-MM-DD, of JJJJ-MM-DDTUU:MM)"
+
+
 def pydantic_message(error: Any) -> str:
     """The Dutch message of one pydantic error (an item of ``ValidationError.errors()``)."""
     template = PYDANTIC.get(error.get("type", ""), UNKNOWN)

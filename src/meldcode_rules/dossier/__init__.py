@@ -29,7 +29,7 @@ from meldcode_rules.dossier.reader import read_dossier, read_light
 from meldcode_rules.judge.judgement import Judgement
 from meldcode_rules.load.guard import InputProblem, check_data, decode, loads_json, place_part
 from meldcode_rules.load.loader import read_yaml
-from meldcode_rules.messages import os_message
+from meldcode_rules.messages import MOMENT_BESTAAT_NIET, MOMENT_ERRORS, MOMENT_MEMBERS, os_message
 from meldcode_rules.sectors.registry import RulesetKeuze
 
 __all__ = ["Dossier", "evaluate", "is_dossier", "parse_dossier", "read_input_file", "read_input_text"]
@@ -67,14 +67,6 @@ def parse_dossier(
         raise CaseError(_capped(problems, source), source) from None
 
 
-#: pydantic's errors for a moment (``date | datetime``) that has the form but does not exist,
-#: one per member of the union, each located at the member's name after the field's
-_MOMENT_ERRORS = frozenset(
-    ("date_from_datetime_parsing", "datetime_from_date_parsing", "date_parsing", "datetime_parsing")
-)
-_MOMENT_MEMBERS = frozenset(("date", "datetime"))
-
-
 @cache
 def _names() -> frozenset[str]:
     """The field names a message about a dossier may show: the dossier's, every event's and a case's."""
@@ -92,13 +84,13 @@ def _problem(error: Any, data: Mapping[str, Any]) -> str:
         for i, p in enumerate(loc)
         if not (i == 2 and loc[0] == "gebeurtenissen" and p in SOORTEN)
         # nor the member of a moment's union (`date | datetime`) that pydantic tried
-        and not (i > 0 and p in _MOMENT_MEMBERS and error["type"] in _MOMENT_ERRORS)
+        and not (i > 0 and p in MOMENT_MEMBERS and error["type"] in MOMENT_ERRORS)
     ]
     where = ".".join(parts)
     kind = error["type"]
-    if kind in _MOMENT_ERRORS:
+    if kind in MOMENT_ERRORS:
         # One message for both members of the union: the day (or the hour) does not exist.
-        return f"`{where}`: deze datum of tijd bestaat niet (JJJJ-MM-DD, of JJJJ-MM-DDTUU:MM)"
+        return f"`{where}`: {MOMENT_BESTAAT_NIET}"
     if kind == "soort":
         given = _event(data, loc)
         soort = given.get("soort") if isinstance(given, Mapping) else None

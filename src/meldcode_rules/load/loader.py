@@ -26,7 +26,7 @@ from ruamel.yaml.reader import ReaderError
 from meldcode_rules import limits
 from meldcode_rules.diagnostics import Code, Diagnostic, Location, RulesetError, YamlTooLarge, nearest
 from meldcode_rules.load.ruleset import CONDITIE_SLEUTELS, FeitTest, RulesetFile
-from meldcode_rules.messages import dutch_list, pydantic_message
+from meldcode_rules.messages import MOMENT_BESTAAT_NIET, MOMENT_ERRORS, MOMENT_MEMBERS, dutch_list, pydantic_message
 
 YamlPath = tuple[str | int, ...]
 
@@ -296,11 +296,15 @@ def schema_diagnostics(
     problems = []
     for item in error.errors():
         path = _walk_loc(data, item["loc"])
+        kind = item["type"]
+        if kind in MOMENT_ERRORS and path and path[-1] in MOMENT_MEMBERS:
+            path = path[:-1]  # the member of a moment's union (`date | datetime`) pydantic tried
         location = source.locate(path)
         field_name = next((p for p in reversed(path) if isinstance(p, str)), "")
         suggestion = None
-        kind = item["type"]
-        if kind == "extra_forbidden":
+        if kind in MOMENT_ERRORS:
+            message = f"`{field_name}`: {MOMENT_BESTAAT_NIET}"
+        elif kind == "extra_forbidden":
             parent = _parent_fields(model, path)
             suggestion = nearest(field_name, parent) if parent else None
             message = f"onbekend veld `{field_name}`"
@@ -332,7 +336,8 @@ def schema_diagnostics(
             message = f"`{field_name}`: {pydantic_message(item)}" if field_name else pydantic_message(item)
         code = Code.MR011 if kind == "missing" and field_name == "bron" else Code.MR010
         problems.append(Diagnostic(code, message, location, suggestion))
-    return problems
+    # the two members of a moment's union give one problem, said once
+    return list(dict.fromkeys(problems))
 
 
 def _parent_fields(model: type[BaseModel], path: YamlPath) -> list[str]:
